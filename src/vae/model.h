@@ -26,12 +26,12 @@ typedef enum { VAE_LIK_BERNOULLI = 0, VAE_LIK_GAUSSIAN } VaeLikelihood;
 
 typedef struct {
     VaeKind kind;
-    int input_h, input_w;  /* 28, 28 */
-    int latent;            /* 2 */
-    int n_hidden;          /* 2 */
+    int input_h, input_w;       /* 28, 28 */
+    int latent;                 /* 2 */
+    int n_hidden;               /* 2 */
     int hidden[VAE_MAX_HIDDEN]; /* 512, 256 */
-    int classes;           /* number of labels (one-hot width for cvae) */
-    int flows;             /* planar flows after the sample (0 = none) */
+    int classes;                /* number of labels (one-hot width for cvae) */
+    int flows;                  /* planar flows after the sample (0 = none) */
     VaeLikelihood likelihood;
 } VaeConfig;
 
@@ -41,7 +41,7 @@ VaeConfig vae_config_default(void);
 VaeStatus vae_config_check(const VaeConfig *c, char err[VAE_ERR_LEN]);
 const char *vae_kind_name(VaeKind k);
 const char *vae_likelihood_name(VaeLikelihood l);
-int vae_kind_parse(const char *s, VaeKind *k);         /* 1 on success */
+int vae_kind_parse(const char *s, VaeKind *k); /* 1 on success */
 int vae_likelihood_parse(const char *s, VaeLikelihood *l);
 /* "512,256" -> n_hidden/hidden; 1 on success */
 int vae_hidden_parse(const char *s, VaeConfig *c);
@@ -65,12 +65,12 @@ typedef struct {
 
 typedef struct {
     VaeConfig cfg;
-    int n_in;      /* pixels */
-    int enc_in;    /* pixels (+classes for cvae) */
-    int dec_in;    /* latent (+classes for cvae) */
-    int head_out;  /* 2 * latent (mu rows then logvar rows, contiguous), latent for ae */
-    int n_enc;     /* hidden layers of the encoder trunk (= n_hidden) */
-    int n_dec;     /* layers of the decoder, the last producing logits (= n_hidden + 1) */
+    int n_in;     /* pixels */
+    int enc_in;   /* pixels (+classes for cvae) */
+    int dec_in;   /* latent (+classes for cvae) */
+    int head_out; /* 2 * latent (mu rows then logvar rows, contiguous), latent for ae */
+    int n_enc;    /* hidden layers of the encoder trunk (= n_hidden) */
+    int n_dec;    /* layers of the decoder, the last producing logits (= n_hidden + 1) */
     VaeLinear enc[VAE_MAX_HIDDEN];
     VaeLinear head; /* enc.mu and enc.logvar stored back to back: one (2L, H) product */
     VaeLinear dec[VAE_MAX_HIDDEN + 1];
@@ -92,12 +92,12 @@ VaeStatus vae_model_clone(VaeModel *dst, const VaeModel *src, char err[VAE_ERR_L
 /* Scratch for inference on up to max_batch rows; one per thread. */
 typedef struct {
     int max_batch;
-    float *x;                      /* (B, enc_in) */
-    float *h[VAE_MAX_HIDDEN];      /* (B, hidden[i]) */
-    float *head;                   /* (B, head_out) */
-    float *zin;                    /* (B, dec_in) */
-    float *g[VAE_MAX_HIDDEN];      /* decoder hidden activations */
-    float *logits;                 /* (B, n_in) */
+    float *x;                 /* (B, enc_in) */
+    float *h[VAE_MAX_HIDDEN]; /* (B, hidden[i]) */
+    float *head;              /* (B, head_out) */
+    float *zin;               /* (B, dec_in) */
+    float *g[VAE_MAX_HIDDEN]; /* decoder hidden activations */
+    float *logits;            /* (B, n_in) */
 } VaeWorkspace;
 
 VaeStatus vae_workspace_init(VaeWorkspace *ws, const VaeModel *m, int max_batch,
@@ -113,6 +113,10 @@ void vae_model_encode(const VaeModel *m, VaeWorkspace *ws, const float *x, const
  * labels needed for cvae. For flows the caller passes z after the flow. */
 void vae_model_decode(const VaeModel *m, VaeWorkspace *ws, const float *z, const uint8_t *labels,
                       int b, float *probs);
+
+/* The same, leaving the decoder's logits (b, n_in) instead of probabilities. */
+void vae_model_decode_logits(const VaeModel *m, VaeWorkspace *ws, const float *z,
+                             const uint8_t *labels, int b, float *logits);
 
 /* Planar flows on a batch: z_k = z_{k-1} + u_hat * tanh(w . z_{k-1} + b). Writes the flowed
  * z (b, L) in place and adds sum_k log|det J_k| per row into logdet (b) if non-NULL. */

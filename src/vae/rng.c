@@ -21,7 +21,9 @@ uint32_t vae_rng_u32(VaeRng *r) {
     return (xorshifted >> rot) | (xorshifted << ((-rot) & 31));
 }
 
-float vae_rng_uniform(VaeRng *r) { return (float)(vae_rng_u32(r) >> 8) * (1.0f / 16777216.0f); }
+float vae_rng_uniform(VaeRng *r) {
+    return (float)(vae_rng_u32(r) >> 8) * (1.0f / 16777216.0f);
+}
 
 uint32_t vae_rng_below(VaeRng *r, uint32_t n) {
     uint32_t threshold = (uint32_t)(-n) % n;
@@ -47,7 +49,8 @@ float vae_rng_normal(VaeRng *r) {
 }
 
 void vae_rng_normals(VaeRng *r, float *out, int n) {
-    for (int i = 0; i < n; i++) out[i] = vae_rng_normal(r);
+    for (int i = 0; i < n; i++)
+        out[i] = vae_rng_normal(r);
 }
 
 void vae_rng_shuffle(VaeRng *r, int *a, int n) {

@@ -12,33 +12,33 @@
 #include "status.h"
 
 typedef struct {
-    int batch;        /* 128 */
-    float lr;         /* 1e-3 */
+    int batch;                        /* 128 */
+    float lr;                         /* 1e-3 */
     float adam_b1, adam_b2, adam_eps; /* 0.9, 0.999, 1e-8 */
-    float beta;       /* KL weight (1 = plain VAE) */
-    int kl_warmup;    /* steps of linear 0 -> beta; 0 = off */
-    float free_bits;  /* per-dimension KL floor in nats; 0 = off */
-    float dropout;    /* dropout probability on input and z during training; 0 = off */
+    float beta;                       /* KL weight (1 = plain VAE) */
+    int kl_warmup;                    /* steps of linear 0 -> beta; 0 = off */
+    float free_bits;                  /* per-dimension KL floor in nats; 0 = off */
+    float dropout; /* dropout probability on input and z during training; 0 = off */
     uint64_t seed;
 } VaeTrainConfig;
 
 VaeTrainConfig vae_train_config_default(void);
 
 typedef struct {
-    double loss;     /* per sample: recon + beta_eff * kl_used - logdet terms */
-    double recon;    /* per sample, nats */
-    double kl;       /* per sample, nats (unclipped, unweighted; with flows the MC estimate) */
-    float beta_eff;  /* beta after warm-up */
+    double loss;    /* per sample: recon + beta_eff * kl_used - logdet terms */
+    double recon;   /* per sample, nats */
+    double kl;      /* per sample, nats (unclipped, unweighted; with flows the MC estimate) */
+    float beta_eff; /* beta after warm-up */
     float lr;
-    int skipped;     /* non-finite loss or gradient: the update was not applied */
-    int restored;    /* too many skips: last good parameters restored and lr halved */
+    int skipped;  /* non-finite loss or gradient: the update was not applied */
+    int restored; /* too many skips: last good parameters restored and lr halved */
 } VaeStepStats;
 
 typedef struct {
-    int epoch;           /* 0-based epoch in progress */
-    int batch;           /* batches done in this epoch */
-    int batches;         /* batches per epoch */
-    int64_t step;        /* total steps so far */
+    int epoch;              /* 0-based epoch in progress */
+    int batch;              /* batches done in this epoch */
+    int batches;            /* batches per epoch */
+    int64_t step;           /* total steps so far */
     double loss, recon, kl; /* running mean over this epoch */
 } VaeProgress;
 
@@ -79,15 +79,14 @@ typedef struct {
     double neg_elbo, recon, kl; /* per sample means, nats; one z sample per image */
     double iwae_nll;            /* with iw > 1: -log mean_k p(x,z_k)/q(z_k|x), else 0 */
     int iw;
-    int active_units;           /* dims with Var_x[mu] > 0.01 */
+    int active_units;              /* dims with Var_x[mu] > 0.01 */
     double kl_dim[VAE_MAX_LATENT]; /* mean KL per latent dimension */
 } VaeEvalStats;
 
 /* Evaluate on every image of s. Deterministic for a seed. progress may be NULL
  * (batch counts images processed / total there). */
 VaeStatus vae_evaluate(const VaeModel *m, const VaeSplit *s, int iw, uint64_t seed,
-                       VaeProgressFn progress, void *ud, VaeEvalStats *out,
-                       char err[VAE_ERR_LEN]);
+                       VaeProgressFn progress, void *ud, VaeEvalStats *out, char err[VAE_ERR_LEN]);
 
 /* ---- checkpoints (safetensors, SPEC §5) ---------------------------------------- */
 

@@ -1,0 +1,278 @@
+/* Finite-difference checks of every backward pass: linear, ReLU, each loss, the KL, and
+ * the whole training step for each model kind, likelihood, dropout and free bits.
+ * Central differences in float32 with the loss summed in double; elements whose
+ * perturbation moves a ReLU across its kink are skipped (the derivative is undefined). */
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "model.h"
+#include "nn.h"
+#include "rng.h"
+#include "step.h"
+
+/* relative error of two vectors, robust to tiny gradients */
+static double rel_err(const double *a, const double *b, int n) {
+    double num = 0, den = 0;
+    for (int i = 0; i < n; i++) {
+        num += (a[i] - b[i]) * (a[i] - b[i]);
+        den += a[i] * a[i] + b[i] * b[i];
+    }
+    return den < 1e-20 ? sqrt(num) : sqrt(num) / sqrt(den);
+}
+
+/* ---- single layers -------------------------------------------------------------- */
+
+static double linear_loss(const float *x, const float *w, const float *bias, const float *r, int B,
+                          int C, int OC, float *out) {
+    vae_linear_forward(out, x, w, bias, B, C, OC);
+    double s = 0;
+    for (int i = 0; i < B * OC; i++)
+        s += (double)out[i] * r[i];
+    return s;
+}
+
+static void test_linear(void) {
+    enum { B = 5, C = 7, OC = 4 };
+    VaeRng g;
+    vae_rng_seed(&g, 1, 1);
+    float x[B * C], w[OC * C], bias[OC], r[B * OC], out[B * OC];
+    float dx[B * C], dw[OC * C], db[OC];
+    vae_rng_normals(&g, x, B * C);
+    vae_rng_normals(&g, w, OC * C);
+    vae_rng_normals(&g, bias, OC);
+    vae_rng_normals(&g, r, B * OC); /* loss = sum(out * r): dout = r */
+    vae_linear_backward(dx, dw, db, r, x, w, B, C, OC, 0);
+    const float h = 1e-2f;
+    float *params[3] = {x, w, bias}, *grads[3] = {dx, dw, db};
+    int sizes[3] = {B * C, OC * C, OC};
+    const char *names[3] = {"dinp", "dweight", "dbias"};
+    for (int t = 0; t < 3; t++) {
+        double fd[B * C], an[B * C];
+        for (int i = 0; i < sizes[t]; i++) {
+            float keep = params[t][i];
+            params[t][i] = keep + h;
+            double lp = linear_loss(x, w, bias, r, B, C, OC, out);
+            params[t][i] = keep - h;
+            double lm = linear_loss(x, w, bias, r, B, C, OC, out);
+            params[t][i] = keep;
+            fd[i] = (lp - lm) / (2 * h);
+            an[i] = grads[t][i];
+        }
+        double e = rel_err(an, fd, sizes[t]);
+        CHECK_MSG(e < 1e-4, "linear %s rel err %g", names[t], e);
+    }
+    /* accumulate = 1 adds into the gradients */
+    float dw2[OC * C], db2[OC];
+    memcpy(dw2, dw, sizeof dw);
+    memcpy(db2, db, sizeof db);
+    vae_linear_backward(NULL, dw2, db2, r, x, w, B, C, OC, 1);
+    int ok = 1;
+    for (int i = 0; i < OC * C; i++)
+        ok &= fabsf(dw2[i] - 2 * dw[i]) < 1e-5f;
+    for (int i = 0; i < OC; i++)
+        ok &= fabsf(db2[i] - 2 * db[i]) < 1e-5f;
+    CHECK_MSG(ok, "linear backward with accumulate=1 adds");
+}
+
+static void test_relu(void) {
+    float y[6] = {-1.0f, 0.0f, 2.0f, -0.5f, 3.0f, 0.25f};
+    vae_relu_forward(y, 6);
+    float d[6] = {1, 1, 1, 1, 1, 1};
+    vae_relu_backward(d, y, 6);
+    float want[6] = {0, 0, 1, 0, 1, 1};
+    CHECK(memcmp(d, want, sizeof d) == 0);
+    CHECK(y[0] == 0.0f && y[2] == 2.0f);
+}
+
+typedef void (*LossFn)(const float *, const float *, int, int, double *, float *, float);
+
+static void check_loss(LossFn fn, const char *name) {
+    enum { B = 3, D = 9 };
+    VaeRng g;
+    vae_rng_seed(&g, 2, 2);
+    float l[B * D], x[B * D], dl[B * D];
+    double row[B];
+    for (int i = 0; i < B * D; i++) {
+        l[i] = 4.0f * vae_rng_normal(&g); /* include saturated logits */
+        x[i] = vae_rng_uniform(&g);
+    }
+    l[0] = 40.0f; /* far in the tail: must stay finite */
+    l[1] = -40.0f;
+    fn(l, x, B, D, row, dl, 1.0f);
+    double an[B * D], fd[B * D];
+    const float h = 1e-2f;
+    for (int i = 0; i < B * D; i++) {
+        float keep = l[i];
+        double sp = 0, sm = 0;
+        l[i] = keep + h;
+        fn(l, x, B, D, row, NULL, 0);
+        for (int b = 0; b < B; b++)
+            sp += row[b];
+        l[i] = keep - h;
+        fn(l, x, B, D, row, NULL, 0);
+        for (int b = 0; b < B; b++)
+            sm += row[b];
+        l[i] = keep;
+        fd[i] = (sp - sm) / (2 * h);
+        an[i] = dl[i];
+    }
+    double e = rel_err(an, fd, B * D);
+    CHECK_MSG(e < 1e-3, "%s rel err %g", name, e);
+    fn(l, x, B, D, row, NULL, 0);
+    CHECK_MSG(isfinite(row[0]) && row[0] > 0, "%s finite for extreme logits", name);
+}
+
+static void test_bce_value(void) {
+    /* against the naive formula where it is stable */
+    float l[4] = {-2.0f, -0.5f, 0.3f, 1.7f}, x[4] = {0.0f, 0.2f, 0.9f, 1.0f};
+    double row;
+    vae_bce_logits(l, x, 1, 4, &row, NULL, 0);
+    double want = 0;
+    for (int i = 0; i < 4; i++) {
+        double s = 1 / (1 + exp(-l[i]));
+        want += -(x[i] * log(s) + (1 - x[i]) * log(1 - s));
+    }
+    CHECK_MSG(fabs(row - want) < 1e-5, "bce %g vs %g", row, want);
+}
+
+static void test_kl_monte_carlo(void) {
+    /* closed form KL(N(mu, s^2) || N(0, 1)) against a Monte Carlo estimate of
+     * E_q[log q(z) - log p(z)] with 400k samples */
+    float mu[3] = {0.5f, -1.2f, 0.0f}, lv[3] = {-0.7f, 0.4f, 1.5f};
+    double closed[3];
+    for (int j = 0; j < 3; j++)
+        vae_kl_forward(mu + j, lv + j, 1, 1, 1, closed + j, NULL);
+    VaeRng g;
+    vae_rng_seed(&g, 3, 3);
+    for (int j = 0; j < 3; j++) {
+        double s = exp(0.5 * lv[j]), acc = 0;
+        const int n = 400000;
+        for (int i = 0; i < n; i++) {
+            double e = vae_rng_normal(&g), z = mu[j] + s * e;
+            acc += -0.5 * e * e - 0.5 * lv[j] + 0.5 * z * z;
+        }
+        double mc = acc / n;
+        CHECK_MSG(fabs(mc - closed[j]) < 0.01 + 0.01 * closed[j], "KL dim %d: closed %g mc %g", j,
+                  closed[j], mc);
+    }
+}
+
+/* ---- the whole step ------------------------------------------------------------- */
+
+/* Bit pattern of which ReLUs are active, to detect kink crossings. */
+static void relu_pattern(const VaeModel *m, const VaeStepBuffers *sb, int b, uint8_t *pat) {
+    size_t k = 0;
+    for (int i = 0; i < m->n_enc; i++)
+        for (size_t j = 0; j < (size_t)b * m->enc[i].out; j++)
+            pat[k++] = sb->ws.h[i][j] > 0;
+    for (int i = 0; i < m->n_dec - 1; i++)
+        for (size_t j = 0; j < (size_t)b * m->dec[i].out; j++)
+            pat[k++] = sb->ws.g[i][j] > 0;
+}
+
+static size_t pattern_len(const VaeModel *m, int b) {
+    size_t k = 0;
+    for (int i = 0; i < m->n_enc; i++)
+        k += (size_t)b * m->enc[i].out;
+    for (int i = 0; i < m->n_dec - 1; i++)
+        k += (size_t)b * m->dec[i].out;
+    return k;
+}
+
+static void check_step(VaeKind kind, VaeLikelihood lik, float dropout, float free_bits,
+                       const char *label) {
+    VaeConfig c = vae_config_default();
+    c.kind = kind;
+    c.likelihood = lik;
+    c.input_h = 3;
+    c.input_w = 4;
+    c.latent = 3;
+    c.n_hidden = 2;
+    c.hidden[0] = 7;
+    c.hidden[1] = 5;
+    c.classes = 4;
+    char err[VAE_ERR_LEN];
+    VaeModel m;
+    VaeStepBuffers sb;
+    const int B = 4;
+    CHECK(vae_model_init(&m, &c, err) == VAE_OK);
+    vae_model_init_params(&m, 7);
+    CHECK(vae_step_buffers_init(&sb, &m, B, err) == VAE_OK);
+    VaeRng g;
+    vae_rng_seed(&g, 11, 4);
+    uint8_t labels[4] = {0, 3, 1, 2};
+    for (int i = 0; i < B * m.n_in; i++)
+        sb.x[i] = vae_rng_uniform(&g);
+    vae_rng_normals(&g, sb.eps, B * c.latent);
+    for (int i = 0; i < B * m.n_in; i++)
+        sb.xmask[i] = vae_rng_uniform(&g) < dropout ? 0.0f : 1.0f / (1.0f - dropout);
+    for (int i = 0; i < B * c.latent; i++)
+        sb.zmask[i] = vae_rng_uniform(&g) < dropout ? 0.0f : 1.0f / (1.0f - dropout);
+    VaeLossParams lp = {0.7f, free_bits, dropout};
+    VaeLossValues lv;
+    float *grads = calloc(m.n_params, sizeof(float));
+    vae_step_forward(&m, &sb, labels, B, &lp, &lv);
+    vae_step_backward(&m, &sb, labels, B, &lp, grads);
+
+    size_t plen = pattern_len(&m, B);
+    uint8_t *pa = malloc(plen), *pb = malloc(plen);
+    const float h = 1e-2f;
+    int skipped = 0, checked = 0;
+    for (int t = 0; t < m.n_info; t++) {
+        const VaeParamInfo *p = &m.info[t];
+        double *an = malloc(sizeof(double) * p->size), *fd = malloc(sizeof(double) * p->size);
+        int n = 0;
+        for (size_t i = 0; i < p->size; i++) {
+            float *w = m.params + p->offset + i, keep = *w;
+            *w = keep + h;
+            vae_step_forward(&m, &sb, labels, B, &lp, &lv);
+            double lplus = lv.loss;
+            relu_pattern(&m, &sb, B, pa);
+            *w = keep - h;
+            vae_step_forward(&m, &sb, labels, B, &lp, &lv);
+            double lminus = lv.loss;
+            relu_pattern(&m, &sb, B, pb);
+            *w = keep;
+            if (memcmp(pa, pb, plen) != 0) {
+                skipped++;
+                continue;
+            }
+            an[n] = grads[p->offset + i];
+            fd[n] = (lplus - lminus) / (2 * h);
+            n++;
+        }
+        checked += n;
+        double e = rel_err(an, fd, n);
+        CHECK_MSG(e < 2e-3, "%s: %s rel err %g over %d elements", label, p->name, e, n);
+        free(an);
+        free(fd);
+    }
+    CHECK_MSG(skipped * 5 < checked, "%s: too many kink skips (%d of %d)", label, skipped,
+              checked);
+    printf("step %-28s loss %.4f  checked %d params, %d skipped at ReLU kinks\n", label, lv.loss,
+           checked, skipped);
+    free(pa);
+    free(pb);
+    free(grads);
+    vae_step_buffers_free(&sb);
+    vae_model_free(&m);
+}
+
+int main(void) {
+    test_linear();
+    test_relu();
+    check_loss(vae_bce_logits, "bce");
+    check_loss(vae_mse_sigmoid, "mse");
+    test_bce_value();
+    test_kl_monte_carlo();
+    check_step(VAE_KIND_VAE, VAE_LIK_BERNOULLI, 0.0f, 0.0f, "vae bernoulli");
+    check_step(VAE_KIND_AE, VAE_LIK_BERNOULLI, 0.0f, 0.0f, "ae bernoulli");
+    check_step(VAE_KIND_CVAE, VAE_LIK_BERNOULLI, 0.0f, 0.0f, "cvae bernoulli");
+    check_step(VAE_KIND_VAE, VAE_LIK_GAUSSIAN, 0.0f, 0.0f, "vae gaussian");
+    check_step(VAE_KIND_VAE, VAE_LIK_BERNOULLI, 0.3f, 0.0f, "vae dropout 0.3");
+    check_step(VAE_KIND_VAE, VAE_LIK_BERNOULLI, 0.0f, 0.5f, "vae free bits 0.5");
+    return CHECK_DONE();
+}
