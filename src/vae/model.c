@@ -171,13 +171,14 @@ VaeStatus vae_model_init(VaeModel *m, const VaeConfig *cfg, char err[VAE_ERR_LEN
     /* The head: mu rows then logvar rows contiguous, so one sgemm computes both. */
     int H = cfg->hidden[nh - 1];
     m->head = (VaeLinear){H, m->head_out, at, 0};
-    add_info(m, "enc.mu.weight", L, H, at);
-    if (cfg->kind != VAE_KIND_AE) add_info(m, "enc.logvar.weight", L, H, at + (size_t)L * H);
-    at = align16(at + (size_t)m->head_out * H);
-    m->head.b = at;
-    add_info(m, "enc.mu.bias", L, 0, at);
-    if (cfg->kind != VAE_KIND_AE) add_info(m, "enc.logvar.bias", L, 0, at + (size_t)L);
-    at = align16(at + (size_t)m->head_out);
+    m->head.b = align16(at + (size_t)m->head_out * H);
+    add_info(m, "enc.mu.weight", L, H, m->head.w);
+    add_info(m, "enc.mu.bias", L, 0, m->head.b);
+    if (cfg->kind != VAE_KIND_AE) {
+        add_info(m, "enc.logvar.weight", L, H, m->head.w + (size_t)L * H);
+        add_info(m, "enc.logvar.bias", L, 0, m->head.b + (size_t)L);
+    }
+    at = align16(m->head.b + (size_t)m->head_out);
     for (int i = 0; i <= nh; i++) {
         int in = i ? cfg->hidden[nh - i] : m->dec_in;
         int out = i < nh ? cfg->hidden[nh - 1 - i] : m->n_in;

@@ -1,0 +1,84 @@
+/* Shared pieces of the `vae` command-line tool: flag parsing, dataset lookup, progress
+ * display and the commands themselves. Exit status: 0 ok, 1 runtime failure, 2 bad usage
+ * or bad input; every failure prints one line `vae: ...` naming the file or flag. */
+#ifndef VAE_CLI_H
+#define VAE_CLI_H
+
+#include <stdint.h>
+
+#include "data.h"
+#include "model.h"
+#include "trainer.h"
+
+enum { CLI_OK = 0, CLI_FAIL = 1, CLI_USAGE = 2, CLI_HELP = 3 };
+
+typedef enum { OPT_STR, OPT_INT, OPT_FLOAT, OPT_U64, OPT_FLAG } CliOptType;
+
+typedef struct {
+    const char *name; /* "--epochs" */
+    CliOptType type;
+    void *dst;       /* const char **, int *, float *, uint64_t *, int * (flag) */
+    const char *arg; /* "N" for help, NULL for flags */
+    const char *help;
+} CliOpt;
+
+typedef struct {
+    const char *name;    /* "train" */
+    const char *usage;   /* "--data DIR --out FILE [options]" */
+    const char *summary; /* one line */
+    const CliOpt *opts;
+    int n_opts;
+    int max_positional;
+    const char *positional_name; /* "PKG_DIR" */
+} CliCommand;
+
+/* Parses argv (after the command name). Returns CLI_OK, CLI_USAGE (message printed) or
+ * CLI_HELP (help printed: exit 0). positional gets up to max_positional arguments. */
+int cli_parse(const CliCommand *cmd, int argc, char **argv, const char **positional, int *n_pos);
+void cli_print_help(const CliCommand *cmd);
+
+/* "vae: " + message, one line on stderr; returns code. */
+int cli_error(int code, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+
+/* --data DIR, else --dataset mnist|fashion (default mnist). Exit-status-style result. */
+int cli_load_dataset(VaeDataset *ds, const char *data_dir, const char *dataset);
+
+/* Checkpoint -> model, exit-status-style result (message printed). */
+int cli_load_model(const char *path, VaeModel *m, VaeCkptMeta *meta);
+
+/* Model-shape flags shared by train and bench. */
+typedef struct {
+    const char *kind, *hidden, *likelihood;
+    int latent;
+} CliModelFlags;
+int cli_model_config(const CliModelFlags *f, int classes, VaeConfig *cfg);
+
+/* Comma-separated floats: "0.5,-1" -> n values; 1 on success. */
+int cli_parse_floats(const char *s, float *out, int max, int *n);
+
+/* Progress: a bar redrawn in place on a terminal, plain lines otherwise. */
+typedef struct {
+    int tty;
+    double start, last;
+    int last_pct;
+} CliProgress;
+void cli_progress_init(CliProgress *p);
+/* done/total units, a label and a free-form tail ("loss 150.2"); final = 1 ends the line. */
+void cli_progress_show(CliProgress *p, const char *label, double done, double total,
+                       const char *tail, int final);
+double cli_now(void);
+
+int cmd_import(int argc, char **argv);
+int cmd_train(int argc, char **argv);
+int cmd_eval(int argc, char **argv);
+int cmd_encode(int argc, char **argv);
+int cmd_decode(int argc, char **argv);
+int cmd_sample(int argc, char **argv);
+int cmd_bench(int argc, char **argv);
+int cmd_info(int argc, char **argv);
+
+#endif

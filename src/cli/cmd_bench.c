@@ -1,0 +1,204 @@
+/* `vae bench`: training throughput at a given shape on synthetic data, the OpenBLAS
+ * sgemm-bound limit for the same GEMM shapes (the ceiling no implementation on this BLAS
+ * can pass), and with --profile where the time of a step goes. */
+#include <cblas.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "adam.h"
+#include "cli.h"
+#include "nn.h"
+#include "rng.h"
+#include "step.h"
+
+typedef struct {
+    int in, out;
+    float *a, *w, *c, *dc, *da, *dw; /* activations, weight, output and their gradients */
+} Gemm;
+
+/* The linear layers of one model, in forward order. */
+static int layers_of(const VaeModel *m, const VaeLinear **out) {
+    int n = 0;
+    for (int i = 0; i < m->n_enc; i++)
+        out[n++] = &m->enc[i];
+    out[n++] = &m->head;
+    for (int i = 0; i < m->n_dec; i++)
+        out[n++] = &m->dec[i];
+    return n;
+}
+
+static double flops_per_step(const VaeModel *m, int B) {
+    const VaeLinear *ls[2 * VAE_MAX_HIDDEN + 2];
+    int n = layers_of(m, ls);
+    double f = 0;
+    for (int i = 0; i < n; i++) {
+        double mn = 2.0 * B * ls[i]->in * ls[i]->out;
+        f += mn * (i == 0 ? 2 : 3); /* forward, dW, and dinp except for the first layer */
+    }
+    return f;
+}
+
+/* The GEMMs of one training step, alone: seconds per step. */
+static double sgemm_only(const VaeModel *m, int B, double seconds) {
+    const VaeLinear *ls[2 * VAE_MAX_HIDDEN + 2];
+    int n = layers_of(m, ls);
+    Gemm g[2 * VAE_MAX_HIDDEN + 2];
+    VaeRng r;
+    vae_rng_seed(&r, 1, 1);
+    for (int i = 0; i < n; i++) {
+        int in = ls[i]->in, out = ls[i]->out;
+        g[i].in = in;
+        g[i].out = out;
+        float **bufs[6] = {&g[i].a, &g[i].w, &g[i].c, &g[i].dc, &g[i].da, &g[i].dw};
+        size_t sizes[6] = {(size_t)B * in,  (size_t)out * in, (size_t)B * out,
+                           (size_t)B * out, (size_t)B * in,   (size_t)out * in};
+        for (int k = 0; k < 6; k++) {
+            *bufs[k] = aligned_alloc(64, ((sizes[k] * 4 + 63) / 64) * 64);
+            for (size_t j = 0; j < sizes[k]; j++)
+                (*bufs[k])[j] = vae_rng_uniform(&r) - 0.5f;
+        }
+    }
+    long steps = 0;
+    double t0 = cli_now(), t;
+    do {
+        for (int i = 0; i < n; i++)
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, B, g[i].out, g[i].in, 1.0f, g[i].a,
+                        g[i].in, g[i].w, g[i].in, 1.0f, g[i].c, g[i].out);
+        for (int i = n - 1; i >= 0; i--) {
+            if (i > 0)
+                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, B, g[i].in, g[i].out, 1.0f,
+                            g[i].dc, g[i].out, g[i].w, g[i].in, 0.0f, g[i].da, g[i].in);
+            cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, g[i].out, g[i].in, B, 1.0f,
+                        g[i].dc, g[i].out, g[i].a, g[i].in, 0.0f, g[i].dw, g[i].in);
+        }
+        steps++;
+        t = cli_now();
+    } while (t - t0 < seconds || steps < 5);
+    for (int i = 0; i < n; i++) {
+        free(g[i].a), free(g[i].w), free(g[i].c);
+        free(g[i].dc), free(g[i].da), free(g[i].dw);
+    }
+    return (t - t0) / steps;
+}
+
+/* Where a step's time goes: each phase timed alone over `reps` repetitions. */
+static void profile(VaeTrainer *t, const VaeSplit *sp, int B, double sgemm_s) {
+    const VaeModel *m = vae_trainer_model(t);
+    VaeStepBuffers sb;
+    char err[VAE_ERR_LEN];
+    if (vae_step_buffers_init(&sb, m, B, err) != VAE_OK) return;
+    float *grads = calloc(m->n_params, sizeof(float));
+    float *mo = calloc(m->n_params, sizeof(float)), *v = calloc(m->n_params, sizeof(float));
+    VaeModel copy;
+    vae_model_clone(&copy, m, err);
+    int *idx = malloc(sizeof(int) * (size_t)B);
+    for (int i = 0; i < B; i++)
+        idx[i] = i;
+    VaeRng r;
+    vae_rng_seed(&r, 3, 3);
+    VaeLossParams lp = {1.0f, 0.0f, 0.0f};
+    VaeLossValues lv;
+    const int reps = 50;
+    double ph[5] = {0};
+    for (int k = 0; k < reps; k++) {
+        double t0 = cli_now();
+        vae_data_batch(sp, idx, B, sb.x);
+        double t1 = cli_now();
+        vae_rng_normals(&r, sb.eps, B * m->cfg.latent);
+        double t2 = cli_now();
+        vae_step_forward(&copy, &sb, sp->labels, B, &lp, &lv);
+        double t3 = cli_now();
+        vae_step_backward(&copy, &sb, sp->labels, B, &lp, grads);
+        vae_all_finite(grads, m->n_params);
+        double t4 = cli_now();
+        vae_adam_step(copy.params, grads, mo, v, m->n_params, 1e-6f, 0.9f, 0.999f, 1e-8f, k + 1);
+        double t5 = cli_now();
+        ph[0] += t1 - t0, ph[1] += t2 - t1, ph[2] += t3 - t2, ph[3] += t4 - t3, ph[4] += t5 - t4;
+    }
+    double total = 0;
+    for (int i = 0; i < 5; i++)
+        total += ph[i] /= reps;
+    double other = ph[2] + ph[3] - sgemm_s;
+    printf("profile_us: data=%.0f noise=%.0f forward=%.0f backward=%.0f adam=%.0f total=%.0f "
+           "(sgemm=%.0f elementwise_and_overhead=%.0f)\n",
+           ph[0] * 1e6, ph[1] * 1e6, ph[2] * 1e6, ph[3] * 1e6, ph[4] * 1e6, total * 1e6,
+           sgemm_s * 1e6, other * 1e6);
+    vae_model_free(&copy);
+    free(idx), free(grads), free(mo), free(v);
+    vae_step_buffers_free(&sb);
+}
+
+int cmd_bench(int argc, char **argv) {
+    int threads = 0, batch = 128, prof = 0;
+    float seconds = 5.0f;
+    CliModelFlags mf = {"vae", "512,256", "bernoulli", 2};
+    const CliOpt opts[] = {
+        {"--threads", OPT_INT, &threads, "T", "OpenBLAS threads (default: OpenBLAS's choice)"},
+        {"--batch", OPT_INT, &batch, "B", "minibatch size (default 128)"},
+        {"--seconds", OPT_FLOAT, &seconds, "S", "time per measurement (default 5)"},
+        {"--kind", OPT_STR, &mf.kind, "KIND", "vae, ae or cvae (default vae)"},
+        {"--hidden", OPT_STR, &mf.hidden, "H1,H2", "hidden sizes (default 512,256)"},
+        {"--latent", OPT_INT, &mf.latent, "N", "latent dimensions (default 2)"},
+        {"--profile", OPT_FLAG, &prof, NULL, "also print where the time of a step goes"},
+    };
+    const CliCommand cmd = {"bench",
+                            "[--threads T] [--batch B] [--seconds S]",
+                            "Training throughput on synthetic 28x28 data, and the sgemm-bound "
+                            "limit for the same shapes.",
+                            opts,
+                            (int)(sizeof opts / sizeof opts[0]),
+                            0,
+                            NULL};
+    const char *pos[1];
+    int npos, rc = cli_parse(&cmd, argc, argv, pos, &npos);
+    if (rc) return rc == CLI_HELP ? CLI_OK : rc;
+    if (batch < 1 || batch > 65536)
+        return cli_error(CLI_USAGE, "bench: --batch must be in 1..65536");
+    if (!(seconds > 0 && seconds <= 3600))
+        return cli_error(CLI_USAGE, "bench: --seconds must be in (0, 3600]");
+    if (threads < 0 || threads > 256)
+        return cli_error(CLI_USAGE, "bench: --threads must be in 0..256");
+    VaeConfig cfg;
+    if ((rc = cli_model_config(&mf, 10, &cfg))) return rc;
+    vae_blas_set_threads(threads);
+
+    /* synthetic data: blurry random strokes would not change the cost; uniform bytes do */
+    VaeSplit sp = {NULL, NULL, batch * 32, 28, 28};
+    sp.images = malloc((size_t)sp.n * 784);
+    sp.labels = malloc((size_t)sp.n);
+    VaeRng r;
+    vae_rng_seed(&r, 7, 7);
+    for (size_t i = 0; i < (size_t)sp.n * 784; i++)
+        sp.images[i] = (uint8_t)vae_rng_below(&r, 256);
+    for (int i = 0; i < sp.n; i++)
+        sp.labels[i] = (uint8_t)vae_rng_below(&r, 10);
+    VaeTrainConfig tc = vae_train_config_default();
+    tc.batch = batch;
+    VaeTrainer *t;
+    char err[VAE_ERR_LEN];
+    if (vae_trainer_create(&t, &cfg, NULL, &tc, &sp, err) != VAE_OK) {
+        free(sp.images), free(sp.labels);
+        return cli_error(CLI_FAIL, "bench: %s", err);
+    }
+    for (int i = 0; i < 10; i++)
+        vae_trainer_step(t, NULL); /* warm-up */
+    long steps = 0;
+    double t0 = cli_now(), now;
+    do {
+        vae_trainer_step(t, NULL);
+        steps++;
+        now = cli_now();
+    } while (now - t0 < seconds);
+    double step_s = (now - t0) / steps;
+    double gemm_s = sgemm_only(vae_trainer_model(t), batch, seconds / 2);
+    double fl = flops_per_step(vae_trainer_model(t), batch);
+    printf("samples_per_s=%.0f gflops=%.2f threads=%d batch=%d sgemm_limit_samples_per_s=%.0f "
+           "sgemm_fraction=%.3f steps=%ld\n",
+           batch / step_s, fl / step_s * 1e-9, vae_blas_get_threads(), batch, batch / gemm_s,
+           gemm_s / step_s, steps);
+    if (prof) profile(t, &sp, batch, gemm_s);
+    vae_trainer_destroy(t);
+    free(sp.images), free(sp.labels);
+    return CLI_OK;
+}

@@ -1,0 +1,172 @@
+/* `vae eval` and `vae encode`: a checkpoint against a dataset's test split. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "nn.h"
+
+typedef struct {
+    CliProgress bar;
+} EvalUi;
+
+static int on_progress(void *ud, const VaeProgress *p) {
+    EvalUi *ui = ud;
+    cli_progress_show(&ui->bar, "eval", p->batch, p->batches, "", 0);
+    return 0;
+}
+
+/* The dataset must have the model's image size (and classes for a cvae). */
+static int check_compatible(const VaeModel *m, const VaeDataset *ds, const char *model) {
+    if (ds->test.rows != m->cfg.input_h || ds->test.cols != m->cfg.input_w)
+        return cli_error(CLI_USAGE, "%s expects %dx%d images but the data has %dx%d", model,
+                         m->cfg.input_h, m->cfg.input_w, ds->test.rows, ds->test.cols);
+    if (m->cfg.kind == VAE_KIND_CVAE && ds->classes > m->cfg.classes)
+        return cli_error(CLI_USAGE, "%s is conditioned on %d classes but the data has %d", model,
+                         m->cfg.classes, ds->classes);
+    return CLI_OK;
+}
+
+int cmd_eval(int argc, char **argv) {
+    const char *data = NULL, *dataset = NULL, *model = NULL;
+    int iw = 0, threads = 0;
+    uint64_t seed = 0;
+    const CliOpt opts[] = {
+        {"--data", OPT_STR, &data, "DIR", "IDX dataset directory (default: --dataset)"},
+        {"--dataset", OPT_STR, &dataset, "NAME", "mnist or fashion"},
+        {"--model", OPT_STR, &model, "FILE", "checkpoint (.safetensors), required"},
+        {"--iw", OPT_INT, &iw, "K", "also the importance-weighted NLL bound with K samples"},
+        {"--seed", OPT_U64, &seed, "S", "seed of the z samples (default 0)"},
+        {"--threads", OPT_INT, &threads, "T", "OpenBLAS threads"},
+    };
+    const CliCommand cmd = {
+        "eval",
+        "--model FILE [--data DIR] [--iw K]",
+        "Evaluate on the test split; one line: neg_elbo recon kl [iwae_nll] active_units, "
+        "in nats per image.",
+        opts,
+        (int)(sizeof opts / sizeof opts[0]),
+        0,
+        NULL};
+    const char *pos[1];
+    int npos, rc = cli_parse(&cmd, argc, argv, pos, &npos);
+    if (rc) return rc == CLI_HELP ? CLI_OK : rc;
+    if (!model) return cli_error(CLI_USAGE, "eval: --model FILE is required");
+    if (iw < 0 || iw > 100000) return cli_error(CLI_USAGE, "eval: --iw must be in 0..100000");
+    VaeModel m;
+    VaeCkptMeta meta;
+    VaeDataset ds;
+    memset(&ds, 0, sizeof ds);
+    if ((rc = cli_load_model(model, &m, &meta))) return rc;
+    if ((rc = cli_load_dataset(&ds, data, dataset)) || (rc = check_compatible(&m, &ds, model)))
+        goto done;
+    if (iw > 1 && m.cfg.kind == VAE_KIND_AE) {
+        rc = cli_error(CLI_USAGE, "eval: --iw needs a VAE; %s is a plain autoencoder", model);
+        goto done;
+    }
+    if (threads > 0) vae_blas_set_threads(threads);
+    EvalUi ui;
+    cli_progress_init(&ui.bar);
+    VaeEvalStats ev;
+    char err[VAE_ERR_LEN];
+    VaeStatus s = vae_evaluate(&m, &ds.test, iw, seed, iw > 1 ? on_progress : NULL, &ui, &ev, err);
+    if (iw > 1) cli_progress_show(&ui.bar, "eval", 1, 1, "", 1);
+    if (s != VAE_OK) {
+        rc = cli_error(CLI_FAIL, "eval: %s: %s", model, err);
+        goto done;
+    }
+    printf("neg_elbo=%.2f recon=%.2f kl=%.2f", ev.neg_elbo, ev.recon, ev.kl);
+    if (ev.iw) printf(" iwae_nll=%.2f iw=%d", ev.iwae_nll, ev.iw);
+    printf(" active_units=%d kl_dims=", ev.active_units);
+    for (int j = 0; j < m.cfg.latent; j++)
+        printf(j ? ",%.2f" : "%.2f", ev.kl_dim[j]);
+    printf(" n=%d kind=%s likelihood=%s\n", ev.n, vae_kind_name(m.cfg.kind),
+           vae_likelihood_name(m.cfg.likelihood));
+    rc = CLI_OK;
+done:
+    vae_model_free(&m);
+    vae_dataset_free(&ds);
+    return rc;
+}
+
+int cmd_encode(int argc, char **argv) {
+    const char *data = NULL, *dataset = NULL, *model = NULL, *out = NULL, *split = "test";
+    const CliOpt opts[] = {
+        {"--data", OPT_STR, &data, "DIR", "IDX dataset directory (default: --dataset)"},
+        {"--dataset", OPT_STR, &dataset, "NAME", "mnist or fashion"},
+        {"--model", OPT_STR, &model, "FILE", "checkpoint (.safetensors), required"},
+        {"--split", OPT_STR, &split, "S", "test (default) or train"},
+        {"--out", OPT_STR, &out, "FILE", "CSV to write (default: standard output)"},
+    };
+    const CliCommand cmd = {"encode",
+                            "--model FILE [--data DIR] [--out latents.csv]",
+                            "Encode a split: CSV index,label,mu1..muL,logvar1..logvarL.",
+                            opts,
+                            (int)(sizeof opts / sizeof opts[0]),
+                            0,
+                            NULL};
+    const char *pos[1];
+    int npos, rc = cli_parse(&cmd, argc, argv, pos, &npos);
+    if (rc) return rc == CLI_HELP ? CLI_OK : rc;
+    if (!model) return cli_error(CLI_USAGE, "encode: --model FILE is required");
+    if (strcmp(split, "test") && strcmp(split, "train"))
+        return cli_error(CLI_USAGE, "encode: --split must be test or train, got \"%s\"", split);
+    VaeModel m;
+    VaeDataset ds;
+    memset(&ds, 0, sizeof ds);
+    VaeWorkspace ws;
+    memset(&ws, 0, sizeof ws);
+    float *x = NULL, *mu = NULL, *lv = NULL;
+    FILE *f = NULL;
+    if ((rc = cli_load_model(model, &m, NULL))) return rc;
+    if ((rc = cli_load_dataset(&ds, data, dataset)) || (rc = check_compatible(&m, &ds, model)))
+        goto done;
+    const VaeSplit *sp = !strcmp(split, "train") ? &ds.train : &ds.test;
+    const int L = m.cfg.latent, B = 256;
+    char err[VAE_ERR_LEN];
+    x = malloc(sizeof(float) * B * (size_t)m.n_in);
+    mu = malloc(sizeof(float) * (size_t)B * L);
+    lv = malloc(sizeof(float) * (size_t)B * L);
+    if (!x || !mu || !lv || vae_workspace_init(&ws, &m, B, err) != VAE_OK) {
+        rc = cli_error(CLI_FAIL, "encode: out of memory");
+        goto done;
+    }
+    f = out ? fopen(out, "w") : stdout;
+    if (!f) {
+        rc = cli_error(CLI_FAIL, "cannot write %s", out);
+        goto done;
+    }
+    fprintf(f, "index,label");
+    for (int j = 0; j < L; j++)
+        fprintf(f, ",mu%d", j + 1);
+    for (int j = 0; j < L; j++)
+        fprintf(f, ",logvar%d", j + 1);
+    fputc('\n', f);
+    int idx[256];
+    for (int at = 0; at < sp->n; at += B) {
+        int b = sp->n - at < B ? sp->n - at : B;
+        for (int r = 0; r < b; r++)
+            idx[r] = at + r;
+        vae_data_batch(sp, idx, b, x);
+        vae_model_encode(&m, &ws, x, sp->labels + at, b, mu, lv);
+        for (int r = 0; r < b; r++) {
+            fprintf(f, "%d,%d", at + r, sp->labels[at + r]);
+            for (int j = 0; j < L; j++)
+                fprintf(f, ",%.9g", mu[r * L + j]);
+            for (int j = 0; j < L; j++)
+                fprintf(f, ",%.9g", lv[r * L + j]);
+            fputc('\n', f);
+        }
+    }
+    if (out && fclose(f) != 0) rc = cli_error(CLI_FAIL, "cannot write %s", out);
+    f = NULL;
+done:
+    if (f && f != stdout) fclose(f);
+    vae_workspace_free(&ws);
+    free(x);
+    free(mu);
+    free(lv);
+    vae_model_free(&m);
+    vae_dataset_free(&ds);
+    return rc;
+}

@@ -1,0 +1,143 @@
+/* `vae train`: train a model on a dataset and write a safetensors checkpoint after every
+ * epoch (atomically, so an interrupted run leaves the last finished epoch on disk). */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "nn.h"
+
+typedef struct {
+    CliProgress bar;
+    char label[48];
+    int64_t steps0;
+    double t0;
+    int batch;
+} TrainUi;
+
+static int on_progress(void *ud, const VaeProgress *p) {
+    TrainUi *ui = ud;
+    char tail[160];
+    double sps = (double)(p->step - ui->steps0) * ui->batch / (cli_now() - ui->t0 + 1e-9);
+    snprintf(tail, sizeof tail, "loss %.2f recon %.2f kl %.2f  %.0f samples/s", p->loss, p->recon,
+             p->kl, sps);
+    cli_progress_show(&ui->bar, ui->label, p->batch, p->batches, tail, 0);
+    return 0;
+}
+
+static void on_log(void *ud, const char *msg) {
+    (void)ud;
+    fprintf(stderr, "\nvae: %s\n", msg);
+}
+
+int cmd_train(int argc, char **argv) {
+    const char *data = NULL, *dataset = NULL, *out = NULL, *init = NULL;
+    CliModelFlags mf = {"vae", "512,256", "bernoulli", 2};
+    VaeTrainConfig tc = vae_train_config_default();
+    int epochs = 30, threads = 0, quiet = 0;
+    const CliOpt opts[] = {
+        {"--data", OPT_STR, &data, "DIR", "IDX dataset directory (default: --dataset)"},
+        {"--dataset", OPT_STR, &dataset, "NAME", "mnist (data/mnist) or fashion (Debian package)"},
+        {"--kind", OPT_STR, &mf.kind, "KIND", "vae, ae or cvae (default vae)"},
+        {"--epochs", OPT_INT, &epochs, "N", "passes over the training set (default 30)"},
+        {"--batch", OPT_INT, &tc.batch, "B", "minibatch size (default 128)"},
+        {"--lr", OPT_FLOAT, &tc.lr, "LR", "Adam learning rate (default 0.001)"},
+        {"--beta", OPT_FLOAT, &tc.beta, "B", "KL weight, beta-VAE (default 1)"},
+        {"--kl-warmup", OPT_INT, &tc.kl_warmup, "STEPS", "linear KL warm-up 0 -> beta (default 0)"},
+        {"--free-bits", OPT_FLOAT, &tc.free_bits, "F",
+         "per-dimension KL floor in nats (default 0)"},
+        {"--dropout", OPT_FLOAT, &tc.dropout, "P", "dropout on the input and on z (default 0)"},
+        {"--likelihood", OPT_STR, &mf.likelihood, "L", "bernoulli (BCE) or gaussian (MSE)"},
+        {"--hidden", OPT_STR, &mf.hidden, "H1,H2", "hidden layer sizes (default 512,256)"},
+        {"--latent", OPT_INT, &mf.latent, "N", "latent dimensions (default 2)"},
+        {"--seed", OPT_U64, &tc.seed, "S", "random seed (default 0)"},
+        {"--threads", OPT_INT, &threads, "T", "OpenBLAS threads (default: OpenBLAS's choice)"},
+        {"--init", OPT_STR, &init, "FILE", "start from this checkpoint"},
+        {"--out", OPT_STR, &out, "FILE", "checkpoint to write (.safetensors), required"},
+        {"--quiet", OPT_FLAG, &quiet, NULL, "no progress output"},
+    };
+    const CliCommand cmd = {
+        "train",
+        "--out FILE.safetensors [options]",
+        "Train a VAE or plain AE; the checkpoint is rewritten after each epoch.",
+        opts,
+        (int)(sizeof opts / sizeof opts[0]),
+        0,
+        NULL};
+    const char *pos[1];
+    int npos, rc = cli_parse(&cmd, argc, argv, pos, &npos);
+    if (rc) return rc == CLI_HELP ? CLI_OK : rc;
+    if (!out) return cli_error(CLI_USAGE, "train: --out FILE.safetensors is required");
+    if (epochs < 1 || epochs > 100000)
+        return cli_error(CLI_USAGE, "train: --epochs must be in 1..100000, got %d", epochs);
+    if (threads < 0 || threads > 256)
+        return cli_error(CLI_USAGE, "train: --threads must be in 0..256, got %d", threads);
+
+    VaeDataset ds;
+    if ((rc = cli_load_dataset(&ds, data, dataset))) return rc;
+    VaeConfig cfg;
+    VaeModel start;
+    memset(&start, 0, sizeof start);
+    VaeTrainer *t = NULL;
+    char err[VAE_ERR_LEN];
+    if ((rc = cli_model_config(&mf, ds.classes, &cfg))) goto done;
+    cfg.input_h = ds.train.rows;
+    cfg.input_w = ds.train.cols;
+    if (init) {
+        VaeCkptMeta im;
+        if (vae_checkpoint_load(init, &start, &im, err) != VAE_OK) {
+            rc = cli_error(CLI_USAGE, "%s", err);
+            goto done;
+        }
+        cfg = start.cfg;
+    }
+    vae_blas_set_threads(threads);
+    VaeStatus s = vae_trainer_create(&t, &cfg, init ? &start : NULL, &tc, &ds.train, err);
+    if (s != VAE_OK) {
+        rc = cli_error(s == VAE_ERR_NOMEM ? CLI_FAIL : CLI_USAGE, "train: %s", err);
+        goto done;
+    }
+    vae_trainer_set_log(t, on_log, NULL);
+    VaeCkptMeta meta = {tc.beta, "", 0, 0, tc.seed};
+    snprintf(meta.dataset, sizeof meta.dataset, "%s", ds.name);
+    TrainUi ui;
+    ui.batch = tc.batch;
+    for (int e = 0; e < epochs; e++) {
+        cli_progress_init(&ui.bar);
+        snprintf(ui.label, sizeof ui.label, "epoch %*d/%d", epochs >= 10 ? 2 : 1, e + 1, epochs);
+        ui.steps0 = vae_trainer_steps(t);
+        ui.t0 = cli_now();
+        VaeProgress p;
+        vae_trainer_epoch(t, quiet ? NULL : on_progress, &ui, &p);
+        if (!quiet) {
+            char tail[160];
+            double sps = (double)(p.step - ui.steps0) * tc.batch / (cli_now() - ui.t0 + 1e-9);
+            snprintf(tail, sizeof tail, "loss=%.2f recon=%.2f kl=%.2f samples_per_s=%.0f", p.loss,
+                     p.recon, p.kl, sps);
+            cli_progress_show(&ui.bar, ui.label, p.batches, p.batches, tail, 1);
+        }
+        meta.epoch = vae_trainer_epoch_index(t);
+        meta.step = vae_trainer_steps(t);
+        meta.beta = vae_trainer_config(t)->beta;
+        s = vae_checkpoint_save(out, vae_trainer_model(t), &meta, err);
+        if (s != VAE_OK) {
+            rc = cli_error(CLI_FAIL, "%s", err);
+            goto done;
+        }
+    }
+    VaeEvalStats ev;
+    s = vae_evaluate(vae_trainer_model(t), &ds.test, 1, tc.seed, NULL, NULL, &ev, err);
+    if (s != VAE_OK) {
+        rc = cli_error(CLI_FAIL, "train: evaluation failed: %s", err);
+        goto done;
+    }
+    if (!quiet)
+        fprintf(stderr, "test: neg_elbo=%.2f recon=%.2f kl=%.2f (n=%d); wrote %s\n", ev.neg_elbo,
+                ev.recon, ev.kl, ev.n, out);
+    rc = CLI_OK;
+done:
+    vae_trainer_destroy(t);
+    vae_model_free(&start);
+    vae_dataset_free(&ds);
+    return rc;
+}
