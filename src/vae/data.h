@@ -4,6 +4,7 @@
 #ifndef VAE_DATA_H
 #define VAE_DATA_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "status.h"
@@ -18,19 +19,26 @@ typedef struct {
 
 typedef struct {
     VaeSplit train, test;
-    int classes;                               /* max label + 1, at least 1 */
-    char name[32];                             /* "mnist", "fashion" or the directory's base name */
-    char class_names[VAE_MAX_CLASSES][24];     /* "0".."9", or Fashion-MNIST's names */
+    int classes;                           /* max label + 1, at least 1 */
+    char name[32];                         /* "mnist", "fashion" or the directory's base name */
+    char class_names[VAE_MAX_CLASSES][24]; /* "0".."9", or Fashion-MNIST's names */
 } VaeDataset;
 
 /* Read one IDX file (plain, or gzip by content, whatever its name).
- * Images: magic 0x00000803, dims n, rows, cols (each 1..65535, rows*cols <= 1<<20).
- * Labels: magic 0x00000801, dim n; every label must be < max_classes.
- * The file size must be exactly header + n * item size. */
+ * Images: magic 0x00000803, dims n (1..10,000,000), rows, cols (each 1..65535,
+ * rows*cols <= 1<<20). Labels: magic 0x00000801, dim n; every label < max_classes (1..256).
+ * The (decompressed) size must be exactly header + n * item size. */
 VaeStatus vae_idx_read_images(const char *path, uint8_t **out, int *n, int *rows, int *cols,
                               char err[VAE_ERR_LEN]);
 VaeStatus vae_idx_read_labels(const char *path, uint8_t **out, int *n, int max_classes,
                               char err[VAE_ERR_LEN]);
+
+/* The same checks on an uncompressed IDX file held in memory (buf, len); name is used in
+ * error messages. *out is a malloc'd copy of the data. Used by the fuzz targets. */
+VaeStatus vae_idx_parse_images(const uint8_t *buf, size_t len, const char *name, uint8_t **out,
+                               int *n, int *rows, int *cols, char err[VAE_ERR_LEN]);
+VaeStatus vae_idx_parse_labels(const uint8_t *buf, size_t len, const char *name, uint8_t **out,
+                               int *n, int max_classes, char err[VAE_ERR_LEN]);
 
 /* Write plain (uncompressed) IDX files, atomically (temp file + fsync + rename). */
 VaeStatus vae_idx_write_images(const char *path, const uint8_t *images, int n, int rows, int cols,
@@ -56,5 +64,10 @@ void vae_data_batch(const VaeSplit *s, const int *idx, int b, float *out);
  * missing). Deterministic for a given seed. n_train/n_test get the counts. */
 VaeStatus vae_import_mnist_json(const char *pkg_dir, const char *out_dir, uint64_t seed,
                                 int *n_train, int *n_test, char err[VAE_ERR_LEN]);
+
+/* One digits file of that package held in memory (text, len; name for messages): the
+ * 28x28 images as bytes, *images malloc'd (n, 784). */
+VaeStatus vae_mnist_json_parse(const char *text, size_t len, const char *name, uint8_t **images,
+                               int *n, char err[VAE_ERR_LEN]);
 
 #endif

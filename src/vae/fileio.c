@@ -1,0 +1,283 @@
+/* Whole-file I/O for the library: atomic, durable replacement of a file (temp file in the
+ * same directory, fsync, rename, fsync the directory), bounded whole-file reads, and a
+ * minimal PNG encoder on top of zlib. */
+#include "fileio.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
+
+/* ---- atomic replace ------------------------------------------------------------ */
+
+static int write_full(int fd, const uint8_t *p, size_t n) {
+    while (n > 0) {
+        size_t chunk = n > (size_t)1 << 30 ? (size_t)1 << 30 : n;
+        ssize_t w = write(fd, p, chunk);
+        if (w < 0) {
+            if (errno == EINTR) continue;
+            return -1;
+        }
+        if (w == 0) { /* should not happen for regular files; avoid spinning */
+            errno = EIO;
+            return -1;
+        }
+        p += w;
+        n -= (size_t)w;
+    }
+    return 0;
+}
+
+/* The directory holding path ("." when path has no slash), as a malloc'd string. */
+static char *dir_of(const char *path) {
+    const char *slash = strrchr(path, '/');
+    size_t n = slash ? (size_t)(slash - path) : 1;
+    if (slash && n == 0) n = 1; /* "/file" -> "/" */
+    char *d = malloc(n + 1);
+    if (!d) return NULL;
+    memcpy(d, slash ? path : ".", n);
+    d[n] = '\0';
+    return d;
+}
+
+VaeStatus vae_file_write_atomic(const char *path, const void *const *parts, const size_t *sizes,
+                                int n_parts, char err[VAE_ERR_LEN]) {
+    if (!path || !*path || n_parts < 0 || (n_parts > 0 && (!parts || !sizes)))
+        return vae_fail(err, VAE_ERR_ARG, "vae_file_write_atomic: bad arguments");
+
+    VaeStatus st = VAE_ERR_IO;
+    int fd = -1, dfd = -1, saved = 0;
+    char *dir = NULL;
+    /* mkstemp needs the XXXXXX at the very end; the name stays in the target's directory
+     * so that rename() is atomic (same filesystem). */
+    size_t plen = strlen(path);
+    char *tmp = malloc(plen + sizeof(".tmp.XXXXXX"));
+    if (!tmp) return vae_fail(err, VAE_ERR_NOMEM, "cannot write %s: out of memory", path);
+    memcpy(tmp, path, plen);
+    memcpy(tmp + plen, ".tmp.XXXXXX", sizeof(".tmp.XXXXXX"));
+
+    fd = mkstemp(tmp);
+    if (fd < 0) {
+        saved = errno;
+        free(tmp);
+        return vae_fail(err, VAE_ERR_IO, "cannot write %s: %s", path, strerror(saved));
+    }
+    /* mkstemp creates 0600; a checkpoint or image should be readable like any file. */
+    if (fchmod(fd, 0644) != 0) goto fail_errno;
+    for (int i = 0; i < n_parts; i++) {
+        if (sizes[i] > 0 && !parts[i]) {
+            errno = EINVAL;
+            goto fail_errno;
+        }
+        if (write_full(fd, parts[i], sizes[i]) != 0) goto fail_errno;
+    }
+    if (fsync(fd) != 0) goto fail_errno;
+    int rc = close(fd);
+    fd = -1;
+    if (rc != 0) goto fail_errno;
+    if (rename(tmp, path) != 0) goto fail_errno;
+    free(tmp);
+    tmp = NULL; /* renamed: nothing left to unlink */
+
+    /* Make the rename itself durable. */
+    dir = dir_of(path);
+    if (!dir) {
+        st = vae_fail(err, VAE_ERR_NOMEM, "cannot sync the directory of %s: out of memory", path);
+        goto fail;
+    }
+    dfd = open(dir, O_RDONLY);
+    if (dfd < 0 || (fsync(dfd) != 0 && errno != EINVAL)) { /* EINVAL: fs without dir fsync */
+        st = vae_fail(err, VAE_ERR_IO, "cannot sync directory %s after writing %s: %s", dir, path,
+                      strerror(errno));
+        goto fail;
+    }
+    close(dfd);
+    free(dir);
+    return VAE_OK;
+
+fail_errno:
+    st = vae_fail(err, VAE_ERR_IO, "cannot write %s: %s", path, strerror(errno));
+fail:
+    if (fd >= 0) close(fd);
+    if (dfd >= 0) close(dfd);
+    if (tmp) {
+        unlink(tmp);
+        free(tmp);
+    }
+    free(dir);
+    return st;
+}
+
+/* ---- bounded read -------------------------------------------------------------- */
+
+VaeStatus vae_file_read_all(const char *path, size_t max_size, uint8_t **out, size_t *len,
+                            char err[VAE_ERR_LEN]) {
+    if (!path || !out || !len)
+        return vae_fail(err, VAE_ERR_ARG, "vae_file_read_all: bad arguments");
+    *out = NULL;
+    *len = 0;
+
+    VaeStatus st = VAE_ERR_IO;
+    uint8_t *buf = NULL;
+    int fd = open(path, O_RDONLY);
+    if (fd < 0) return vae_fail(err, VAE_ERR_IO, "cannot open %s: %s", path, strerror(errno));
+    struct stat sb;
+    if (fstat(fd, &sb) != 0) {
+        st = vae_fail(err, VAE_ERR_IO, "cannot read %s: %s", path, strerror(errno));
+        goto fail;
+    }
+    if (S_ISDIR(sb.st_mode)) {
+        st = vae_fail(err, VAE_ERR_IO, "cannot read %s: it is a directory", path);
+        goto fail;
+    }
+    if (S_ISREG(sb.st_mode) && (uintmax_t)sb.st_size > max_size) {
+        st = vae_fail(err, VAE_ERR_FORMAT, "%s is too large (%jd bytes, limit %zu)", path,
+                      (intmax_t)sb.st_size, max_size);
+        goto fail;
+    }
+
+    /* Regular files: one allocation of the right size. Pipes and the like: grow. The
+     * buffer keeps one spare byte, set to 0, so text callers may treat it as a string. */
+    size_t cap = S_ISREG(sb.st_mode) ? (size_t)sb.st_size : 65536;
+    if (cap > max_size) cap = max_size;
+    size_t n = 0;
+    buf = malloc(cap + 1);
+    if (!buf) {
+        st = vae_fail(err, VAE_ERR_NOMEM, "cannot read %s: out of memory (%zu bytes)", path, cap);
+        goto fail;
+    }
+    for (;;) {
+        if (n == cap) {
+            if (cap >= max_size) {
+                /* Full at the limit: one more byte means the file is too large. */
+                uint8_t probe;
+                ssize_t r;
+                do
+                    r = read(fd, &probe, 1);
+                while (r < 0 && errno == EINTR);
+                if (r < 0) {
+                    st = vae_fail(err, VAE_ERR_IO, "cannot read %s: %s", path, strerror(errno));
+                    goto fail;
+                }
+                if (r > 0) {
+                    st = vae_fail(err, VAE_ERR_FORMAT, "%s is too large (limit %zu bytes)", path,
+                                  max_size);
+                    goto fail;
+                }
+                break;
+            }
+            size_t ncap = cap < max_size / 2 ? (cap ? cap * 2 : 65536) : max_size;
+            if (ncap > max_size) ncap = max_size;
+            uint8_t *nb = realloc(buf, ncap + 1);
+            if (!nb) {
+                st = vae_fail(err, VAE_ERR_NOMEM, "cannot read %s: out of memory", path);
+                goto fail;
+            }
+            buf = nb;
+            cap = ncap;
+        }
+        ssize_t r = read(fd, buf + n, cap - n);
+        if (r < 0) {
+            if (errno == EINTR) continue;
+            st = vae_fail(err, VAE_ERR_IO, "cannot read %s: %s", path, strerror(errno));
+            goto fail;
+        }
+        if (r == 0) break;
+        n += (size_t)r;
+    }
+    close(fd);
+    buf[n] = 0;
+    *out = buf;
+    *len = n;
+    return VAE_OK;
+
+fail:
+    close(fd);
+    free(buf);
+    return st;
+}
+
+/* ---- PNG ----------------------------------------------------------------------- */
+
+static uint8_t *put_u32be(uint8_t *p, uint32_t v) {
+    p[0] = (uint8_t)(v >> 24);
+    p[1] = (uint8_t)(v >> 16);
+    p[2] = (uint8_t)(v >> 8);
+    p[3] = (uint8_t)v;
+    return p + 4;
+}
+
+/* Length, type, data, CRC over type and data. Returns the end of the chunk. */
+static uint8_t *put_chunk(uint8_t *p, const char type[4], const uint8_t *data, uint32_t n) {
+    p = put_u32be(p, n);
+    uint8_t *crc_start = p;
+    memcpy(p, type, 4);
+    p += 4;
+    if (n) memcpy(p, data, n);
+    p += n;
+    uLong crc = crc32(0L, crc_start, (uInt)(n + 4));
+    return put_u32be(p, (uint32_t)crc);
+}
+
+VaeStatus vae_png_write(const char *path, const uint8_t *pixels, int w, int h, int channels,
+                        char err[VAE_ERR_LEN]) {
+    if (!path || !pixels || w <= 0 || h <= 0 || (channels != 1 && channels != 3))
+        return vae_fail(err, VAE_ERR_ARG, "cannot write %s: bad image arguments (%dx%d, %d ch)",
+                        path ? path : "(null)", w, h, channels);
+    size_t row = (size_t)w * (size_t)channels;   /* w, channels small: no overflow */
+    if (row + 1 > ((size_t)1 << 30) / (size_t)h) /* keeps every zlib length in a uInt */
+        return vae_fail(err, VAE_ERR_ARG, "cannot write %s: image %dx%d is too large", path, w, h);
+    size_t raw_len = (row + 1) * (size_t)h;
+
+    VaeStatus st;
+    uint8_t *raw = malloc(raw_len);
+    uLongf zlen = compressBound((uLong)raw_len);
+    uint8_t *png = malloc(8 + 25 + 12 + (size_t)zlen + 12);
+    if (!raw || !png) {
+        st = vae_fail(err, VAE_ERR_NOMEM, "cannot write %s: out of memory", path);
+        goto fail;
+    }
+    /* Filter type 0 (None) on every scanline: simple, and digits compress well anyway. */
+    for (int y = 0; y < h; y++) {
+        uint8_t *dst = raw + (size_t)y * (row + 1);
+        dst[0] = 0;
+        memcpy(dst + 1, pixels + (size_t)y * row, row);
+    }
+    uint8_t *zdata = png + 8 + 25 + 8; /* compress straight into the IDAT payload */
+    if (compress2(zdata, &zlen, raw, (uLong)raw_len, 6) != Z_OK || zlen > UINT32_MAX) {
+        st = vae_fail(err, VAE_ERR_NOMEM, "cannot write %s: zlib compression failed", path);
+        goto fail;
+    }
+
+    static const uint8_t sig[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+    uint8_t ihdr[13];
+    put_u32be(ihdr, (uint32_t)w);
+    put_u32be(ihdr + 4, (uint32_t)h);
+    ihdr[8] = 8;                        /* bit depth */
+    ihdr[9] = channels == 3 ? 2 : 0;    /* colour type: truecolour or greyscale */
+    ihdr[10] = ihdr[11] = ihdr[12] = 0; /* deflate, adaptive filtering, no interlace */
+
+    uint8_t *p = png;
+    memcpy(p, sig, 8);
+    p = put_chunk(p + 8, "IHDR", ihdr, 13);
+    /* IDAT data is already in place; put_chunk's memcpy would overlap, so write around it. */
+    p = put_u32be(p, (uint32_t)zlen);
+    memcpy(p, "IDAT", 4);
+    uLong crc = crc32(0L, p, (uInt)(zlen + 4));
+    p = put_u32be(p + 4 + zlen, (uint32_t)crc);
+    p = put_chunk(p, "IEND", NULL, 0);
+
+    const void *parts[1] = {png};
+    size_t sizes[1] = {(size_t)(p - png)};
+    st = vae_file_write_atomic(path, parts, sizes, 1, err);
+
+fail:
+    free(raw);
+    free(png);
+    return st;
+}
