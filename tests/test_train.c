@@ -33,7 +33,8 @@ static VaeTrainer *make(VaeKind kind, float lr, uint64_t seed) {
 
 static VaeEvalStats train_eval(VaeKind kind, int epochs) {
     VaeTrainer *t = make(kind, 1e-3f, 0);
-    for (int e = 0; e < epochs; e++) vae_trainer_epoch(t, NULL, NULL, NULL);
+    for (int e = 0; e < epochs; e++)
+        vae_trainer_epoch(t, NULL, NULL, NULL);
     CHECK(vae_trainer_epoch_index(t) == epochs);
     VaeEvalStats ev;
     char err[VAE_ERR_LEN];
@@ -82,7 +83,8 @@ static void test_guards(void) {
     }
     const VaeModel *m = vae_trainer_model(t);
     int params_finite = 1;
-    for (size_t i = 0; i < m->n_params; i++) params_finite &= isfinite(m->params[i]) != 0;
+    for (size_t i = 0; i < m->n_params; i++)
+        params_finite &= isfinite(m->params[i]) != 0;
     printf("forced divergence: %d skipped steps, %d restores, lr now %g, %d good steps after "
            "the first restore\n",
            skipped, restored, (double)vae_trainer_config(t)->lr, finite_after);
@@ -99,7 +101,8 @@ int main(void) {
     const char *dir = getenv("VAE_DATA_DIR");
     char err[VAE_ERR_LEN];
     if (!dir || vae_dataset_load(&ds, dir, err) != VAE_OK) {
-        printf("MNIST data not found (%s): run scripts/fetch-data.sh\n", dir ? err : "VAE_DATA_DIR unset");
+        printf("MNIST data not found (%s): run scripts/fetch-data.sh\n",
+               dir ? err : "VAE_DATA_DIR unset");
         return 1;
     }
     test_learns();
