@@ -245,8 +245,14 @@ static void check_step(VaeKind kind, VaeLikelihood lik, float dropout, float fre
             n++;
         }
         checked += n;
+        /* The float32 forward pass leaves ~5e-5 of noise in each difference quotient
+         * (rounding ~1e-6 in the loss over 2h = 0.02), so elements are compared with an
+         * absolute floor ten times that; a wrong term is off by far more. */
         double e = rel_err(an, fd, n);
-        CHECK_MSG(e < 2e-3, "%s: %s rel err %g over %d elements", label, p->name, e, n);
+        int bad = 0;
+        for (int i = 0; i < n; i++) bad += fabs(an[i] - fd[i]) > 5e-4 + 1e-2 * fabs(fd[i]);
+        CHECK_MSG(e < 1e-2 && bad == 0, "%s: %s rel err %g, %d of %d elements off", label,
+                  p->name, e, bad, n);
         free(an);
         free(fd);
     }

@@ -36,6 +36,11 @@ void vae_kl_forward(const float *mu, const float *logvar, int B, int L, int ld, 
 
 void vae_sigmoid(float *x, size_t n); /* in place */
 
+/* The vectorisable exp (x in [-87, 88]) and log1p (e in [0, 1]) the losses use, exposed
+ * for accuracy tests. */
+float vae_exp_approx(float x);
+float vae_log1p_approx(float e);
+
 /* OpenBLAS thread count (<= 0 leaves the default). */
 void vae_blas_set_threads(int n);
 int vae_blas_get_threads(void);
