@@ -1,0 +1,34 @@
+/* Command-line flags of the explorer (SPEC §7): parsed strictly into AppOptions.
+ * Parsing never exits or prints; the caller turns an error into one line + exit 2. */
+#ifndef APP_ARGS_H
+#define APP_ARGS_H
+
+#include <stdint.h>
+
+#include "model.h"
+#include "trainer.h"
+
+typedef struct {
+    const char *data_dir;   /* --data DIR; NULL = from --dataset */
+    const char *dataset;    /* "mnist" or "fashion" */
+    const char *model_path; /* --model FILE */
+    const char *ae_path;    /* --ae-model FILE */
+    int no_train;
+    VaeConfig cfg;          /* --kind --hidden --latent (shape of a fresh model) */
+    VaeTrainConfig tc;      /* --batch --lr --beta --seed */
+    int epochs;             /* --epochs N: pause after N epochs; 0 = train until stopped */
+    int threads;            /* --threads T: BLAS threads of the trainer */
+    int width, height;      /* --size WxH, window points */
+    long frames;            /* --frames N; 0 = run until quit */
+    const char *screenshot; /* --screenshot FILE */
+    const char *script;     /* --script FILE */
+    int stats;              /* --stats */
+    int help;               /* --help */
+} AppOptions;
+
+/* 0 on success (opts->help set for --help), -1 with a sentence in err. */
+int app_args_parse(AppOptions *opts, int argc, char **argv, char *err, int err_len);
+/* The --help text. */
+const char *app_args_usage(void);
+
+#endif

@@ -1,0 +1,78 @@
+/* Immutable training snapshots and their lock-free hand-off from the trainer thread to
+ * the render thread. A snapshot owns copies of both models' parameters, the test-set
+ * latents, the loss history and the training status; once published it is never written.
+ * No SDL here (tests/test_snapshot.c builds this file alone, also under TSan). */
+#ifndef APP_SNAPSHOT_H
+#define APP_SNAPSHOT_H
+
+#include <stdatomic.h>
+#include <stdint.h>
+
+#include "model.h"
+
+#define APP_MAX_MODELS 2
+#define APP_HIST_CAP 1024 /* loss points kept; older ones are merged pairwise */
+
+/* Loss terms of one model, per sample, nats. */
+typedef struct {
+    float recon, kl, total;
+} AppLoss;
+
+typedef struct {
+    int64_t step;
+    AppLoss loss[APP_MAX_MODELS];
+} AppLossPoint;
+
+typedef struct AppSnapshot {
+    uint64_t seq; /* publication number, from 1 */
+    int n_models;
+    VaeModel model[APP_MAX_MODELS]; /* own arenas */
+    int n_points;                   /* test images */
+    float *mu[APP_MAX_MODELS];      /* (n_points, latent of that model): mu per test image */
+    int mu_latent[APP_MAX_MODELS];  /* allocation shape of mu (internal) */
+    int64_t latents_step;           /* step at which the latents were computed */
+    AppLossPoint *hist;             /* (n_hist), oldest first */
+    int n_hist, cap_hist;
+    int64_t step;         /* steps per model */
+    int epoch;            /* epoch in progress (0-based) */
+    double samples_per_s; /* both models together */
+    float beta, lr;
+    int paused;
+    int speed;         /* speed level, 0 = full */
+    char message[160]; /* last event of the trainer (guards, errors), "" if none */
+} AppSnapshot;
+
+/* Make dst a snapshot of the given models (cloned, or memcpy'd into dst's arenas when
+ * their sizes match, so a recycled snapshot does not allocate). The latents, history and
+ * status are filled by the caller. 0 on success, -1 on allocation failure. */
+int app_snapshot_set_models(AppSnapshot *dst, const VaeModel *const *models, int n_models,
+                            int n_points);
+/* Copy n points of history into dst (growing its buffer). 0 / -1. */
+int app_snapshot_set_history(AppSnapshot *dst, const AppLossPoint *hist, int n);
+void app_snapshot_free(AppSnapshot *s); /* NULL is fine */
+/* Snapshots alive in the process (for leak checks in tests). */
+long app_snapshot_live(void);
+
+/* The hand-off: two atomic mailboxes. `ready` carries the newest published snapshot to
+ * the reader; `spare` carries consumed ones back to the writer for reuse. Each exchange
+ * transfers exclusive ownership, so neither side ever waits or reads memory the other
+ * may write. At most four snapshots exist: writer's, ready, spare, reader's current. */
+typedef struct {
+    _Atomic(AppSnapshot *) ready;
+    _Atomic(AppSnapshot *) spare;
+} AppSnapshotBox;
+
+void app_box_init(AppSnapshotBox *b);
+/* Writer: a snapshot to fill: recycled if one is available, else a new zeroed one
+ * (NULL if out of memory). */
+AppSnapshot *app_box_acquire(AppSnapshotBox *b);
+/* Writer: publish s. If the reader had not taken the previous one yet, it comes back
+ * in *reuse (else NULL) for the writer to fill next. */
+void app_box_publish(AppSnapshotBox *b, AppSnapshot *s, AppSnapshot **reuse);
+/* Reader: the newest published snapshot, or current if nothing new. When a new one is
+ * returned, current is handed back to the writer. Never blocks. */
+AppSnapshot *app_box_take(AppSnapshotBox *b, AppSnapshot *current);
+/* Free what is still in the mailboxes (both threads must be done). */
+void app_box_destroy(AppSnapshotBox *b);
+
+#endif

@@ -1,0 +1,414 @@
+/* The trainer thread (see app_trainer.h). It alternates one step of each model, folds
+ * their losses into the history, and publishes a snapshot every PUBLISH_MS (or at once
+ * after a command while paused). Encoding the test set costs several training steps, so
+ * the latents are refreshed only as often as keeps that cost near 10 % of the time. */
+#include "app_trainer.h"
+
+#include <cblas.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define PUBLISH_MS 200.0
+#define ENCODE_CHUNK 256
+#define LATENT_BUDGET 9.0 /* refresh latents at most every LATENT_BUDGET x encode time */
+
+struct AppTrainer {
+    pthread_t thread;
+    int started;
+    AppSnapshotBox *box;
+    const VaeDataset *ds;
+    int n_models, epochs;
+    VaeTrainer *tr[APP_MAX_MODELS];
+    VaeWorkspace ws[APP_MAX_MODELS];
+    uint64_t seed;
+    /* commands (UI -> trainer) */
+    atomic_int stop, paused, speed;
+    atomic_int step_requests, reset_requests;
+    atomic_uint beta_bits, lr_bits; /* float bits of the requested values */
+    atomic_int settings_gen;
+    /* throughput (trainer -> UI, read at exit) */
+    _Atomic double run_seconds;
+    _Atomic long long samples;
+    /* trainer-thread state */
+    AppLossPoint *hist;
+    int n_hist;
+    AppLoss acc[APP_MAX_MODELS];
+    int acc_n;
+    char message[160];
+    AppSnapshot *reuse;
+    uint64_t seq;
+    int64_t latents_step;
+    float *last_mu[APP_MAX_MODELS]; /* latents of the last encode, (n_test, latent) */
+};
+
+static double now_s(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static void sleep_s(double s) {
+    if (s <= 0) return;
+    struct timespec ts = {(time_t)s, (long)((s - (double)(time_t)s) * 1e9)};
+    nanosleep(&ts, NULL);
+}
+
+static unsigned f2u(float f) {
+    unsigned u;
+    memcpy(&u, &f, sizeof u);
+    return u;
+}
+
+static float u2f(unsigned u) {
+    float f;
+    memcpy(&f, &u, sizeof f);
+    return f;
+}
+
+/* ---- snapshot building ------------------------------------------------------- */
+
+int app_snapshot_build(AppSnapshot *s, const VaeModel *const *models, int n_models,
+                       const VaeSplit *test, VaeWorkspace *ws, int encode) {
+    if (app_snapshot_set_models(s, models, n_models, test->n) != 0) return -1;
+    if (!encode) return 0;
+    int pixels = test->rows * test->cols;
+    float *x = malloc((size_t)ENCODE_CHUNK * (size_t)pixels * sizeof *x);
+    float *mu = malloc((size_t)ENCODE_CHUNK * VAE_MAX_LATENT * sizeof *mu);
+    int *idx = malloc(ENCODE_CHUNK * sizeof *idx);
+    if (!x || !mu || !idx) {
+        free(x), free(mu), free(idx);
+        return -1;
+    }
+    for (int i0 = 0; i0 < test->n; i0 += ENCODE_CHUNK) {
+        int b = test->n - i0 < ENCODE_CHUNK ? test->n - i0 : ENCODE_CHUNK;
+        for (int k = 0; k < b; k++)
+            idx[k] = i0 + k;
+        vae_data_batch(test, idx, b, x);
+        for (int m = 0; m < n_models; m++) {
+            const VaeModel *model = models[m];
+            int L = model->cfg.latent;
+            vae_model_encode(model, &ws[m], x, test->labels + i0, b, mu, NULL);
+            memcpy(s->mu[m] + (size_t)i0 * (size_t)L, mu, (size_t)b * (size_t)L * sizeof *mu);
+        }
+    }
+    free(x), free(mu), free(idx);
+    return 0;
+}
+
+/* ---- loss history -------------------------------------------------------------- */
+
+static void history_add(AppTrainer *t, int64_t step) {
+    if (t->acc_n == 0) return;
+    if (t->n_hist == APP_HIST_CAP) { /* merge pairs: halve the resolution of the past */
+        for (int i = 0; i < APP_HIST_CAP / 2; i++) {
+            AppLossPoint a = t->hist[2 * i], b = t->hist[2 * i + 1];
+            AppLossPoint *o = &t->hist[i];
+            o->step = b.step;
+            for (int m = 0; m < APP_MAX_MODELS; m++) {
+                o->loss[m].recon = 0.5f * (a.loss[m].recon + b.loss[m].recon);
+                o->loss[m].kl = 0.5f * (a.loss[m].kl + b.loss[m].kl);
+                o->loss[m].total = 0.5f * (a.loss[m].total + b.loss[m].total);
+            }
+        }
+        t->n_hist = APP_HIST_CAP / 2;
+    }
+    AppLossPoint *p = &t->hist[t->n_hist++];
+    memset(p, 0, sizeof *p);
+    p->step = step;
+    for (int m = 0; m < t->n_models; m++) {
+        p->loss[m].recon = t->acc[m].recon / (float)t->acc_n;
+        p->loss[m].kl = t->acc[m].kl / (float)t->acc_n;
+        p->loss[m].total = t->acc[m].total / (float)t->acc_n;
+    }
+    memset(t->acc, 0, sizeof t->acc);
+    t->acc_n = 0;
+}
+
+/* Build and publish a snapshot; returns 0, or -1 if memory ran out (skipped). With
+ * encode the latents are computed and kept in last_mu; otherwise last_mu is reused. */
+static int publish(AppTrainer *t, int encode, double samples_per_s, float *last_mu[]) {
+    AppSnapshot *s = t->reuse ? t->reuse : app_box_acquire(t->box);
+    t->reuse = NULL;
+    if (!s) return -1;
+    const VaeModel *models[APP_MAX_MODELS];
+    for (int m = 0; m < t->n_models; m++)
+        models[m] = vae_trainer_model(t->tr[m]);
+    int64_t step = vae_trainer_steps(t->tr[0]);
+    if (app_snapshot_build(s, models, t->n_models, &t->ds->test, t->ws, encode) != 0 ||
+        app_snapshot_set_history(s, t->hist, t->n_hist) != 0) {
+        app_snapshot_free(s);
+        return -1;
+    }
+    for (int m = 0; m < t->n_models; m++) {
+        size_t bytes = (size_t)s->n_points * (size_t)models[m]->cfg.latent * sizeof(float);
+        if (encode)
+            memcpy(last_mu[m], s->mu[m], bytes);
+        else
+            memcpy(s->mu[m], last_mu[m], bytes);
+    }
+    if (encode) t->latents_step = step;
+    const VaeTrainConfig *tc = vae_trainer_config(t->tr[0]);
+    s->latents_step = t->latents_step;
+    s->seq = ++t->seq;
+    s->step = step;
+    s->epoch = vae_trainer_epoch_index(t->tr[0]);
+    s->samples_per_s = samples_per_s;
+    s->beta = tc->beta;
+    s->lr = tc->lr;
+    s->paused = atomic_load_explicit(&t->paused, memory_order_relaxed);
+    s->speed = atomic_load_explicit(&t->speed, memory_order_relaxed);
+    snprintf(s->message, sizeof s->message, "%s", t->message);
+    app_box_publish(t->box, s, &t->reuse);
+    return 0;
+}
+
+static void on_log(void *ud, const char *msg) {
+    AppTrainer *t = ud;
+    snprintf(t->message, sizeof t->message, "%s", msg);
+}
+
+/* ---- the thread ---------------------------------------------------------------- */
+
+static const double speed_rate[APP_SPEED_LEVELS] = {0, 64, 32, 16, 8, 4, 2};
+
+const char *app_trainer_speed_name(int level) {
+    static const char *const names[APP_SPEED_LEVELS] = {
+        "full", "64 steps/s", "32 steps/s", "16 steps/s", "8 steps/s", "4 steps/s", "2 steps/s"};
+    return level >= 0 && level < APP_SPEED_LEVELS ? names[level] : "?";
+}
+
+static void *trainer_main(void *arg) {
+    AppTrainer *t = arg;
+    /* The latents of the last published snapshot, so snapshots between latent refreshes
+     * can carry them without re-encoding. */
+    float **last_mu = t->last_mu;
+    int settings_seen = -1, resets_seen = 0;
+    double t_pub = 0, t_lat = -1e9, encode_s = 0.05, rate = 0, t_rate = now_s();
+    long long samples_rate = 0;
+    int force = 1, epochs_done_paused = 0, last_paused = -1, last_speed = -1;
+    const int batch = vae_trainer_config(t->tr[0])->batch;
+    while (!atomic_load_explicit(&t->stop, memory_order_relaxed)) {
+        /* commands */
+        int resets = atomic_load_explicit(&t->reset_requests, memory_order_relaxed);
+        if (resets != resets_seen) {
+            resets_seen = resets;
+            for (int m = 0; m < t->n_models; m++)
+                vae_trainer_reset(t->tr[m], t->seed + (uint64_t)m);
+            t->n_hist = 0;
+            t->acc_n = 0;
+            memset(t->acc, 0, sizeof t->acc);
+            t->message[0] = 0;
+            epochs_done_paused = 0;
+            force = 1;
+        }
+        int gen = atomic_load_explicit(&t->settings_gen, memory_order_acquire);
+        if (gen != settings_seen) {
+            settings_seen = gen;
+            float beta = u2f(atomic_load_explicit(&t->beta_bits, memory_order_relaxed));
+            float lr = u2f(atomic_load_explicit(&t->lr_bits, memory_order_relaxed));
+            for (int m = 0; m < t->n_models; m++) {
+                vae_trainer_set_beta(t->tr[m], beta);
+                vae_trainer_set_lr(t->tr[m], lr);
+            }
+            force = 1;
+        }
+        int paused = atomic_load_explicit(&t->paused, memory_order_relaxed);
+        int speed = atomic_load_explicit(&t->speed, memory_order_relaxed);
+        if (paused != last_paused || speed != last_speed) { /* show the new state at once */
+            last_paused = paused, last_speed = speed;
+            force = 1;
+        }
+        int stepping = 0;
+        if (paused) {
+            int req = atomic_load_explicit(&t->step_requests, memory_order_relaxed);
+            if (req > 0) {
+                atomic_fetch_sub_explicit(&t->step_requests, 1, memory_order_relaxed);
+                stepping = 1;
+            }
+        }
+        double t0 = now_s();
+        if (!paused || stepping) {
+            for (int m = 0; m < t->n_models; m++) {
+                VaeStepStats st;
+                VaeStatus rc = vae_trainer_step(t->tr[m], &st);
+                if (rc != VAE_OK) {
+                    snprintf(t->message, sizeof t->message, "training stopped: %s",
+                             vae_status_str(rc));
+                    atomic_store(&t->paused, 1);
+                    break;
+                }
+                t->acc[m].recon += (float)st.recon;
+                t->acc[m].kl += (float)st.kl;
+                t->acc[m].total += (float)st.loss;
+            }
+            t->acc_n++;
+            long long n = (long long)batch * t->n_models;
+            atomic_fetch_add_explicit(&t->samples, n, memory_order_relaxed);
+            samples_rate += n;
+            if (stepping) force = 1;
+            if (t->epochs > 0 && !epochs_done_paused &&
+                vae_trainer_epoch_index(t->tr[0]) >= t->epochs) {
+                epochs_done_paused = 1;
+                atomic_store(&t->paused, 1);
+                snprintf(t->message, sizeof t->message, "paused after %d epochs", t->epochs);
+                force = 1;
+            }
+        }
+        double now = now_s();
+        if (now - t_rate >= 0.5) {
+            double r = samples_rate / (now - t_rate);
+            rate = rate == 0 ? r : 0.5 * rate + 0.5 * r;
+            if (paused) rate = 0;
+            samples_rate = 0;
+            t_rate = now;
+        }
+        if (force || (!paused && now - t_pub >= PUBLISH_MS * 1e-3)) {
+            history_add(t, vae_trainer_steps(t->tr[0]));
+            int encode = force || now - t_lat >= LATENT_BUDGET * encode_s || paused;
+            double e0 = now_s();
+            if (publish(t, encode, rate, last_mu) == 0) {
+                if (encode) {
+                    encode_s = now_s() - e0;
+                    t_lat = now;
+                }
+                force = 0;
+            }
+            t_pub = now;
+        }
+        if (!paused) { /* running time, publishing included, slow-motion sleeps excluded */
+            double busy = atomic_load_explicit(&t->run_seconds, memory_order_relaxed);
+            atomic_store_explicit(&t->run_seconds, busy + (now_s() - t0), memory_order_relaxed);
+        }
+        if (paused && !stepping) {
+            sleep_s(0.005);
+        } else {
+            int sp = atomic_load_explicit(&t->speed, memory_order_relaxed);
+            if (sp > 0) { /* slow motion: sleep in small slices to stay responsive */
+                double until = t0 + 1.0 / speed_rate[sp];
+                while (now_s() < until && !atomic_load(&t->stop) &&
+                       atomic_load_explicit(&t->speed, memory_order_relaxed) == sp)
+                    sleep_s(0.01 < until - now_s() ? 0.01 : until - now_s());
+            }
+        }
+    }
+    return NULL;
+}
+
+/* ---- lifecycle and commands (UI thread) ------------------------------------------ */
+
+AppTrainer *app_trainer_start(const AppTrainerConfig *c, AppSnapshotBox *box, char *err,
+                              int err_len) {
+    char e[VAE_ERR_LEN];
+    AppTrainer *t = calloc(1, sizeof *t);
+    if (!t) {
+        snprintf(err, (size_t)err_len, "out of memory");
+        return NULL;
+    }
+    t->box = box;
+    t->ds = c->ds;
+    t->n_models = c->n_models;
+    t->epochs = c->epochs;
+    t->seed = c->tc.seed;
+    t->hist = calloc(APP_HIST_CAP, sizeof *t->hist);
+    if (!t->hist) goto nomem;
+    for (int m = 0; m < c->n_models; m++) {
+        VaeTrainConfig tc = c->tc;
+        tc.seed = c->tc.seed + (uint64_t)m; /* the two models start differently */
+        if (vae_trainer_create(&t->tr[m], &c->cfg[m], c->init[m], &tc, &c->ds->train, e) !=
+                VAE_OK ||
+            vae_workspace_init(&t->ws[m], vae_trainer_model(t->tr[m]), ENCODE_CHUNK, e) != VAE_OK) {
+            snprintf(err, (size_t)err_len, "%s", e);
+            goto fail;
+        }
+        vae_trainer_set_log(t->tr[m], on_log, t);
+        t->last_mu[m] = calloc((size_t)c->ds->test.n * (size_t)c->cfg[m].latent + 1, sizeof(float));
+        if (!t->last_mu[m]) goto nomem;
+    }
+    atomic_init(&t->stop, 0);
+    atomic_init(&t->paused, c->start_paused);
+    atomic_init(&t->speed, 0);
+    atomic_init(&t->step_requests, 0);
+    atomic_init(&t->reset_requests, 0);
+    atomic_init(&t->beta_bits, f2u(c->tc.beta));
+    atomic_init(&t->lr_bits, f2u(c->tc.lr));
+    atomic_init(&t->settings_gen, 0);
+    atomic_init(&t->run_seconds, 0.0);
+    atomic_init(&t->samples, 0);
+    /* BLAS threads are a process-wide OpenBLAS setting: the trainer's value is set here,
+     * before any thread runs; the render thread's small decodes stay single-threaded
+     * because OpenBLAS does not split tiny products. */
+    openblas_set_num_threads(c->blas_threads);
+    if (pthread_create(&t->thread, NULL, trainer_main, t) != 0) {
+        snprintf(err, (size_t)err_len, "cannot start the trainer thread");
+        goto fail;
+    }
+    t->started = 1;
+    return t;
+nomem:
+    snprintf(err, (size_t)err_len, "out of memory");
+fail:
+    app_trainer_stop(t);
+    return NULL;
+}
+
+void app_trainer_stop(AppTrainer *t) {
+    if (!t) return;
+    if (t->started) {
+        atomic_store(&t->stop, 1);
+        pthread_join(t->thread, NULL);
+    }
+    for (int m = 0; m < APP_MAX_MODELS; m++) {
+        vae_trainer_destroy(t->tr[m]);
+        vae_workspace_free(&t->ws[m]);
+        free(t->last_mu[m]);
+    }
+    app_snapshot_free(t->reuse);
+    free(t->hist);
+    free(t);
+}
+
+void app_trainer_toggle_pause(AppTrainer *t) {
+    if (t) atomic_fetch_xor_explicit(&t->paused, 1, memory_order_relaxed);
+}
+
+void app_trainer_step_once(AppTrainer *t) {
+    if (t) atomic_fetch_add_explicit(&t->step_requests, 1, memory_order_relaxed);
+}
+
+void app_trainer_reset(AppTrainer *t) {
+    if (t) atomic_fetch_add_explicit(&t->reset_requests, 1, memory_order_relaxed);
+}
+
+static void scale_setting(AppTrainer *t, atomic_uint *bits, float factor, float lo, float hi) {
+    float v = u2f(atomic_load_explicit(bits, memory_order_relaxed)) * factor;
+    if (v < lo) v = lo;
+    if (v > hi) v = hi;
+    atomic_store_explicit(bits, f2u(v), memory_order_relaxed);
+    atomic_fetch_add_explicit(&t->settings_gen, 1, memory_order_release);
+}
+
+void app_trainer_scale_beta(AppTrainer *t, float factor) {
+    if (t) scale_setting(t, &t->beta_bits, factor, 1e-3f, 100.0f);
+}
+
+void app_trainer_scale_lr(AppTrainer *t, float factor) {
+    if (t) scale_setting(t, &t->lr_bits, factor, 1e-6f, 1e-1f);
+}
+
+void app_trainer_speed(AppTrainer *t, int delta) {
+    if (!t) return;
+    int s = atomic_load_explicit(&t->speed, memory_order_relaxed) - delta;
+    if (s < 0) s = 0;
+    if (s >= APP_SPEED_LEVELS) s = APP_SPEED_LEVELS - 1;
+    atomic_store_explicit(&t->speed, s, memory_order_relaxed);
+}
+
+double app_trainer_throughput(const AppTrainer *t) {
+    if (!t) return 0;
+    double secs = atomic_load(&((AppTrainer *)t)->run_seconds);
+    long long n = atomic_load(&((AppTrainer *)t)->samples);
+    return secs > 0 ? (double)n / secs : 0;
+}

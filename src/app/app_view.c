@@ -1,0 +1,102 @@
+/* Latent <-> pixel view of a pane (see app_view.h). */
+#include "app_view.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int cmp_float(const void *a, const void *b) {
+    float x = *(const float *)a, y = *(const float *)b;
+    return (x > y) - (x < y);
+}
+
+void app_view_fit(AppView *v, AppRect r, const float *xy, int n, int include_prior) {
+    double x0 = -1, x1 = 1, y0 = -1, y1 = 1;
+    if (n > 0) {
+        float *xs = malloc((size_t)n * sizeof *xs), *ys = malloc((size_t)n * sizeof *ys);
+        if (xs && ys) {
+            int m = 0;
+            for (int i = 0; i < n; i++) {
+                if (!isfinite(xy[2 * i]) || !isfinite(xy[2 * i + 1])) continue;
+                xs[m] = xy[2 * i], ys[m] = xy[2 * i + 1], m++;
+            }
+            if (m > 0) {
+                qsort(xs, (size_t)m, sizeof *xs, cmp_float);
+                qsort(ys, (size_t)m, sizeof *ys, cmp_float);
+                int lo = m / 500, hi = m - 1 - m / 500;
+                x0 = xs[lo], x1 = xs[hi], y0 = ys[lo], y1 = ys[hi];
+            }
+        }
+        free(xs);
+        free(ys);
+    }
+    if (include_prior) {
+        x0 = fmin(x0, -3), x1 = fmax(x1, 3), y0 = fmin(y0, -3), y1 = fmax(y1, 3);
+    }
+    double sx = x1 - x0, sy = y1 - y0;
+    if (!(sx > 1e-6)) sx = 1e-6;
+    if (!(sy > 1e-6)) sy = 1e-6;
+    v->cx = 0.5 * (x0 + x1);
+    v->cy = 0.5 * (y0 + y1);
+    double margin = 0.88; /* leave room for tick labels */
+    v->scale = fmin(margin * r.w / sx, margin * r.h / sy);
+}
+
+void app_view_zoom(AppView *v, AppRect r, double px, double py, double factor) {
+    double zx = app_view_zx(v, r, px), zy = app_view_zy(v, r, py);
+    double s = v->scale * factor;
+    if (s < 1e-6) s = 1e-6;
+    if (s > 1e9) s = 1e9;
+    v->scale = s;
+    /* keep (zx, zy) under (px, py) */
+    v->cx = zx - (px - r.x - 0.5 * r.w) / s;
+    v->cy = zy + (py - r.y - 0.5 * r.h) / s;
+}
+
+void app_view_pan(AppView *v, double dx_px, double dy_px) {
+    v->cx -= dx_px / v->scale;
+    v->cy += dy_px / v->scale;
+}
+
+double app_nice_step(double span, int target) {
+    if (!(span > 0) || target < 1) return 1;
+    double raw = span / target;
+    double p = pow(10, floor(log10(raw)));
+    double f = raw / p;
+    double nice = f < 1.5 ? 1 : f < 3.5 ? 2 : f < 7.5 ? 5 : 10;
+    return nice * p;
+}
+
+double app_norm_cdf(double x) {
+    return 0.5 * erfc(-x / sqrt(2.0));
+}
+
+double app_norm_icdf(double p) {
+    static const double a[] = {-3.969683028665376e+01, 2.209460984245205e+02,
+                               -2.759285104469687e+02, 1.383577518672690e+02,
+                               -3.066479806614716e+01, 2.506628277459239e+00};
+    static const double b[] = {-5.447609879822406e+01, 1.615858368580409e+02,
+                               -1.556989798598866e+02, 6.680131188771972e+01,
+                               -1.328068155288572e+01};
+    static const double c[] = {-7.784894002430293e-03, -3.223964580411365e-01,
+                               -2.400758277161838e+00, -2.549732539343734e+00,
+                               4.374664141464968e+00,  2.938163982698783e+00};
+    static const double d[] = {7.784695709041462e-03, 3.224671290700398e-01, 2.445134137142996e+00,
+                               3.754408661907416e+00};
+    if (p <= 0) return -INFINITY;
+    if (p >= 1) return INFINITY;
+    const double pl = 0.02425;
+    if (p < pl) {
+        double q = sqrt(-2 * log(p));
+        return (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) /
+               ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
+    }
+    if (p > 1 - pl) {
+        double q = sqrt(-2 * log(1 - p));
+        return -(((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) /
+               ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
+    }
+    double q = p - 0.5, rr = q * q;
+    return (((((a[0] * rr + a[1]) * rr + a[2]) * rr + a[3]) * rr + a[4]) * rr + a[5]) * q /
+           (((((b[0] * rr + b[1]) * rr + b[2]) * rr + b[3]) * rr + b[4]) * rr + 1);
+}

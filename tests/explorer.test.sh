@@ -1,0 +1,165 @@
+#!/bin/bash
+# The explorer run for real under Xvfb with a --script of input events; screenshots are
+# checked for the scatter, the decoded image following the cursor, compare mode, the help
+# overlay, the grid, zoom; then every startup failure must be one line and exit status 2.
+# Env: VAE_BUILD (build dir), VAE_DATA_DIR (MNIST IDX dir), VAE_TMP (scratch).
+set -u
+BUILD=${VAE_BUILD:-build}
+EXE=$(realpath "$BUILD/vae-explorer" 2>/dev/null)
+PNG="/usr/bin/python3 $(realpath tests/explorer_png.py)"
+T=$(realpath "${VAE_TMP:-/tmp}")/explorer.$$
+mkdir -p "$T"
+trap 'rm -rf "$T"' EXIT
+fails=0
+ok() { echo "ok   $*"; }
+bad() { echo "FAIL $*"; fails=$((fails + 1)); }
+check() { local what=$1; shift; if "$@"; then ok "$what"; else bad "$what"; fi; }
+
+if [ ! -x "$EXE" ]; then
+    echo "FAIL $BUILD/vae-explorer not built"
+    exit 1
+fi
+DATA=(--data "${VAE_DATA_DIR:-data/mnist}")
+if [ ! -d "${VAE_DATA_DIR:-data/mnist}" ]; then
+    echo "note: ${VAE_DATA_DIR:-data/mnist} missing, using --dataset fashion"
+    DATA=(--dataset fashion)
+fi
+XVFB=(xvfb-run -a -s "-screen 0 1600x1000x24")
+# Under ASan: LeakSanitizer reports allocations that dbus, fontconfig and Mesa's dlopen'ed
+# driver keep until exit; they are not ours (the app's own memory paths are exercised
+# leak-checked by tests/test_snapshot.c), so leak detection is off for these runs.
+export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
+
+# ---- a scripted session ------------------------------------------------------------
+# Frame numbers count from the first frame that shows a model. Window 1280x800, so:
+# plane x 56..764, y 42..752; panel from x 780; decoded image at about (796, 148) 280 px;
+# in compare mode panes x 56..374 and 446..764, decoded images at x 796 and 1032, 224 px.
+cat > "$T/session.txt" <<SCRIPT
+# let the models train for a second, then pause so only the cursor changes the images
+60 key space
+80 move 420 300
+86 screenshot $T/a.png
+87 move 200 600
+93 screenshot $T/b.png
+94 move 420 300
+100 screenshot $T/a2.png
+101 key c
+110 screenshot $T/compare.png
+111 key h
+115 screenshot $T/help.png
+116 key escape
+117 key c
+120 move 400 400
+121 wheel 5
+126 screenshot $T/zoom.png
+127 drag right 400 400 250 300
+132 screenshot $T/pan.png
+133 dblclick 400 400
+134 key g
+220 screenshot $T/grid.png
+221 key i
+300 screenshot $T/grid_icdf.png
+301 key g
+302 key a
+310 screenshot $T/ae.png
+311 key a
+312 key n
+313 key ]
+314 key [
+315 key =
+316 key -
+317 key .
+318 key ,
+319 key 3
+320 key r
+321 key space
+330 key p
+331 key s
+340 resize 1000 700
+360 screenshot $T/resized.png
+370 quit
+SCRIPT
+mkdir -p "$T/cwd"
+(cd "$T/cwd" && timeout 120 "${XVFB[@]}" "$EXE" "${DATA[@]}" --script "$T/session.txt" \
+    --stats >"$T/out.txt" 2>"$T/err.txt")
+rc=$?
+check "scripted session exits 0 (rc=$rc: $(head -c 300 "$T/err.txt"))" [ $rc -eq 0 ]
+check "--stats line" grep -Eq '^frames=[0-9]+ fps=[0-9.]+ p50_ms=[0-9.]+ p99_ms=[0-9.]+ train_samples_per_s=[0-9]+$' "$T/out.txt"
+cat "$T/out.txt"
+for f in a b a2 compare help zoom pan grid grid_icdf ae resized; do
+    check "screenshot $f.png written" [ -s "$T/$f.png" ]
+done
+check "scatter: points of many classes in the plane" $PNG scatter "$T/a.png" 56 42 764 752 8
+check "decoded image changes with the cursor" $PNG differ "$T/a.png" "$T/b.png" 810 165 1060 410 3
+check "decoding is deterministic: same place, same image" $PNG same "$T/a.png" "$T/a2.png" 810 165 1060 410 0.5
+check "decoded image is an image, not a flat box" $PNG varied "$T/a.png" 800 150 1070 420 10
+check "compare: left pane has a scatter" $PNG scatter "$T/compare.png" 56 42 374 752 6
+check "compare: right pane has a scatter" $PNG scatter "$T/compare.png" 446 42 764 752 6
+check "compare: first decoded image" $PNG varied "$T/compare.png" 800 160 1015 365 10
+check "compare: second decoded image" $PNG varied "$T/compare.png" 1036 160 1252 365 10
+check "compare differs from single mode" $PNG differ "$T/a2.png" "$T/compare.png" 56 42 764 752 2
+check "help overlay darkens the window around it" $PNG darker "$T/compare.png" "$T/help.png" 0 0 350 800 0.5
+check "help overlay: a box of text in the middle" $PNG varied "$T/help.png" 380 180 900 620 20
+check "zoom changes the plane" $PNG differ "$T/a2.png" "$T/zoom.png" 56 42 764 752 2
+check "pan changes the plane" $PNG differ "$T/zoom.png" "$T/pan.png" 56 42 764 752 2
+check "grid: the plane is tiled with decoded images" $PNG varied "$T/grid.png" 56 42 764 752 30
+check "grid: inverse-CDF spacing changes the tiles" $PNG differ "$T/grid.png" "$T/grid_icdf.png" 56 42 764 752 3
+check "A shows the other model" $PNG differ "$T/a2.png" "$T/ae.png" 56 42 764 752 2
+check "resize: the window is 1000x700" $PNG size "$T/resized.png" 1000 700
+check "P saved a screenshot" compgen -G "$T/cwd/screenshots/vae-explorer-*.png"
+check "S saved the VAE" compgen -G "$T/cwd/models/vae-step*.safetensors"
+check "S saved the AE" compgen -G "$T/cwd/models/ae-step*.safetensors"
+
+# the saved checkpoints open again, without training
+VAE_CK=$(ls "$T"/cwd/models/vae-step*.safetensors 2>/dev/null | head -1)
+AE_CK=$(ls "$T"/cwd/models/ae-step*.safetensors 2>/dev/null | head -1)
+if [ -n "$VAE_CK" ] && [ -n "$AE_CK" ]; then
+    (cd "$T/cwd" && timeout 60 "${XVFB[@]}" "$EXE" "${DATA[@]}" --no-train --model "$VAE_CK" \
+        --ae-model "$AE_CK" --frames 20 --screenshot "$T/notrain.png" 2>"$T/err2.txt")
+    rc=$?
+    check "--no-train with saved checkpoints exits 0 (rc=$rc: $(head -c 300 "$T/err2.txt"))" [ $rc -eq 0 ]
+    check "--no-train shows the scatter" $PNG scatter "$T/notrain.png" 56 42 764 752 8
+fi
+
+# an unwritable models/ is a message on screen, not a crash
+mkdir -p "$T/ro" && touch "$T/ro/models"
+printf '5 key s\n10 quit\n' > "$T/save.txt"
+(cd "$T/ro" && timeout 60 "${XVFB[@]}" "$EXE" "${DATA[@]}" --script "$T/save.txt" 2>"$T/err3.txt")
+check "S into an unwritable models/ does not crash (rc=$?)" [ $? -eq 0 ]
+
+# ---- failures: one line on stderr, exit status 2, quickly -----------------------------
+expect_fail() { # NAME PATTERN CMD...
+    local name=$1 pat=$2
+    shift 2
+    "$@" >"$T/fo.txt" 2>"$T/fe.txt"
+    local rc=$?
+    local lines
+    lines=$(wc -l <"$T/fe.txt")
+    if [ $rc -eq 2 ] && [ "$lines" -eq 1 ] && grep -q "^vae-explorer: .*$pat" "$T/fe.txt"; then
+        ok "$name: $(cat "$T/fe.txt")"
+    else
+        bad "$name: rc=$rc lines=$lines: $(head -c 300 "$T/fe.txt")"
+    fi
+}
+expect_fail "bad flag" "unknown flag" timeout 60 "$EXE" --frobnicate
+expect_fail "bad flag value" "bad value" timeout 60 "$EXE" --size 12xfoo
+expect_fail "no display" "display" env -u DISPLAY -u WAYLAND_DISPLAY SDL_VIDEODRIVER=x11 \
+    timeout 60 "$EXE" "${DATA[@]}"
+expect_fail "no font" "font" env VAE_FONT=/nonexistent timeout 60 "$EXE" "${DATA[@]}"
+expect_fail "missing data dir" "no such data directory" timeout 60 "$EXE" --data "$T/nope"
+mkdir -p "$T/junk"
+for f in train-images-idx3-ubyte train-labels-idx1-ubyte t10k-images-idx3-ubyte t10k-labels-idx1-ubyte; do
+    head -c 1000 /dev/urandom >"$T/junk/$f"
+done
+expect_fail "garbage data" "junk" timeout 60 "$EXE" --data "$T/junk"
+head -c 5000 /dev/urandom >"$T/garbage.safetensors"
+expect_fail "garbage checkpoint" "garbage.safetensors" timeout 60 "$EXE" "${DATA[@]}" --model "$T/garbage.safetensors"
+expect_fail "missing checkpoint" "missing.safetensors" timeout 60 "$EXE" "${DATA[@]}" --model "$T/missing.safetensors"
+printf '5 move 1 2\n7 jump 3\n' >"$T/bad-script.txt"
+expect_fail "bad script line" "bad-script.txt:2: unknown command" timeout 60 "$EXE" --script "$T/bad-script.txt"
+printf '5 key nosuchkey\n' >"$T/bad-key.txt"
+expect_fail "bad script key" "bad-key.txt:1: unknown key" timeout 60 "$EXE" --script "$T/bad-key.txt"
+expect_fail "--no-train without a model" "needs --model" timeout 60 "$EXE" --no-train
+
+echo "$fails failed"
+[ $fails -eq 0 ]

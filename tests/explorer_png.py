@@ -1,0 +1,135 @@
+#!/usr/bin/python3
+"""Checks on explorer screenshots for tests/explorer.test.sh: a tiny PNG reader (zlib
+only, 8-bit RGB/RGBA, non-interlaced) and region statistics.
+
+usage: explorer_png.py CHECK ARGS...   (exit 1 with a message when a check fails)
+  scatter SHOT X0 Y0 X1 Y1 MIN_COLOURS      palette-coloured points in the region
+  differ SHOT_A SHOT_B X0 Y0 X1 Y1 MIN      mean |a - b| over the region >= MIN
+  same SHOT_A SHOT_B X0 Y0 X1 Y1 MAX        mean |a - b| over the region <= MAX
+  varied SHOT X0 Y0 X1 Y1 MIN_STD           grey std-dev in the region >= MIN_STD (an image)
+  darker SHOT_A SHOT_B X0 Y0 X1 Y1 RATIO    mean(b) <= RATIO * mean(a) (an overlay)
+  size SHOT W H                             image size
+"""
+import struct
+import sys
+import zlib
+
+# Tableau 10, as in src/app/app_plane.c
+PALETTE = [(78, 121, 167), (242, 142, 43), (225, 87, 89), (118, 183, 178), (89, 161, 79),
+           (237, 201, 72), (176, 122, 161), (255, 157, 167), (156, 117, 95), (186, 176, 172)]
+
+
+def read_png(path):
+    data = open(path, "rb").read()
+    if data[:8] != b"\x89PNG\r\n\x1a\n":
+        raise SystemExit(f"{path}: not a PNG")
+    pos, idat, w = 8, b"", None
+    while pos < len(data):
+        n, kind = struct.unpack(">I4s", data[pos:pos + 8])
+        body = data[pos + 8:pos + 8 + n]
+        pos += 12 + n
+        if kind == b"IHDR":
+            w, h, depth, ctype, _, _, interlace = struct.unpack(">IIBBBBB", body)
+            if depth != 8 or ctype not in (2, 6) or interlace:
+                raise SystemExit(f"{path}: unsupported PNG (depth {depth}, type {ctype})")
+            bpp = 3 if ctype == 2 else 4
+        elif kind == b"IDAT":
+            idat += body
+        elif kind == b"IEND":
+            break
+    raw = zlib.decompress(idat)
+    stride = w * bpp
+    rows, prev = [], bytearray(stride)
+    for y in range(h):
+        f = raw[y * (stride + 1)]
+        line = bytearray(raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)])
+        for i in range(stride):
+            a = line[i - bpp] if i >= bpp else 0
+            b = prev[i]
+            c = prev[i - bpp] if i >= bpp else 0
+            if f == 1:
+                line[i] = (line[i] + a) & 255
+            elif f == 2:
+                line[i] = (line[i] + b) & 255
+            elif f == 3:
+                line[i] = (line[i] + (a + b) // 2) & 255
+            elif f == 4:
+                p = a + b - c
+                pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
+                line[i] = (line[i] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 255
+        rows.append(line)
+        prev = line
+    return w, h, bpp, rows
+
+
+def pixels(img, x0, y0, x1, y1):
+    w, h, bpp, rows = img
+    for y in range(max(0, y0), min(h, y1)):
+        r = rows[y]
+        for x in range(max(0, x0), min(w, x1)):
+            yield r[x * bpp], r[x * bpp + 1], r[x * bpp + 2]
+
+
+def fail(msg):
+    print("explorer_png: " + msg)
+    sys.exit(1)
+
+
+def main(argv):
+    check, args = argv[1], argv[2:]
+    if check == "scatter":
+        img = read_png(args[0])
+        x0, y0, x1, y1, need = map(int, args[1:6])
+        counts = [0] * len(PALETTE)
+        for p in pixels(img, x0, y0, x1, y1):
+            for k, c in enumerate(PALETTE):
+                if abs(p[0] - c[0]) + abs(p[1] - c[1]) + abs(p[2] - c[2]) < 40:
+                    counts[k] += 1
+                    break
+        present = sum(1 for n in counts if n >= 20)
+        if present < need:
+            fail(f"{args[0]}: {present} palette colours in the scatter (need {need}): {counts}")
+        print(f"scatter ok: {present} colours, pixels per class {counts}")
+    elif check in ("differ", "same"):
+        a, b = read_png(args[0]), read_png(args[1])
+        x0, y0, x1, y1 = map(int, args[2:6])
+        lim = float(args[6])
+        tot = n = 0
+        for p, q in zip(pixels(a, x0, y0, x1, y1), pixels(b, x0, y0, x1, y1)):
+            tot += abs(p[0] - q[0]) + abs(p[1] - q[1]) + abs(p[2] - q[2])
+            n += 3
+        d = tot / max(n, 1)
+        if check == "differ" and d < lim:
+            fail(f"{args[0]} vs {args[1]}: mean difference {d:.2f} < {lim}")
+        if check == "same" and d > lim:
+            fail(f"{args[0]} vs {args[1]}: mean difference {d:.2f} > {lim}")
+        print(f"{check} ok: mean difference {d:.2f}")
+    elif check == "varied":
+        img = read_png(args[0])
+        x0, y0, x1, y1 = map(int, args[1:5])
+        g = [(p[0] + p[1] + p[2]) / 3 for p in pixels(img, x0, y0, x1, y1)]
+        m = sum(g) / len(g)
+        sd = (sum((v - m) ** 2 for v in g) / len(g)) ** 0.5
+        if sd < float(args[5]):
+            fail(f"{args[0]}: region ({x0},{y0})-({x1},{y1}) is flat (std {sd:.2f})")
+        print(f"varied ok: std {sd:.2f}")
+    elif check == "darker":
+        a, b = read_png(args[0]), read_png(args[1])
+        x0, y0, x1, y1 = map(int, args[2:6])
+        ma = [sum(p) for p in pixels(a, x0, y0, x1, y1)]
+        mb = [sum(p) for p in pixels(b, x0, y0, x1, y1)]
+        ra, rb = sum(ma) / len(ma), sum(mb) / len(mb)
+        if rb > float(args[6]) * ra:
+            fail(f"{args[1]}: not darker than {args[0]} ({rb:.1f} vs {ra:.1f})")
+        print(f"darker ok: {rb:.1f} vs {ra:.1f}")
+    elif check == "size":
+        w, h, _, _ = read_png(args[0])
+        if (w, h) != (int(args[1]), int(args[2])):
+            fail(f"{args[0]}: {w}x{h}, expected {args[1]}x{args[2]}")
+        print(f"size ok: {w}x{h}")
+    else:
+        fail("unknown check " + check)
+
+
+if __name__ == "__main__":
+    main(sys.argv)

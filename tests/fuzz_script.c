@@ -1,0 +1,30 @@
+/* libFuzzer target for the explorer's --script parser (src/app/app_script.c, a pure
+ * function over a buffer): any input must parse or fail with a message, never crash,
+ * and every parsed event must be within the documented ranges. */
+#include <assert.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "../src/app/app_script.c"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+    AppScript s;
+    char err[256];
+    if (app_script_parse(&s, (const char *)data, size, "fuzz", err, sizeof err) == 0) {
+        for (int i = 0; i < s.n; i++) {
+            const AppScriptEvent *e = &s.ev[i];
+            assert(e->frame >= 0 && (i == 0 || e->frame >= s.ev[i - 1].frame));
+            assert(e->line >= 1);
+            assert(strlen(e->text) < APP_SCRIPT_TEXT);
+            assert(e->x >= -COORD_MAX && e->x <= COORD_MAX && e->y >= -COORD_MAX &&
+                   e->y <= COORD_MAX);
+        }
+        app_script_free(&s);
+    } else {
+        assert(s.n == 0 && s.ev == NULL && err[0]);
+    }
+    return 0;
+}

@@ -1,0 +1,230 @@
+/* The snapshot hand-off between the trainer thread and the render thread: a producer
+ * publishes many snapshots while a consumer takes and validates them (every byte must
+ * belong to one publication, sequence numbers only grow, nothing leaks); then the real
+ * trainer thread on a tiny synthetic dataset: snapshots arrive, pause freezes the step,
+ * a single step advances it by one, reset clears the history. Run it under TSan too. */
+#include <math.h>
+#include <pthread.h>
+#include <string.h>
+#include <time.h>
+
+#include "check.h"
+#include "rng.h"
+
+#include "../src/app/app_snapshot.c"
+#include "../src/app/app_trainer.c"
+
+#define N_PUBLISH 10000
+#define N_POINTS 100
+
+static AppSnapshotBox box;
+static atomic_int producer_done;
+static VaeModel live[2];
+
+static void *producer(void *arg) {
+    (void)arg;
+    AppSnapshot *reuse = NULL;
+    const VaeModel *models[2] = {&live[0], &live[1]};
+    AppLossPoint hist[64];
+    for (int seq = 1; seq <= N_PUBLISH; seq++) {
+        for (int m = 0; m < 2; m++)
+            for (size_t i = 0; i < live[m].n_params; i++)
+                live[m].params[i] = (float)seq;
+        AppSnapshot *s = reuse ? reuse : app_box_acquire(&box);
+        reuse = NULL;
+        if (!s || app_snapshot_set_models(s, models, 2, N_POINTS) != 0) {
+            fprintf(stderr, "producer: out of memory\n");
+            exit(1);
+        }
+        for (int m = 0; m < 2; m++)
+            for (int i = 0; i < N_POINTS * live[m].cfg.latent; i++)
+                s->mu[m][i] = (float)seq;
+        int n_hist = seq % 64;
+        for (int i = 0; i < n_hist; i++)
+            hist[i].step = seq;
+        app_snapshot_set_history(s, hist, n_hist);
+        s->seq = (uint64_t)seq;
+        s->step = seq;
+        app_box_publish(&box, s, &reuse);
+        if (seq % 4 == 0) { /* let the consumer in, so recycling is exercised too */
+            struct timespec ts = {0, 1000};
+            nanosleep(&ts, NULL);
+        }
+    }
+    app_snapshot_free(reuse);
+    atomic_store(&producer_done, 1);
+    return NULL;
+}
+
+static int valid(const AppSnapshot *s) {
+    float v = (float)s->seq;
+    if (s->n_models != 2 || s->n_points != N_POINTS || s->step != (int64_t)s->seq) return 0;
+    for (int m = 0; m < 2; m++) {
+        for (size_t i = 0; i < s->model[m].n_params; i++)
+            if (s->model[m].params[i] != v) return 0;
+        for (int i = 0; i < N_POINTS * s->model[m].cfg.latent; i++)
+            if (s->mu[m][i] != v) return 0;
+    }
+    if (s->n_hist != (int)(s->seq % 64)) return 0;
+    for (int i = 0; i < s->n_hist; i++)
+        if (s->hist[i].step != (int64_t)s->seq) return 0;
+    return 1;
+}
+
+static void test_handoff(void) {
+    char err[VAE_ERR_LEN];
+    VaeConfig c = vae_config_default();
+    c.n_hidden = 1;
+    c.hidden[0] = 8;
+    c.input_h = c.input_w = 4;
+    c.classes = 2;
+    CHECK(vae_model_init(&live[0], &c, err) == VAE_OK);
+    c.kind = VAE_KIND_AE;
+    c.latent = 3;
+    CHECK(vae_model_init(&live[1], &c, err) == VAE_OK);
+    app_box_init(&box);
+    pthread_t th;
+    CHECK(pthread_create(&th, NULL, producer, NULL) == 0);
+    AppSnapshot *cur = NULL;
+    uint64_t last = 0;
+    long taken = 0, bad = 0, backwards = 0;
+    for (;;) {
+        int done = atomic_load(&producer_done); /* read before the take: see the last one */
+        AppSnapshot *s = app_box_take(&box, cur);
+        if (s != cur) {
+            taken++;
+            if (!valid(s)) bad++;
+            if (s->seq <= last) backwards++;
+            last = s->seq;
+            cur = s;
+        }
+        if (done && app_box_take(&box, cur) == cur) break;
+    }
+    pthread_join(th, NULL);
+    CHECK_MSG(bad == 0, "%ld of %ld snapshots were torn", bad, taken);
+    CHECK(backwards == 0);
+    CHECK_MSG(last == N_PUBLISH, "last seen %llu", (unsigned long long)last);
+    CHECK(taken > 0);
+    printf("hand-off: %ld of %d snapshots seen by the consumer\n", taken, N_PUBLISH);
+    app_snapshot_free(cur);
+    app_box_destroy(&box);
+    CHECK_MSG(app_snapshot_live() == 0, "%ld snapshots leaked", app_snapshot_live());
+    vae_model_free(&live[0]);
+    vae_model_free(&live[1]);
+}
+
+/* ---- the trainer thread ------------------------------------------------------------- */
+
+static void sleep_ms(int ms) {
+    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
+    nanosleep(&ts, NULL);
+}
+
+/* Wait (up to 20 s) for a snapshot satisfying pred; returns the reader's current. */
+static AppSnapshot *wait_for(AppSnapshotBox *b, AppSnapshot *cur,
+                             int (*pred)(const AppSnapshot *, int64_t), int64_t arg) {
+    for (int i = 0; i < 4000; i++) {
+        cur = app_box_take(b, cur);
+        if (cur && pred(cur, arg)) return cur;
+        sleep_ms(5);
+    }
+    return cur;
+}
+
+static int step_above(const AppSnapshot *s, int64_t n) {
+    return s->step > n;
+}
+static int is_paused(const AppSnapshot *s, int64_t n) {
+    return s->paused == (int)n;
+}
+static int step_is(const AppSnapshot *s, int64_t n) {
+    return s->step == n;
+}
+
+static void make_split(VaeSplit *s, int n, uint64_t seed) {
+    VaeRng r;
+    vae_rng_seed(&r, seed, 7);
+    s->n = n, s->rows = 8, s->cols = 8;
+    s->images = malloc((size_t)n * 64);
+    s->labels = malloc((size_t)n);
+    for (int i = 0; i < n; i++) {
+        s->labels[i] = (uint8_t)(i % 2);
+        for (int p = 0; p < 64; p++)
+            s->images[i * 64 + p] = (uint8_t)((p % 8 < 4) == (i % 2) ? 200 + vae_rng_below(&r, 55)
+                                                                     : vae_rng_below(&r, 40));
+    }
+}
+
+static void test_trainer_thread(void) {
+    VaeDataset ds;
+    memset(&ds, 0, sizeof ds);
+    make_split(&ds.train, 256, 1);
+    make_split(&ds.test, 64, 2);
+    ds.classes = 2;
+    AppTrainerConfig tc;
+    memset(&tc, 0, sizeof tc);
+    tc.n_models = 2;
+    tc.cfg[0] = vae_config_default();
+    tc.cfg[0].input_h = tc.cfg[0].input_w = 8;
+    tc.cfg[0].n_hidden = 1;
+    tc.cfg[0].hidden[0] = 16;
+    tc.cfg[0].classes = 2;
+    tc.cfg[1] = tc.cfg[0];
+    tc.cfg[1].kind = VAE_KIND_AE;
+    tc.tc = vae_train_config_default();
+    tc.tc.batch = 32;
+    tc.ds = &ds;
+    tc.blas_threads = 1;
+    AppSnapshotBox b;
+    app_box_init(&b);
+    char err[256];
+    AppTrainer *t = app_trainer_start(&tc, &b, err, sizeof err);
+    CHECK_MSG(t != NULL, "%s", err);
+    if (!t) return;
+    AppSnapshot *cur = wait_for(&b, NULL, step_above, 20);
+    CHECK(cur && cur->step > 20);
+    CHECK(cur && cur->n_models == 2 && cur->n_points == 64);
+    int finite = 1;
+    for (int m = 0; cur && m < 2; m++)
+        for (int i = 0; i < 64 * 2; i++)
+            finite &= isfinite(cur->mu[m][i]) != 0;
+    CHECK(finite);
+    CHECK(cur && cur->n_hist > 0);
+    /* pause: the step stops moving */
+    app_trainer_toggle_pause(t);
+    cur = wait_for(&b, cur, is_paused, 1);
+    CHECK(cur && cur->paused);
+    int64_t frozen = cur ? cur->step : -1;
+    sleep_ms(100);
+    cur = app_box_take(&b, cur);
+    CHECK(cur && cur->step == frozen);
+    /* one step while paused */
+    app_trainer_step_once(t);
+    cur = wait_for(&b, cur, step_is, frozen + 1);
+    CHECK_MSG(cur && cur->step == frozen + 1, "step %lld after a single step from %lld",
+              cur ? (long long)cur->step : -1LL, (long long)frozen);
+    /* beta and lr reach the trainer */
+    app_trainer_scale_beta(t, 2.0f);
+    app_trainer_scale_lr(t, 0.5f);
+    for (int i = 0; i < 400 && cur && (cur->beta != 2.0f || cur->lr != 0.5e-3f); i++) {
+        sleep_ms(5);
+        cur = app_box_take(&b, cur);
+    }
+    CHECK(cur && cur->beta == 2.0f && fabsf(cur->lr - 0.5e-3f) < 1e-9f);
+    /* reset: steps and history start over */
+    app_trainer_reset(t);
+    cur = wait_for(&b, cur, step_is, 0);
+    CHECK(cur && cur->step == 0);
+    app_trainer_stop(t);
+    CHECK(app_trainer_throughput(t = NULL) == 0);
+    app_snapshot_free(cur);
+    app_box_destroy(&b);
+    CHECK_MSG(app_snapshot_live() == 0, "%ld snapshots leaked", app_snapshot_live());
+    free(ds.train.images), free(ds.train.labels), free(ds.test.images), free(ds.test.labels);
+}
+
+int main(void) {
+    test_handoff();
+    test_trainer_thread();
+    return CHECK_DONE();
+}
