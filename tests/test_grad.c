@@ -1,5 +1,6 @@
 /* Finite-difference checks of every backward pass: linear, ReLU, each loss, the KL, and
- * the whole training step for each model kind, likelihood, dropout and free bits.
+ * the whole training step for each model kind, likelihood, dropout, free bits and planar
+ * flows; the flows' log-determinant against a numerical Jacobian.
  * Central differences in float32 with the loss summed in double; elements whose
  * perturbation moves a ReLU across its kink are skipped (the derivative is undefined). */
 #include <math.h>
@@ -8,6 +9,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "flow.h"
 #include "model.h"
 #include "nn.h"
 #include "rng.h"
@@ -182,7 +184,7 @@ static size_t pattern_len(const VaeModel *m, int b) {
     return k;
 }
 
-static void check_step(VaeKind kind, VaeLikelihood lik, float dropout, float free_bits,
+static void check_step(VaeKind kind, VaeLikelihood lik, float dropout, float free_bits, int flows,
                        const char *label) {
     VaeConfig c = vae_config_default();
     c.kind = kind;
@@ -194,12 +196,28 @@ static void check_step(VaeKind kind, VaeLikelihood lik, float dropout, float fre
     c.hidden[0] = 7;
     c.hidden[1] = 5;
     c.classes = 4;
+    c.flows = flows;
     char err[VAE_ERR_LEN];
     VaeModel m;
     VaeStepBuffers sb;
     const int B = 4;
     CHECK(vae_model_init(&m, &c, err) == VAE_OK);
     vae_model_init_params(&m, 7);
+    if (flows) {
+        /* away from the near-identity init (where w . uhat = 0 and some terms of the
+         * backward vanish): generic u, w, b, one flow with w . u << 0 so the
+         * invertibility correction is active */
+        VaeRng fr;
+        vae_rng_seed(&fr, 99, 9);
+        for (int i = 0; i < flows * c.latent; i++) {
+            m.params[m.flow_u + (size_t)i] = 0.8f * vae_rng_normal(&fr);
+            m.params[m.flow_w + (size_t)i] = 0.8f * vae_rng_normal(&fr);
+        }
+        for (int k = 0; k < flows; k++)
+            m.params[m.flow_b + (size_t)k] = 0.5f * vae_rng_normal(&fr);
+        for (int j = 0; j < c.latent; j++)
+            m.params[m.flow_u + (size_t)j] = -1.5f * m.params[m.flow_w + (size_t)j];
+    }
     CHECK(vae_step_buffers_init(&sb, &m, B, err) == VAE_OK);
     VaeRng g;
     vae_rng_seed(&g, 11, 4);
@@ -250,20 +268,109 @@ static void check_step(VaeKind kind, VaeLikelihood lik, float dropout, float fre
          * absolute floor ten times that; a wrong term is off by far more. */
         double e = rel_err(an, fd, n);
         int bad = 0;
-        for (int i = 0; i < n; i++) bad += fabs(an[i] - fd[i]) > 5e-4 + 1e-2 * fabs(fd[i]);
-        CHECK_MSG(e < 1e-2 && bad == 0, "%s: %s rel err %g, %d of %d elements off", label,
-                  p->name, e, bad, n);
+        for (int i = 0; i < n; i++)
+            bad += fabs(an[i] - fd[i]) > 5e-4 + 1e-2 * fabs(fd[i]);
+        CHECK_MSG(e < 1e-2 && bad == 0, "%s: %s rel err %g, %d of %d elements off", label, p->name,
+                  e, bad, n);
         free(an);
         free(fd);
     }
-    CHECK_MSG(skipped * 5 < checked, "%s: too many kink skips (%d of %d)", label, skipped,
-              checked);
+    CHECK_MSG(skipped * 5 < checked, "%s: too many kink skips (%d of %d)", label, skipped, checked);
     printf("step %-28s loss %.4f  checked %d params, %d skipped at ReLU kinks\n", label, lv.loss,
            checked, skipped);
     free(pa);
     free(pb);
     free(grads);
     vae_step_buffers_free(&sb);
+    vae_model_free(&m);
+}
+
+/* ---- planar flows: log|det J| against a numerical Jacobian ------------------------ */
+
+/* An independent double-precision planar flow stack (the map only, from the paper). */
+static void ref_flows(const VaeModel *m, const double *z0, double *z) {
+    const int L = m->cfg.latent;
+    for (int j = 0; j < L; j++)
+        z[j] = z0[j];
+    for (int k = 0; k < m->cfg.flows; k++) {
+        const float *u = m->params + m->flow_u + (size_t)k * L;
+        const float *w = m->params + m->flow_w + (size_t)k * L;
+        double wu = 0, nn = 0, a = m->params[m->flow_b + (size_t)k];
+        for (int j = 0; j < L; j++) {
+            wu += (double)w[j] * u[j];
+            nn += (double)w[j] * w[j];
+            a += w[j] * z[j];
+        }
+        double mwu = -1.0 + log(1.0 + exp(wu)), t = tanh(a);
+        for (int j = 0; j < L; j++)
+            z[j] += (u[j] + (mwu - wu) * w[j] / nn) * t;
+    }
+}
+
+static double det3(double J[3][3]) {
+    return J[0][0] * (J[1][1] * J[2][2] - J[1][2] * J[2][1]) -
+           J[0][1] * (J[1][0] * J[2][2] - J[1][2] * J[2][0]) +
+           J[0][2] * (J[1][0] * J[2][1] - J[1][1] * J[2][0]);
+}
+
+static void test_flow_logdet(void) {
+    VaeConfig c = vae_config_default();
+    c.input_h = c.input_w = 2;
+    c.n_hidden = 1;
+    c.hidden[0] = 3;
+    c.latent = 3;
+    c.flows = 5;
+    char err[VAE_ERR_LEN];
+    VaeModel m;
+    CHECK(vae_model_init(&m, &c, err) == VAE_OK);
+    vae_model_init_params(&m, 3);
+    /* the near-identity init: every flow has log|det| = 0 at any z */
+    float z[3] = {0.3f, -1.1f, 0.7f}, ld = 0.0f;
+    vae_flow_apply(&m, z, 1, &ld);
+    CHECK_MSG(fabsf(ld) < 1e-5f, "init flows log|det| %g, want 0", (double)ld);
+    /* generic flows, one with w . u = -12 where an unconstrained flow is not invertible */
+    VaeRng g;
+    vae_rng_seed(&g, 5, 5);
+    for (int i = 0; i < c.flows * c.latent; i++) {
+        m.params[m.flow_u + (size_t)i] = vae_rng_normal(&g);
+        m.params[m.flow_w + (size_t)i] = vae_rng_normal(&g);
+    }
+    for (int k = 0; k < c.flows; k++)
+        m.params[m.flow_b + (size_t)k] = vae_rng_normal(&g);
+    double nn = 0;
+    for (int j = 0; j < 3; j++)
+        nn += (double)m.params[m.flow_w + (size_t)j] * m.params[m.flow_w + (size_t)j];
+    for (int j = 0; j < 3; j++)
+        m.params[m.flow_u + (size_t)j] = (float)(-12.0 / nn) * m.params[m.flow_w + (size_t)j];
+    double worst_z = 0, worst_ld = 0;
+    for (int t = 0; t < 50; t++) {
+        double z0[3], zr[3], J[3][3];
+        float zf[3], ldf = 0.0f;
+        for (int j = 0; j < 3; j++)
+            zf[j] = (float)(z0[j] = 2.0 * vae_rng_normal(&g));
+        vae_flow_apply(&m, zf, 1, &ldf);
+        ref_flows(&m, z0, zr);
+        for (int j = 0; j < 3; j++) { /* column j of the Jacobian, central differences */
+            double zp[3], zm[3], a[3], b[3], h = 1e-6;
+            memcpy(zp, z0, sizeof zp);
+            memcpy(zm, z0, sizeof zm);
+            zp[j] += h;
+            zm[j] -= h;
+            ref_flows(&m, zp, a);
+            ref_flows(&m, zm, b);
+            for (int i = 0; i < 3; i++)
+                J[i][j] = (a[i] - b[i]) / (2 * h);
+        }
+        double det = det3(J);
+        CHECK_MSG(det > 0, "flow Jacobian determinant %g must be positive (invertible)", det);
+        for (int j = 0; j < 3; j++)
+            worst_z = fmax(worst_z, fabs(zf[j] - zr[j]) / (1 + fabs(zr[j])));
+        worst_ld = fmax(worst_ld, fabs(ldf - log(fabs(det))));
+    }
+    printf("planar flows: 50 points, max |z - ref| %.2g, max |logdet - log|det J|| %.2g\n", worst_z,
+           worst_ld);
+    CHECK_MSG(worst_z < 1e-5, "flowed z differs from the reference by %g", worst_z);
+    CHECK_MSG(worst_ld < 1e-4, "log|det J| differs from the numerical Jacobian by %g", worst_ld);
     vae_model_free(&m);
 }
 
@@ -274,11 +381,15 @@ int main(void) {
     check_loss(vae_mse_sigmoid, "mse");
     test_bce_value();
     test_kl_monte_carlo();
-    check_step(VAE_KIND_VAE, VAE_LIK_BERNOULLI, 0.0f, 0.0f, "vae bernoulli");
-    check_step(VAE_KIND_AE, VAE_LIK_BERNOULLI, 0.0f, 0.0f, "ae bernoulli");
-    check_step(VAE_KIND_CVAE, VAE_LIK_BERNOULLI, 0.0f, 0.0f, "cvae bernoulli");
-    check_step(VAE_KIND_VAE, VAE_LIK_GAUSSIAN, 0.0f, 0.0f, "vae gaussian");
-    check_step(VAE_KIND_VAE, VAE_LIK_BERNOULLI, 0.3f, 0.0f, "vae dropout 0.3");
-    check_step(VAE_KIND_VAE, VAE_LIK_BERNOULLI, 0.0f, 0.5f, "vae free bits 0.5");
+    test_flow_logdet();
+    check_step(VAE_KIND_VAE, VAE_LIK_BERNOULLI, 0.0f, 0.0f, 0, "vae bernoulli");
+    check_step(VAE_KIND_AE, VAE_LIK_BERNOULLI, 0.0f, 0.0f, 0, "ae bernoulli");
+    check_step(VAE_KIND_CVAE, VAE_LIK_BERNOULLI, 0.0f, 0.0f, 0, "cvae bernoulli");
+    check_step(VAE_KIND_VAE, VAE_LIK_GAUSSIAN, 0.0f, 0.0f, 0, "vae gaussian");
+    check_step(VAE_KIND_VAE, VAE_LIK_BERNOULLI, 0.3f, 0.0f, 0, "vae dropout 0.3");
+    check_step(VAE_KIND_VAE, VAE_LIK_BERNOULLI, 0.0f, 0.5f, 0, "vae free bits 0.5");
+    check_step(VAE_KIND_VAE, VAE_LIK_BERNOULLI, 0.0f, 0.0f, 3, "vae planar K=3");
+    check_step(VAE_KIND_CVAE, VAE_LIK_GAUSSIAN, 0.3f, 0.0f, 3, "cvae gaussian dropout planar K=3");
+    check_step(VAE_KIND_VAE, VAE_LIK_BERNOULLI, 0.0f, 0.5f, 3, "vae free bits 0.5 planar K=3");
     return CHECK_DONE();
 }

@@ -53,7 +53,9 @@ int cmd_decode(int argc, char **argv) {
     int label = -1, scale = 1;
     const CliOpt opts[] = {
         {"--model", OPT_STR, &model, "FILE", "checkpoint (.safetensors), required"},
-        {"--z", OPT_STR, &zs, "X,Y", "latent point, one value per dimension, required"},
+        {"--z", OPT_STR, &zs, "X,Y",
+         "latent point, one value per dimension, required (the decoder's input: with flows, a "
+         "point of the flowed space, where the prior N(0, I) lives)"},
         {"--label", OPT_INT, &label, "L", "class to condition on (cvae models)"},
         {"--out", OPT_STR, &out, "FILE.png", "write a PNG instead of printing probabilities"},
         {"--scale", OPT_INT, &scale, "N", "PNG pixels per model pixel (default 1)"},

@@ -42,8 +42,9 @@ int cmd_eval(int argc, char **argv) {
     const CliCommand cmd = {
         "eval",
         "--model FILE [--data DIR] [--iw K]",
-        "Evaluate on the test split; one line: neg_elbo recon kl [iwae_nll] active_units, "
-        "in nats per image.",
+        "Evaluate on the test split; one line: neg_elbo recon kl [iwae_nll] active_units "
+        "kl_dims, in nats per image, and the model's kind, likelihood and flows. With flows, kl "
+        "is the single-sample Monte Carlo KL and kl_dims are the base Gaussian's.",
         opts,
         (int)(sizeof opts / sizeof opts[0]),
         0,
@@ -80,8 +81,10 @@ int cmd_eval(int argc, char **argv) {
     printf(" active_units=%d kl_dims=", ev.active_units);
     for (int j = 0; j < m.cfg.latent; j++)
         printf(j ? ",%.2f" : "%.2f", ev.kl_dim[j]);
-    printf(" n=%d kind=%s likelihood=%s\n", ev.n, vae_kind_name(m.cfg.kind),
+    printf(" n=%d kind=%s likelihood=%s", ev.n, vae_kind_name(m.cfg.kind),
            vae_likelihood_name(m.cfg.likelihood));
+    if (m.cfg.flows) printf(" flows=planar:%d", m.cfg.flows);
+    printf("\n");
     rc = CLI_OK;
 done:
     vae_model_free(&m);

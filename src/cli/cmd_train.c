@@ -31,7 +31,7 @@ static void on_log(void *ud, const char *msg) {
 }
 
 int cmd_train(int argc, char **argv) {
-    const char *data = NULL, *dataset = NULL, *out = NULL, *init = NULL;
+    const char *data = NULL, *dataset = NULL, *out = NULL, *init = NULL, *flow = NULL;
     CliModelFlags mf = {"vae", "512,256", "bernoulli", 2};
     VaeTrainConfig tc = vae_train_config_default();
     int epochs = 30, threads = 0, quiet = 0;
@@ -48,6 +48,8 @@ int cmd_train(int argc, char **argv) {
          "per-dimension KL floor in nats (default 0)"},
         {"--dropout", OPT_FLOAT, &tc.dropout, "P", "dropout on the input and on z (default 0)"},
         {"--likelihood", OPT_STR, &mf.likelihood, "L", "bernoulli (BCE) or gaussian (MSE)"},
+        {"--flow", OPT_STR, &flow, "planar:K",
+         "K planar normalising flows on the posterior sample, K <= 32 (default none)"},
         {"--hidden", OPT_STR, &mf.hidden, "H1,H2", "hidden layer sizes (default 512,256)"},
         {"--latent", OPT_INT, &mf.latent, "N", "latent dimensions (default 2)"},
         {"--seed", OPT_U64, &tc.seed, "S", "random seed (default 0)"},
@@ -81,9 +83,18 @@ int cmd_train(int argc, char **argv) {
     VaeTrainer *t = NULL;
     char err[VAE_ERR_LEN];
     if ((rc = cli_model_config(&mf, ds.classes, &cfg))) goto done;
+    if (flow && !vae_flow_parse(flow, &cfg.flows)) {
+        rc = cli_error(CLI_USAGE, "train: --flow must be planar:K with K in 0..%d, got \"%s\"",
+                       VAE_MAX_FLOWS, flow);
+        goto done;
+    }
     cfg.input_h = ds.train.rows;
     cfg.input_w = ds.train.cols;
     if (init) {
+        if (flow) {
+            rc = cli_error(CLI_USAGE, "train: --flow cannot change a model loaded with --init");
+            goto done;
+        }
         VaeCkptMeta im;
         if (vae_checkpoint_load(init, &start, &im, err) != VAE_OK) {
             rc = cli_error(CLI_USAGE, "%s", err);
@@ -132,8 +143,8 @@ int cmd_train(int argc, char **argv) {
         goto done;
     }
     if (!quiet)
-        fprintf(stderr, "test: neg_elbo=%.2f recon=%.2f kl=%.2f (n=%d); wrote %s\n", ev.neg_elbo,
-                ev.recon, ev.kl, ev.n, out);
+        fprintf(stderr, "test: neg_elbo=%.2f recon=%.2f kl=%.2f (n=%d, likelihood=%s); wrote %s\n",
+                ev.neg_elbo, ev.recon, ev.kl, ev.n, vae_likelihood_name(cfg.likelihood), out);
     rc = CLI_OK;
 done:
     vae_trainer_destroy(t);

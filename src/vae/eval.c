@@ -1,5 +1,7 @@
 /* Test-set evaluation: the negative ELBO with one z sample per image, its parts, the
- * per-dimension KL and active units, and the importance-weighted bound (Burda et al. 2016). */
+ * per-dimension KL and active units, and the importance-weighted bound (Burda et al. 2016).
+ * With planar flows the KL is the single-sample estimate the training step uses, and the
+ * importance weights use the flowed density q0(z_0|x) / prod_k |det J_k|. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,7 +16,7 @@
 
 typedef struct {
     VaeWorkspace ws;
-    float *x, *z, *logits;
+    float *x, *z, *logits, *logdet;
     double *row;
     int cap;
 } IwBuffers;
@@ -24,6 +26,7 @@ static void iw_free(IwBuffers *w) {
     free(w->x);
     free(w->z);
     free(w->logits);
+    free(w->logdet);
     free(w->row);
 }
 
@@ -35,8 +38,9 @@ static VaeStatus iw_init(IwBuffers *w, const VaeModel *m, int k, char err[VAE_ER
     w->x = malloc(sizeof(float) * (size_t)w->cap * m->n_in);
     w->z = malloc(sizeof(float) * (size_t)w->cap * m->cfg.latent);
     w->logits = malloc(sizeof(float) * (size_t)w->cap * m->n_in);
+    w->logdet = malloc(sizeof(float) * (size_t)w->cap);
     w->row = malloc(sizeof(double) * (size_t)w->cap);
-    if (!w->x || !w->z || !w->logits || !w->row) {
+    if (!w->x || !w->z || !w->logits || !w->logdet || !w->row) {
         iw_free(w);
         return vae_fail(err, VAE_ERR_NOMEM, "cannot allocate importance-sampling buffers");
     }
@@ -44,7 +48,8 @@ static VaeStatus iw_init(IwBuffers *w, const VaeModel *m, int k, char err[VAE_ER
 }
 
 /* -log (1/K) sum_k p(x|z_k) p(z_k) / q(z_k|x) for one image x (n_in) with posterior
- * (mu, logvar). log 2pi terms of p(z) and q(z|x) cancel. */
+ * (mu, logvar). log 2pi terms of p(z) and q(z|x) cancel. With flows z_k is the flowed
+ * sample and log q = log q0(z_0|x) - sum of the flows' log|det J|. */
 static double iw_nll(const VaeModel *m, IwBuffers *w, const float *x, uint8_t label,
                      const float *mu, const float *lv, int k, VaeRng *rng) {
     const int L = m->cfg.latent, D = m->n_in;
@@ -61,12 +66,20 @@ static double iw_nll(const VaeModel *m, IwBuffers *w, const float *x, uint8_t la
             double acc = 0.0;
             for (int j = 0; j < L; j++) {
                 float e = vae_rng_normal(rng);
-                float zj = mu[j] + expf(0.5f * lv[j]) * e;
-                w->z[(size_t)r * L + j] = zj;
-                /* log p(z) - log q(z|x) */
-                acc += -0.5 * (double)zj * zj + 0.5 * ((double)e * e + lv[j]);
+                w->z[(size_t)r * L + j] = mu[j] + expf(0.5f * lv[j]) * e;
+                acc += 0.5 * ((double)e * e + lv[j]); /* -log q0(z_0|x) */
             }
             lq[r] = acc;
+            w->logdet[r] = 0.0f;
+        }
+        vae_flow_apply(m, w->z, n, w->logdet); /* no-op without flows */
+        for (int r = 0; r < n; r++) {
+            double acc = w->logdet[r]; /* + log p(z) */
+            for (int j = 0; j < L; j++) {
+                double zj = w->z[(size_t)r * L + j];
+                acc -= 0.5 * zj * zj;
+            }
+            lq[r] += acc;
         }
         vae_model_decode_logits(m, &w->ws, w->z, labels, n, w->logits);
         if (m->cfg.likelihood == VAE_LIK_GAUSSIAN)

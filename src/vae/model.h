@@ -43,6 +43,9 @@ const char *vae_kind_name(VaeKind k);
 const char *vae_likelihood_name(VaeLikelihood l);
 int vae_kind_parse(const char *s, VaeKind *k); /* 1 on success */
 int vae_likelihood_parse(const char *s, VaeLikelihood *l);
+/* "planar:K" (K in 0..VAE_MAX_FLOWS), "planar" (= planar:4) or "none" -> *k flows; 1 on
+ * success. The --flow flag of `vae train` and the explorer. */
+int vae_flow_parse(const char *s, int *k);
 /* "512,256" -> n_hidden/hidden; 1 on success */
 int vae_hidden_parse(const char *s, VaeConfig *c);
 void vae_hidden_format(const VaeConfig *c, char *buf, size_t len);
@@ -119,7 +122,16 @@ void vae_model_decode_logits(const VaeModel *m, VaeWorkspace *ws, const float *z
                              const uint8_t *labels, int b, float *logits);
 
 /* Planar flows on a batch: z_k = z_{k-1} + u_hat * tanh(w . z_{k-1} + b). Writes the flowed
- * z (b, L) in place and adds sum_k log|det J_k| per row into logdet (b) if non-NULL. */
+ * z (b, L) in place and adds sum_k log|det J_k| per row into logdet (b) if non-NULL.
+ * Does nothing without flows. (flow.c; the training kernels are in flow.h.) */
 void vae_flow_apply(const VaeModel *m, float *z, int b, float *logdet);
+
+/* n samples of one image's posterior: z0 = mu + sigma * eps (the Gaussian q0(z|x)) and zk,
+ * the same samples pushed through the flows (the decoder's input; == z0 without flows).
+ * x (n_in) in [0, 1]; label used by cvae; z0 (n, L) may be NULL, zk (n, L). The same seed
+ * gives the same samples, so a front end can redraw them every frame without flicker.
+ * For an AE every sample is mu. ws needs max_batch >= 1. */
+void vae_model_posterior_samples(const VaeModel *m, VaeWorkspace *ws, const float *x, uint8_t label,
+                                 int n, uint64_t seed, float *z0, float *zk);
 
 #endif

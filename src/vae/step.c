@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "flow.h"
 #include "nn.h"
 
 static int max_width(const VaeModel *m) {
@@ -23,7 +24,7 @@ VaeStatus vae_step_buffers_init(VaeStepBuffers *sb, const VaeModel *m, int max_b
     VaeStatus s = vae_workspace_init(&sb->ws, m, max_batch, err);
     if (s != VAE_OK) return s;
     size_t B = (size_t)max_batch, L = (size_t)m->cfg.latent, D = (size_t)m->n_in;
-    size_t K = m->cfg.flows > 0 ? (size_t)m->cfg.flows : 1, W = (size_t)max_width(m);
+    size_t K = (size_t)m->cfg.flows, W = (size_t)max_width(m);
     sb->max_batch = max_batch;
     int ok = 1;
     ok &= (sb->x = malloc(sizeof(float) * B * D)) != NULL;
@@ -32,13 +33,21 @@ VaeStatus vae_step_buffers_init(VaeStepBuffers *sb, const VaeModel *m, int max_b
     ok &= (sb->zmask = malloc(sizeof(float) * B * L)) != NULL;
     ok &= (sb->z0 = malloc(sizeof(float) * B * L)) != NULL;
     ok &= (sb->zk = malloc(sizeof(float) * B * L)) != NULL;
-    ok &= (sb->flow_a = malloc(sizeof(float) * B * K)) != NULL;
     ok &= (sb->dlogits = malloc(sizeof(float) * B * D)) != NULL;
     ok &= (sb->d0 = malloc(sizeof(float) * B * W)) != NULL;
     ok &= (sb->d1 = malloc(sizeof(float) * B * W)) != NULL;
     ok &= (sb->row_recon = malloc(sizeof(double) * B)) != NULL;
     ok &= (sb->row_kl = malloc(sizeof(double) * B)) != NULL;
     ok &= (sb->row_logdet = malloc(sizeof(double) * B)) != NULL;
+    if (K > 0) {
+        ok &= (sb->flow_z = malloc(sizeof(float) * B * K * L)) != NULL;
+        ok &= (sb->flow_th = malloc(sizeof(float) * B * K)) != NULL;
+        ok &= (sb->flow_uhat = malloc(sizeof(float) * K * L)) != NULL;
+        ok &= (sb->flow_q = malloc(sizeof(float) * K)) != NULL;
+        ok &= (sb->flow_dz = malloc(sizeof(float) * B * L)) != NULL;
+        ok &= (sb->flow_duhat = malloc(sizeof(float) * K * L)) != NULL;
+        ok &= (sb->flow_dq = malloc(sizeof(float) * K)) != NULL;
+    }
     if (!ok) {
         vae_step_buffers_free(sb);
         return vae_fail(err, VAE_ERR_NOMEM, "cannot allocate training buffers for batch %d",
@@ -56,13 +65,19 @@ void vae_step_buffers_free(VaeStepBuffers *sb) {
     free(sb->zmask);
     free(sb->z0);
     free(sb->zk);
-    free(sb->flow_a);
     free(sb->dlogits);
     free(sb->d0);
     free(sb->d1);
     free(sb->row_recon);
     free(sb->row_kl);
     free(sb->row_logdet);
+    free(sb->flow_z);
+    free(sb->flow_th);
+    free(sb->flow_uhat);
+    free(sb->flow_q);
+    free(sb->flow_dz);
+    free(sb->flow_duhat);
+    free(sb->flow_dq);
     memset(sb, 0, sizeof *sb);
 }
 
@@ -74,7 +89,7 @@ void vae_step_forward(const VaeModel *m, VaeStepBuffers *sb, const uint8_t *labe
                       const VaeLossParams *lp, VaeLossValues *out) {
     const float *p = m->params;
     VaeWorkspace *ws = &sb->ws;
-    const int L = m->cfg.latent, D = m->n_in, HO = m->head_out;
+    const int L = m->cfg.latent, D = m->n_in, HO = m->head_out, K = m->cfg.flows;
     const int cvae = m->cfg.kind == VAE_KIND_CVAE, ae = m->cfg.kind == VAE_KIND_AE;
     const int drop = lp->dropout > 0.0f;
 
@@ -125,6 +140,18 @@ void vae_step_forward(const VaeModel *m, VaeStepBuffers *sb, const uint8_t *labe
         }
     }
     memcpy(sb->zk, sb->z0, sizeof(float) * (size_t)b * L);
+    if (K > 0) { /* the decoder (and dropout) take z_K instead */
+        vae_flow_prepare(m, sb->flow_uhat, sb->flow_q);
+        memset(sb->row_logdet, 0, sizeof(double) * (size_t)b);
+        vae_flow_forward(m, sb->flow_uhat, sb->flow_q, sb->zk, b, sb->flow_z, sb->flow_th,
+                         sb->row_logdet);
+        for (int r = 0; r < b; r++) {
+            const float *z = sb->zk + (size_t)r * L, *zm = sb->zmask + (size_t)r * L;
+            float *zin = ws->zin + (size_t)r * m->dec_in;
+            for (int j = 0; j < L; j++)
+                zin[j] = drop ? z[j] * zm[j] : z[j];
+        }
+    }
 
     in = ws->zin;
     for (int i = 0; i < m->n_dec; i++) {
@@ -152,10 +179,47 @@ void vae_step_forward(const VaeModel *m, VaeStepBuffers *sb, const uint8_t *labe
             kl_used += mean_j < lp->free_bits ? lp->free_bits : mean_j;
         }
     }
+    if (K > 0) {
+        /* KL(q_K || p) = E[log q0(z_0) - log p(z_0)] + E[log p(z_0) - sum_k log|det J_k| -
+         * log p(z_K)]: the first part in closed form (above), the flows' correction from the
+         * one sample. Unbiased like the plain single-sample estimate, with less variance, and
+         * exactly the plain VAE's KL while the flows are the identity. */
+        double corr = 0.0;
+        for (int r = 0; r < b; r++) {
+            const float *z0 = sb->z0 + (size_t)r * L, *zk = sb->zk + (size_t)r * L;
+            double acc = -sb->row_logdet[r];
+            for (int j = 0; j < L; j++)
+                acc += 0.5 * ((double)zk[j] * zk[j] - (double)z0[j] * z0[j]);
+            sb->row_kl[r] += acc;
+            corr += acc;
+        }
+        kl += corr;
+        kl_used += corr / b;
+    }
     out->recon = recon / b;
     out->kl = kl / b;
     out->kl_used = ae ? 0.0 : kl_used;
     out->loss = out->recon + (ae ? 0.0 : lp->beta * out->kl_used);
+}
+
+/* With flows, into sb->flow_dz (b, L): d loss / d z_0 from the decoder's d zin (through
+ * dropout) and the KL's flow correction c * (|z_K|^2 / 2 - |z_0|^2 / 2 - sum log|det J|),
+ * c = beta / b, back through the flows (whose parameter gradients it writes). */
+static void flow_dz_backward(const VaeModel *m, VaeStepBuffers *sb, const float *dzin, int b,
+                             float c, int drop, float *grads) {
+    const int L = m->cfg.latent;
+    float *g = sb->flow_dz;
+    for (int r = 0; r < b; r++) {
+        const float *dz = dzin + (size_t)r * m->dec_in, *zm = sb->zmask + (size_t)r * L;
+        const float *zk = sb->zk + (size_t)r * L;
+        float *gr = g + (size_t)r * L;
+        for (int j = 0; j < L; j++)
+            gr[j] = (drop ? dz[j] * zm[j] : dz[j]) + c * zk[j];
+    }
+    vae_flow_backward(m, sb->flow_uhat, sb->flow_q, sb->flow_z, sb->flow_th, g, b, c, grads,
+                      sb->flow_duhat, sb->flow_dq);
+    for (size_t i = 0; i < (size_t)b * L; i++)
+        g[i] -= c * sb->z0[i];
 }
 
 void vae_step_backward(const VaeModel *m, VaeStepBuffers *sb, const uint8_t *labels, int b,
@@ -163,7 +227,7 @@ void vae_step_backward(const VaeModel *m, VaeStepBuffers *sb, const uint8_t *lab
     (void)labels;
     const float *p = m->params;
     VaeWorkspace *ws = &sb->ws;
-    const int L = m->cfg.latent, HO = m->head_out, nd = m->n_dec;
+    const int L = m->cfg.latent, HO = m->head_out, nd = m->n_dec, K = m->cfg.flows;
     const int ae = m->cfg.kind == VAE_KIND_AE, drop = lp->dropout > 0.0f;
     /* Every tensor is overwritten below; the padding between them is never written, so
      * the caller zeroes grads once at allocation. */
@@ -187,15 +251,25 @@ void vae_step_backward(const VaeModel *m, VaeStepBuffers *sb, const uint8_t *lab
     float *dhead = bufs[cur];
     cur ^= 1;
     const float inv_b = 1.0f / (float)b;
+    /* d z_0 (rows of dz_ld floats, dropout mask still to apply if zmul): straight from the
+     * decoder, or through the flows */
+    const float *dz0 = dout;
+    int dz_ld = m->dec_in, zmul = drop;
+    if (K > 0) {
+        flow_dz_backward(m, sb, dout, b, lp->beta * inv_b, drop, grads);
+        dz0 = sb->flow_dz;
+        dz_ld = L;
+        zmul = 0;
+    }
     float kl_w[VAE_MAX_LATENT];
     for (int j = 0; j < L; j++) /* free bits: no KL gradient for dims under the floor */
         kl_w[j] = ae || sb->dim_kl[j] * inv_b < lp->free_bits ? 0.0f : lp->beta * inv_b;
     for (int r = 0; r < b; r++) {
-        const float *dz = dout + (size_t)r * m->dec_in, *h = ws->head + (size_t)r * HO;
+        const float *dz = dz0 + (size_t)r * dz_ld, *h = ws->head + (size_t)r * HO;
         const float *e = sb->eps + (size_t)r * L, *zm = sb->zmask + (size_t)r * L;
         float *dh = dhead + (size_t)r * HO;
         for (int j = 0; j < L; j++) {
-            float g = drop ? dz[j] * zm[j] : dz[j];
+            float g = zmul ? dz[j] * zm[j] : dz[j];
             if (ae) {
                 dh[j] = g;
                 continue;

@@ -18,25 +18,37 @@ typedef struct {
     float *zmask;   /* (B, L) inverted-dropout mask on z; used if dropout > 0 */
     float *z0;      /* (B, L) mu + sigma * eps */
     float *zk;      /* (B, L) after the flows (== z0 without flows) */
-    float *flow_a;  /* (B, K) pre-activations w . z_{k-1} + b of each flow */
     float *dlogits; /* (B, n_in) */
     float *d0, *d1; /* (B, max width) backward scratch */
-    double *row_recon, *row_kl; /* (B) */
-    double *row_logdet;         /* (B) sum of log|det J| of the flows */
+    /* (B); with flows row_kl is the analytic KL of q0 plus the flows' one-sample
+     * correction |z_K|^2 / 2 - |z_0|^2 / 2 - sum_k log|det J_k| */
+    double *row_recon, *row_kl;
+    double *row_logdet; /* (B) sum of log|det J| of the flows */
+    /* analytic KL per dimension summed over rows; with flows, of the base Gaussian q0 (the
+     * flows' correction does not split per dimension) */
     double dim_kl[VAE_MAX_LATENT];
-    double flow_dot[VAE_MAX_FLOWS]; /* w . u per flow, for the invertibility constraint */
+    /* planar flows, allocated only when the model has K > 0 flows (else NULL) */
+    float *flow_z;     /* (B, K, L) input of each flow */
+    float *flow_th;    /* (B, K) tanh(w . z + b) of each flow */
+    float *flow_uhat;  /* (K, L) constrained u of the last forward */
+    float *flow_q;     /* (K) 1 + w . uhat */
+    float *flow_dz;    /* (B, L) backward scratch: d loss / d z */
+    float *flow_duhat; /* (K, L) backward scratch */
+    float *flow_dq;    /* (K) backward scratch */
 } VaeStepBuffers;
 
 typedef struct {
-    float beta;      /* effective KL weight */
-    float free_bits; /* per-dimension floor on the batch-mean KL, nats; 0 = off */
-    float dropout;   /* > 0: xmask and zmask are applied */
+    float beta; /* effective KL weight */
+    /* per-dimension floor on the batch-mean KL, nats; 0 = off. With flows it floors the
+     * base Gaussian's per-dimension KL; the flows' correction term is never floored. */
+    float free_bits;
+    float dropout; /* > 0: xmask and zmask are applied (zmask on z after the flows) */
 } VaeLossParams;
 
 typedef struct {
     double loss;    /* per sample: recon + beta * kl_used */
     double recon;   /* per sample */
-    double kl;      /* per sample, analytic (or Monte Carlo with flows) */
+    double kl;      /* per sample, analytic (with flows + the one-sample flow correction) */
     double kl_used; /* per sample, after free bits */
 } VaeLossValues;
 

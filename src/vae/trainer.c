@@ -92,8 +92,6 @@ VaeStatus vae_trainer_create(VaeTrainer **out, const VaeConfig *cfg, const VaeMo
     if (train->rows * train->cols != cfg->input_h * cfg->input_w)
         return vae_fail(err, VAE_ERR_ARG, "images are %dx%d but the model expects %dx%d",
                         train->rows, train->cols, cfg->input_h, cfg->input_w);
-    if (cfg->flows > 0)
-        return vae_fail(err, VAE_ERR_UNSUPPORTED, "training with flows is not implemented yet");
 
     VaeTrainer *t = calloc(1, sizeof *t);
     if (!t) return vae_fail(err, VAE_ERR_NOMEM, "cannot allocate the trainer");
