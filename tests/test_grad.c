@@ -229,7 +229,7 @@ static void check_step(VaeKind kind, VaeLikelihood lik, float dropout, float fre
         sb.xmask[i] = vae_rng_uniform(&g) < dropout ? 0.0f : 1.0f / (1.0f - dropout);
     for (int i = 0; i < B * c.latent; i++)
         sb.zmask[i] = vae_rng_uniform(&g) < dropout ? 0.0f : 1.0f / (1.0f - dropout);
-    VaeLossParams lp = {0.7f, free_bits, dropout};
+    VaeLossParams lp = {0.7f, free_bits, dropout, 0, NULL};
     VaeLossValues lv;
     float *grads = calloc(m.n_params, sizeof(float));
     vae_step_forward(&m, &sb, labels, B, &lp, &lv);

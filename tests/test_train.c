@@ -18,17 +18,26 @@ static void count_log(void *ud, const char *msg) {
     printf("  trainer log: %s\n", msg);
 }
 
-static VaeTrainer *make(VaeKind kind, float lr, uint64_t seed) {
+static VaeTrainer *make_with(VaeKind kind, float lr, uint64_t seed, int threads, float free_bits,
+                             float dropout, int flows) {
     VaeConfig c = vae_config_default();
     c.kind = kind;
+    c.flows = flows;
     VaeTrainConfig tc = vae_train_config_default();
     tc.lr = lr;
     tc.seed = seed;
+    tc.threads = threads;
+    tc.free_bits = free_bits;
+    tc.dropout = dropout;
     VaeTrainer *t = NULL;
     char err[VAE_ERR_LEN];
     VaeStatus s = vae_trainer_create(&t, &c, NULL, &tc, &ds.train, err);
     CHECK_MSG(s == VAE_OK, "trainer_create: %s", err);
     return t;
+}
+
+static VaeTrainer *make(VaeKind kind, float lr, uint64_t seed) {
+    return make_with(kind, lr, seed, 1, 0.0f, 0.0f, 0);
 }
 
 static VaeEvalStats train_eval(VaeKind kind, int epochs) {
@@ -69,6 +78,42 @@ static void test_reproducible(void) {
     vae_trainer_destroy(b);
 }
 
+/* Data-parallel shards compute the same step as one thread: same noise, same batch, only
+ * the order of the gradient sums differs, so parameters agree to float rounding. */
+static void test_threads_agree(const char *what, VaeKind kind, float free_bits, float dropout,
+                               int flows) {
+    VaeTrainer *a = make_with(kind, 1e-3f, 3, 1, free_bits, dropout, flows);
+    VaeTrainer *b = make_with(kind, 1e-3f, 3, 2, free_bits, dropout, flows);
+    VaeTrainer *c = make_with(kind, 1e-3f, 3, 3, free_bits, dropout, flows);
+    double la = 0, lb = 0, lc = 0;
+    for (int i = 0; i < 30; i++) {
+        VaeStepStats sa, sb, sc;
+        vae_trainer_step(a, &sa);
+        vae_trainer_step(b, &sb);
+        vae_trainer_step(c, &sc);
+        la += sa.loss, lb += sb.loss, lc += sc.loss;
+    }
+    const VaeModel *ma = vae_trainer_model(a), *mb = vae_trainer_model(b),
+                   *mc = vae_trainer_model(c);
+    double worst = 0, scale = 0;
+    for (size_t i = 0; i < ma->n_params; i++) {
+        double d1 = fabs(ma->params[i] - mb->params[i]), d2 = fabs(ma->params[i] - mc->params[i]);
+        worst = fmax(worst, fmax(d1, d2));
+        scale = fmax(scale, fabs(ma->params[i]));
+    }
+    printf("%s: 1 vs 2 vs 3 threads after 30 steps: loss sums %.4f %.4f %.4f, max param diff "
+           "%.2g\n",
+           what, la, lb, lc, worst);
+    CHECK_MSG(fabs(la - lb) < 1e-3 * fabs(la) && fabs(la - lc) < 1e-3 * fabs(la), "%s losses",
+              what);
+    /* Adam's first steps move every weight by ~lr whatever the gradient's size, so the
+     * rounding differences stay far below one step */
+    CHECK_MSG(worst < 2e-4, "%s: parameters differ by %g", what, worst);
+    vae_trainer_destroy(a);
+    vae_trainer_destroy(b);
+    vae_trainer_destroy(c);
+}
+
 static void test_guards(void) {
     /* A learning rate of 1e10 overflows the activations to Inf within a few steps. */
     VaeTrainer *t = make(VAE_KIND_VAE, 1e10f, 1);
@@ -107,6 +152,12 @@ int main(void) {
     }
     test_learns();
     test_reproducible();
+    test_threads_agree("vae", VAE_KIND_VAE, 0.0f, 0.0f, 0);
+    test_threads_agree("ae", VAE_KIND_AE, 0.0f, 0.0f, 0);
+    test_threads_agree("cvae", VAE_KIND_CVAE, 0.0f, 0.0f, 0);
+    test_threads_agree("vae + free bits 1.5", VAE_KIND_VAE, 1.5f, 0.0f, 0);
+    test_threads_agree("vae + dropout 0.2", VAE_KIND_VAE, 0.0f, 0.2f, 0);
+    test_threads_agree("vae + planar:4", VAE_KIND_VAE, 0.0f, 0.0f, 4);
     test_guards();
     vae_dataset_free(&ds);
     return CHECK_DONE();

@@ -57,6 +57,9 @@ typedef struct {
 } CliModelFlags;
 int cli_model_config(const CliModelFlags *f, int classes, VaeConfig *cfg);
 
+/* Threads to train with by default: the CPUs online, at most VAE_MAX_WORKERS. */
+int cli_default_threads(void);
+
 /* Comma-separated floats: "0.5,-1" -> n values; 1 on success. */
 int cli_parse_floats(const char *s, float *out, int max, int *n);
 

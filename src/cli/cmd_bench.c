@@ -2,6 +2,7 @@
  * sgemm-bound limit for the same GEMM shapes (the ceiling no implementation on this BLAS
  * can pass), and with --profile where the time of a step goes. */
 #include <cblas.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +10,7 @@
 #include "adam.h"
 #include "cli.h"
 #include "nn.h"
+#include "pool.h"
 #include "rng.h"
 #include "step.h"
 
@@ -39,33 +41,55 @@ static double flops_per_step(const VaeModel *m, int B) {
     return f;
 }
 
-/* The GEMMs of one training step, alone: seconds per step. */
-static double sgemm_only(const VaeModel *m, int B, double seconds) {
-    const VaeLinear *ls[2 * VAE_MAX_HIDDEN + 2];
-    int n = layers_of(m, ls);
+/* The GEMMs of one training step at `rows` rows, with nothing else. */
+typedef struct {
+    int n;
     Gemm g[2 * VAE_MAX_HIDDEN + 2];
+    int rows;
+    double seconds, step_s; /* in: how long to run; out: seconds per step */
+} GemmSet;
+
+static void gemm_set_init(GemmSet *s, const VaeModel *m, int rows) {
+    const VaeLinear *ls[2 * VAE_MAX_HIDDEN + 2];
+    s->n = layers_of(m, ls);
+    s->rows = rows;
     VaeRng r;
     vae_rng_seed(&r, 1, 1);
-    for (int i = 0; i < n; i++) {
+    for (int i = 0; i < s->n; i++) {
+        Gemm *g = &s->g[i];
         int in = ls[i]->in, out = ls[i]->out;
-        g[i].in = in;
-        g[i].out = out;
-        float **bufs[6] = {&g[i].a, &g[i].w, &g[i].c, &g[i].dc, &g[i].da, &g[i].dw};
-        size_t sizes[6] = {(size_t)B * in,  (size_t)out * in, (size_t)B * out,
-                           (size_t)B * out, (size_t)B * in,   (size_t)out * in};
+        g->in = in;
+        g->out = out;
+        float **bufs[6] = {&g->a, &g->w, &g->c, &g->dc, &g->da, &g->dw};
+        size_t sizes[6] = {(size_t)rows * in,  (size_t)out * in,  (size_t)rows * out,
+                           (size_t)rows * out, (size_t)rows * in, (size_t)out * in};
         for (int k = 0; k < 6; k++) {
             *bufs[k] = aligned_alloc(64, ((sizes[k] * 4 + 63) / 64) * 64);
             for (size_t j = 0; j < sizes[k]; j++)
                 (*bufs[k])[j] = vae_rng_uniform(&r) - 0.5f;
         }
     }
+}
+
+static void gemm_set_free(GemmSet *s) {
+    for (int i = 0; i < s->n; i++) {
+        Gemm *g = &s->g[i];
+        free(g->a), free(g->w), free(g->c), free(g->dc), free(g->da), free(g->dw);
+    }
+}
+
+/* The same calls, in the same order, as vae_step_forward / vae_step_backward. */
+static void *gemm_set_run(void *arg) {
+    GemmSet *s = arg;
+    Gemm *g = s->g;
+    const int B = s->rows;
     long steps = 0;
     double t0 = cli_now(), t;
     do {
-        for (int i = 0; i < n; i++)
+        for (int i = 0; i < s->n; i++)
             cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, B, g[i].out, g[i].in, 1.0f, g[i].a,
                         g[i].in, g[i].w, g[i].in, 1.0f, g[i].c, g[i].out);
-        for (int i = n - 1; i >= 0; i--) {
+        for (int i = s->n - 1; i >= 0; i--) {
             if (i > 0)
                 cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, B, g[i].in, g[i].out, 1.0f,
                             g[i].dc, g[i].out, g[i].w, g[i].in, 0.0f, g[i].da, g[i].in);
@@ -74,12 +98,43 @@ static double sgemm_only(const VaeModel *m, int B, double seconds) {
         }
         steps++;
         t = cli_now();
-    } while (t - t0 < seconds || steps < 5);
-    for (int i = 0; i < n; i++) {
-        free(g[i].a), free(g[i].w), free(g[i].c);
-        free(g[i].dc), free(g[i].da), free(g[i].dw);
+    } while (t - t0 < s->seconds || steps < 5);
+    s->step_s = (t - t0) / steps;
+    return NULL;
+}
+
+/* Seconds per step of the GEMMs alone when `threads` threads share a batch of B rows:
+ * the faster of OpenBLAS's own threading on the whole batch and one single-threaded
+ * OpenBLAS per shard running concurrently (the ceiling either way of training). */
+static double sgemm_limit(const VaeModel *m, int B, int threads, double seconds) {
+    GemmSet whole;
+    gemm_set_init(&whole, m, B);
+    whole.seconds = seconds / 2;
+    vae_blas_set_threads(threads);
+    gemm_set_run(&whole);
+    gemm_set_free(&whole);
+    double best = whole.step_s;
+    vae_blas_set_threads(1);
+    if (threads > 1) {
+        GemmSet shard[VAE_MAX_WORKERS];
+        pthread_t th[VAE_MAX_WORKERS];
+        double slowest = 0;
+        for (int i = 0; i < threads; i++) {
+            gemm_set_init(&shard[i], m, B / threads + (i < B % threads));
+            shard[i].seconds = seconds / 2;
+        }
+        for (int i = 1; i < threads; i++)
+            pthread_create(&th[i], NULL, gemm_set_run, &shard[i]);
+        gemm_set_run(&shard[0]);
+        for (int i = 1; i < threads; i++)
+            pthread_join(th[i], NULL);
+        for (int i = 0; i < threads; i++) {
+            if (shard[i].step_s > slowest) slowest = shard[i].step_s;
+            gemm_set_free(&shard[i]);
+        }
+        if (slowest < best) best = slowest;
     }
-    return (t - t0) / steps;
+    return best;
 }
 
 /* Where a step's time goes: each phase timed alone over `reps` repetitions. */
@@ -97,7 +152,7 @@ static void profile(VaeTrainer *t, const VaeSplit *sp, int B, double sgemm_s) {
         idx[i] = i;
     VaeRng r;
     vae_rng_seed(&r, 3, 3);
-    VaeLossParams lp = {1.0f, 0.0f, 0.0f};
+    VaeLossParams lp = {1.0f, 0.0f, 0.0f, 0, NULL};
     VaeLossValues lv;
     const int reps = 50;
     double ph[5] = {0};
@@ -120,7 +175,8 @@ static void profile(VaeTrainer *t, const VaeSplit *sp, int B, double sgemm_s) {
     for (int i = 0; i < 5; i++)
         total += ph[i] /= reps;
     double other = ph[2] + ph[3] - sgemm_s;
-    printf("profile_us: data=%.0f noise=%.0f forward=%.0f backward=%.0f adam=%.0f total=%.0f "
+    printf("profile_us (one thread, whole batch): data=%.0f noise=%.0f forward=%.0f backward=%.0f "
+           "adam=%.0f total=%.0f "
            "(sgemm=%.0f elementwise_and_overhead=%.0f)\n",
            ph[0] * 1e6, ph[1] * 1e6, ph[2] * 1e6, ph[3] * 1e6, ph[4] * 1e6, total * 1e6,
            sgemm_s * 1e6, other * 1e6);
@@ -130,11 +186,13 @@ static void profile(VaeTrainer *t, const VaeSplit *sp, int B, double sgemm_s) {
 }
 
 int cmd_bench(int argc, char **argv) {
-    int threads = 0, batch = 128, prof = 0;
+    int threads = cli_default_threads(), batch = 128, prof = 0, blas = 0;
     float seconds = 5.0f;
     CliModelFlags mf = {"vae", "512,256", "bernoulli", 2};
     const CliOpt opts[] = {
-        {"--threads", OPT_INT, &threads, "T", "OpenBLAS threads (default: OpenBLAS's choice)"},
+        {"--threads", OPT_INT, &threads, "T", "training threads (default: the CPUs online)"},
+        {"--blas-threads", OPT_FLAG, &blas, NULL,
+         "give the threads to OpenBLAS instead of to data-parallel shards"},
         {"--batch", OPT_INT, &batch, "B", "minibatch size (default 128)"},
         {"--seconds", OPT_FLOAT, &seconds, "S", "time per measurement (default 5)"},
         {"--kind", OPT_STR, &mf.kind, "KIND", "vae, ae or cvae (default vae)"},
@@ -145,7 +203,7 @@ int cmd_bench(int argc, char **argv) {
     const CliCommand cmd = {"bench",
                             "[--threads T] [--batch B] [--seconds S]",
                             "Training throughput on synthetic 28x28 data, and the sgemm-bound "
-                            "limit for the same shapes.",
+                            "limit for the same shapes and threads.",
                             opts,
                             (int)(sizeof opts / sizeof opts[0]),
                             0,
@@ -157,13 +215,12 @@ int cmd_bench(int argc, char **argv) {
         return cli_error(CLI_USAGE, "bench: --batch must be in 1..65536");
     if (!(seconds > 0 && seconds <= 3600))
         return cli_error(CLI_USAGE, "bench: --seconds must be in (0, 3600]");
-    if (threads < 0 || threads > 256)
-        return cli_error(CLI_USAGE, "bench: --threads must be in 0..256");
+    if (threads < 1 || threads > VAE_MAX_WORKERS)
+        return cli_error(CLI_USAGE, "bench: --threads must be in 1..%d", VAE_MAX_WORKERS);
     VaeConfig cfg;
     if ((rc = cli_model_config(&mf, 10, &cfg))) return rc;
-    vae_blas_set_threads(threads);
 
-    /* synthetic data: blurry random strokes would not change the cost; uniform bytes do */
+    /* synthetic data: the cost of a step does not depend on the pixels */
     VaeSplit sp = {NULL, NULL, batch * 32, 28, 28};
     sp.images = malloc((size_t)sp.n * 784);
     sp.labels = malloc((size_t)sp.n);
@@ -175,6 +232,8 @@ int cmd_bench(int argc, char **argv) {
         sp.labels[i] = (uint8_t)vae_rng_below(&r, 10);
     VaeTrainConfig tc = vae_train_config_default();
     tc.batch = batch;
+    tc.threads = blas ? 1 : threads;
+    vae_blas_set_threads(blas ? threads : 1);
     VaeTrainer *t;
     char err[VAE_ERR_LEN];
     if (vae_trainer_create(&t, &cfg, NULL, &tc, &sp, err) != VAE_OK) {
@@ -191,13 +250,21 @@ int cmd_bench(int argc, char **argv) {
         now = cli_now();
     } while (now - t0 < seconds);
     double step_s = (now - t0) / steps;
-    double gemm_s = sgemm_only(vae_trainer_model(t), batch, seconds / 2);
+    double gemm_s = sgemm_limit(vae_trainer_model(t), batch, threads, seconds);
     double fl = flops_per_step(vae_trainer_model(t), batch);
-    printf("samples_per_s=%.0f gflops=%.2f threads=%d batch=%d sgemm_limit_samples_per_s=%.0f "
-           "sgemm_fraction=%.3f steps=%ld\n",
-           batch / step_s, fl / step_s * 1e-9, vae_blas_get_threads(), batch, batch / gemm_s,
-           gemm_s / step_s, steps);
-    if (prof) profile(t, &sp, batch, gemm_s);
+    printf("samples_per_s=%.0f gflops=%.2f threads=%d mode=%s batch=%d "
+           "sgemm_limit_samples_per_s=%.0f sgemm_fraction=%.3f steps=%ld\n",
+           batch / step_s, fl / step_s * 1e-9, threads, blas ? "blas" : "data-parallel", batch,
+           batch / gemm_s, gemm_s / step_s, steps);
+    if (prof) {
+        vae_blas_set_threads(1);
+        GemmSet one;
+        gemm_set_init(&one, vae_trainer_model(t), batch);
+        one.seconds = seconds / 2;
+        gemm_set_run(&one);
+        gemm_set_free(&one);
+        profile(t, &sp, batch, one.step_s);
+    }
     vae_trainer_destroy(t);
     free(sp.images), free(sp.labels);
     return CLI_OK;

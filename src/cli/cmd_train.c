@@ -6,6 +6,7 @@
 
 #include "cli.h"
 #include "nn.h"
+#include "pool.h"
 
 typedef struct {
     CliProgress bar;
@@ -34,7 +35,7 @@ int cmd_train(int argc, char **argv) {
     const char *data = NULL, *dataset = NULL, *out = NULL, *init = NULL, *flow = NULL;
     CliModelFlags mf = {"vae", "512,256", "bernoulli", 2};
     VaeTrainConfig tc = vae_train_config_default();
-    int epochs = 30, threads = 0, quiet = 0;
+    int epochs = 30, threads = cli_default_threads(), quiet = 0;
     const CliOpt opts[] = {
         {"--data", OPT_STR, &data, "DIR", "IDX dataset directory (default: --dataset)"},
         {"--dataset", OPT_STR, &dataset, "NAME", "mnist (data/mnist) or fashion (Debian package)"},
@@ -53,7 +54,8 @@ int cmd_train(int argc, char **argv) {
         {"--hidden", OPT_STR, &mf.hidden, "H1,H2", "hidden layer sizes (default 512,256)"},
         {"--latent", OPT_INT, &mf.latent, "N", "latent dimensions (default 2)"},
         {"--seed", OPT_U64, &tc.seed, "S", "random seed (default 0)"},
-        {"--threads", OPT_INT, &threads, "T", "OpenBLAS threads (default: OpenBLAS's choice)"},
+        {"--threads", OPT_INT, &threads, "T",
+         "threads: data-parallel shards of each batch (default: the CPUs online)"},
         {"--init", OPT_STR, &init, "FILE", "start from this checkpoint"},
         {"--out", OPT_STR, &out, "FILE", "checkpoint to write (.safetensors), required"},
         {"--quiet", OPT_FLAG, &quiet, NULL, "no progress output"},
@@ -72,8 +74,9 @@ int cmd_train(int argc, char **argv) {
     if (!out) return cli_error(CLI_USAGE, "train: --out FILE.safetensors is required");
     if (epochs < 1 || epochs > 100000)
         return cli_error(CLI_USAGE, "train: --epochs must be in 1..100000, got %d", epochs);
-    if (threads < 0 || threads > 256)
-        return cli_error(CLI_USAGE, "train: --threads must be in 0..256, got %d", threads);
+    if (threads < 1 || threads > VAE_MAX_WORKERS)
+        return cli_error(CLI_USAGE, "train: --threads must be in 1..%d, got %d", VAE_MAX_WORKERS,
+                         threads);
 
     VaeDataset ds;
     if ((rc = cli_load_dataset(&ds, data, dataset))) return rc;
@@ -102,7 +105,9 @@ int cmd_train(int argc, char **argv) {
         }
         cfg = start.cfg;
     }
-    vae_blas_set_threads(threads);
+    /* each shard calls BLAS on its own thread; more BLAS threads would only contend */
+    tc.threads = threads;
+    vae_blas_set_threads(1);
     VaeStatus s = vae_trainer_create(&t, &cfg, init ? &start : NULL, &tc, &ds.train, err);
     if (s != VAE_OK) {
         rc = cli_error(s == VAE_ERR_NOMEM ? CLI_FAIL : CLI_USAGE, "train: %s", err);
@@ -137,6 +142,7 @@ int cmd_train(int argc, char **argv) {
         }
     }
     VaeEvalStats ev;
+    vae_blas_set_threads(threads); /* evaluation is one thread calling BLAS */
     s = vae_evaluate(vae_trainer_model(t), &ds.test, 1, tc.seed, NULL, NULL, &ev, err);
     if (s != VAE_OK) {
         rc = cli_error(CLI_FAIL, "train: evaluation failed: %s", err);

@@ -123,7 +123,7 @@ VaeStatus vae_evaluate(const VaeModel *m, const VaeSplit *s, int iw, uint64_t se
     double sum_recon = 0, sum_kl = 0, sum_iw = 0;
     double mu_s[VAE_MAX_LATENT] = {0}, mu_s2[VAE_MAX_LATENT] = {0};
     int idx[EVAL_BATCH];
-    VaeLossParams lp = {1.0f, 0.0f, 0.0f};
+    VaeLossParams lp = {1.0f, 0.0f, 0.0f, 0, NULL};
     VaeProgress p = {0, 0, s->n, 0, 0, 0, 0};
     for (int at = 0; at < s->n; at += EVAL_BATCH) {
         int b = s->n - at < EVAL_BATCH ? s->n - at : EVAL_BATCH;

@@ -163,7 +163,7 @@ void vae_step_forward(const VaeModel *m, VaeStepBuffers *sb, const uint8_t *labe
     }
 
     /* loss: gradients of the batch mean are computed here too (cheap, same pass) */
-    float scale = 1.0f / (float)b;
+    float scale = 1.0f / (float)(lp->batch_total > 0 ? lp->batch_total : b);
     if (m->cfg.likelihood == VAE_LIK_GAUSSIAN)
         vae_mse_sigmoid(ws->logits, sb->x, b, D, sb->row_recon, sb->dlogits, scale);
     else
@@ -250,7 +250,8 @@ void vae_step_backward(const VaeModel *m, VaeStepBuffers *sb, const uint8_t *lab
      * head gradient (b, HO) */
     float *dhead = bufs[cur];
     cur ^= 1;
-    const float inv_b = 1.0f / (float)b;
+    const float inv_b = 1.0f / (float)(lp->batch_total > 0 ? lp->batch_total : b);
+    const double *dim_kl = lp->dim_kl_total ? lp->dim_kl_total : sb->dim_kl;
     /* d z_0 (rows of dz_ld floats, dropout mask still to apply if zmul): straight from the
      * decoder, or through the flows */
     const float *dz0 = dout;
@@ -263,7 +264,7 @@ void vae_step_backward(const VaeModel *m, VaeStepBuffers *sb, const uint8_t *lab
     }
     float kl_w[VAE_MAX_LATENT];
     for (int j = 0; j < L; j++) /* free bits: no KL gradient for dims under the floor */
-        kl_w[j] = ae || sb->dim_kl[j] * inv_b < lp->free_bits ? 0.0f : lp->beta * inv_b;
+        kl_w[j] = ae || dim_kl[j] * inv_b < lp->free_bits ? 0.0f : lp->beta * inv_b;
     for (int r = 0; r < b; r++) {
         const float *dz = dz0 + (size_t)r * dz_ld, *h = ws->head + (size_t)r * HO;
         const float *e = sb->eps + (size_t)r * L, *zm = sb->zmask + (size_t)r * L;

@@ -43,6 +43,12 @@ typedef struct {
      * base Gaussian's per-dimension KL; the flows' correction term is never floored. */
     float free_bits;
     float dropout; /* > 0: xmask and zmask are applied (zmask on z after the flows) */
+    /* Data-parallel shards of one batch: gradients are of the mean over batch_total rows
+     * (0 = the b rows of this call), and free-bits decisions use dim_kl_total, the
+     * per-dimension KL summed over the whole batch (NULL = this call's own). The loss
+     * values of the forward pass stay means over this call's rows. */
+    int batch_total;
+    const double *dim_kl_total;
 } VaeLossParams;
 
 typedef struct {

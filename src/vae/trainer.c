@@ -1,5 +1,8 @@
 /* The trainer: data order, noise, the step, Adam, KL warm-up, and the NaN/Inf guards
- * (skip the step; after repeated skips restore the last good state and halve lr). */
+ * (skip the step; after repeated skips restore the last good state and halve lr).
+ * With threads > 1 a batch is split into shards trained data-parallel (one per worker,
+ * each with its own buffers and gradient arena), then the gradients are summed and Adam
+ * runs on slices of the arena, all on the same fork-join pool. */
 #include "trainer.h"
 
 #include <math.h>
@@ -9,6 +12,7 @@
 #include <string.h>
 
 #include "adam.h"
+#include "pool.h"
 #include "rng.h"
 #include "step.h"
 
@@ -27,14 +31,25 @@ struct VaeTrainer {
     long adam_t;
     int skips;
     VaeRng rng;
-    VaeStepBuffers sb;
     uint8_t *labels; /* (B) labels of the current batch */
     VaeLogFn log;
     void *log_ud;
+    /* data-parallel workers: shard i trains rows [row0, row0 + rows) of the batch */
+    VaePool *pool;
+    int n_shards;
+    struct Shard {
+        VaeStepBuffers sb;
+        float *grads; /* (n_params); shard 0's is t->grads */
+        int row0, rows;
+        VaeLossValues lv;
+        int finite; /* this worker's slice of the summed gradients is finite */
+    } shard[VAE_MAX_WORKERS];
+    VaeLossParams lp; /* of the step in progress */
+    double dim_kl_total[VAE_MAX_LATENT];
 };
 
 VaeTrainConfig vae_train_config_default(void) {
-    VaeTrainConfig c = {128, 1e-3f, 0.9f, 0.999f, 1e-8f, 1.0f, 0, 0.0f, 0.0f, 0};
+    VaeTrainConfig c = {128, 1e-3f, 0.9f, 0.999f, 1e-8f, 1.0f, 0, 0.0f, 0.0f, 0, 1};
     return c;
 }
 
@@ -88,6 +103,8 @@ VaeStatus vae_trainer_create(VaeTrainer **out, const VaeConfig *cfg, const VaeMo
         return vae_fail(err, VAE_ERR_ARG, "dropout must be in [0, 1)");
     if (!(tc->free_bits >= 0.0f) || tc->kl_warmup < 0)
         return vae_fail(err, VAE_ERR_ARG, "free bits and KL warm-up must be >= 0");
+    if (tc->threads < 0 || tc->threads > VAE_MAX_WORKERS)
+        return vae_fail(err, VAE_ERR_ARG, "threads must be in 1..%d", VAE_MAX_WORKERS);
     if (!train || train->n < 1) return vae_fail(err, VAE_ERR_ARG, "no training images");
     if (train->rows * train->cols != cfg->input_h * cfg->input_w)
         return vae_fail(err, VAE_ERR_ARG, "images are %dx%d but the model expects %dx%d",
@@ -117,8 +134,21 @@ VaeStatus vae_trainer_create(VaeTrainer **out, const VaeConfig *cfg, const VaeMo
         s = vae_fail(err, VAE_ERR_NOMEM, "cannot allocate optimizer state");
         goto fail;
     }
-    s = vae_step_buffers_init(&t->sb, &t->model, tc->batch, err);
+    /* no more shards than rows: every shard of a full batch gets at least one */
+    t->n_shards = tc->threads > 1 ? (tc->threads < tc->batch ? tc->threads : tc->batch) : 1;
+    s = vae_pool_create(&t->pool, t->n_shards, err);
     if (s != VAE_OK) goto fail;
+    int rows = (tc->batch + t->n_shards - 1) / t->n_shards;
+    for (int i = 0; i < t->n_shards; i++) {
+        s = vae_step_buffers_init(&t->shard[i].sb, &t->model, rows, err);
+        if (s != VAE_OK) goto fail;
+        t->shard[i].grads = i ? aligned_alloc(64, n * sizeof(float)) : t->grads;
+        if (!t->shard[i].grads) {
+            s = vae_fail(err, VAE_ERR_NOMEM, "cannot allocate gradients");
+            goto fail;
+        }
+        memset(t->shard[i].grads, 0, n * sizeof(float)); /* padding stays zero */
+    }
     t->tc = *tc;
     t->train = train;
     vae_trainer_reset(t, tc->seed);
@@ -135,7 +165,11 @@ fail:
 
 void vae_trainer_destroy(VaeTrainer *t) {
     if (!t) return;
-    vae_step_buffers_free(&t->sb);
+    vae_pool_destroy(t->pool); /* joins the workers before their buffers go */
+    for (int i = 0; i < VAE_MAX_WORKERS; i++) {
+        vae_step_buffers_free(&t->shard[i].sb);
+        if (i) free(t->shard[i].grads);
+    }
     vae_model_free(&t->model);
     free(t->grads);
     free(t->m);
@@ -165,6 +199,55 @@ static void fill_dropout(VaeRng *r, float *mask, size_t n, float p) {
         mask[i] = vae_rng_uniform(r) < p ? 0.0f : keep;
 }
 
+/* Pool jobs. Forward (and backward, unless free bits need the whole batch's KL first). */
+static void job_forward(void *ctx, int w, int n) {
+    (void)n;
+    VaeTrainer *t = ctx;
+    struct Shard *sh = &t->shard[w];
+    vae_step_forward(&t->model, &sh->sb, t->labels + sh->row0, sh->rows, &t->lp, &sh->lv);
+}
+
+static void job_backward(void *ctx, int w, int n) {
+    (void)n;
+    VaeTrainer *t = ctx;
+    struct Shard *sh = &t->shard[w];
+    if (isfinite(sh->lv.loss))
+        vae_step_backward(&t->model, &sh->sb, t->labels + sh->row0, sh->rows, &t->lp, sh->grads);
+}
+
+static void job_forward_backward(void *ctx, int w, int n) {
+    job_forward(ctx, w, n);
+    job_backward(ctx, w, n);
+}
+
+/* Worker w's slice of the arena, 16-float aligned. */
+static void slice(const VaeTrainer *t, int w, int n, size_t *lo, size_t *hi) {
+    size_t per = ((t->model.n_params + (size_t)n - 1) / (size_t)n + 15) & ~(size_t)15;
+    *lo = per * (size_t)w < t->model.n_params ? per * (size_t)w : t->model.n_params;
+    *hi = *lo + per < t->model.n_params ? *lo + per : t->model.n_params;
+}
+
+static void job_reduce(void *ctx, int w, int n) {
+    VaeTrainer *t = ctx;
+    size_t lo, hi;
+    slice(t, w, n, &lo, &hi);
+    float *g = t->grads;
+    for (int k = 1; k < t->n_shards; k++) {
+        const float *gk = t->shard[k].grads;
+        for (size_t i = lo; i < hi; i++)
+            g[i] += gk[i];
+    }
+    t->shard[w].finite = vae_all_finite(g + lo, hi - lo);
+}
+
+static void job_adam(void *ctx, int w, int n) {
+    VaeTrainer *t = ctx;
+    size_t lo, hi;
+    slice(t, w, n, &lo, &hi);
+    vae_adam_step(t->model.params + lo, t->grads + lo, t->m + lo, t->v + lo, hi - lo, t->tc.lr,
+                  t->tc.adam_b1, t->tc.adam_b2, t->tc.adam_eps, t->adam_t);
+}
+
 VaeStatus vae_trainer_step(VaeTrainer *t, VaeStepStats *st) {
     const VaeSplit *d = t->train;
     if (t->pos >= d->n) {
@@ -175,29 +258,73 @@ VaeStatus vae_trainer_step(VaeTrainer *t, VaeStepStats *st) {
     int b = d->n - t->pos < t->tc.batch ? d->n - t->pos : t->tc.batch;
     const int *idx = t->order + t->pos;
     t->pos += b;
-    vae_data_batch(d, idx, b, t->sb.x);
+    const int L = t->model.cfg.latent, D = t->model.n_in, W = t->n_shards;
+    const int vae = t->model.cfg.kind != VAE_KIND_AE;
+
+    /* Split the batch and fill every shard. Noise is drawn in row order whatever the
+     * split, so the random stream does not depend on the number of threads. */
+    for (int i = 0, row = 0; i < W; i++) {
+        struct Shard *sh = &t->shard[i];
+        sh->row0 = row;
+        sh->rows = b / W + (i < b % W);
+        row += sh->rows;
+        vae_data_batch(d, idx + sh->row0, sh->rows, sh->sb.x);
+        if (vae) vae_rng_normals(&t->rng, sh->sb.eps, sh->rows * L);
+    }
     for (int r = 0; r < b; r++)
         t->labels[r] = d->labels[idx[r]];
-    int L = t->model.cfg.latent;
-    if (t->model.cfg.kind != VAE_KIND_AE) vae_rng_normals(&t->rng, t->sb.eps, b * L);
     if (t->tc.dropout > 0.0f) {
-        fill_dropout(&t->rng, t->sb.xmask, (size_t)b * t->model.n_in, t->tc.dropout);
-        fill_dropout(&t->rng, t->sb.zmask, (size_t)b * L, t->tc.dropout);
+        for (int i = 0; i < W; i++)
+            fill_dropout(&t->rng, t->shard[i].sb.xmask, (size_t)t->shard[i].rows * D,
+                         t->tc.dropout);
+        for (int i = 0; i < W; i++)
+            fill_dropout(&t->rng, t->shard[i].sb.zmask, (size_t)t->shard[i].rows * L,
+                         t->tc.dropout);
     }
 
-    VaeLossParams lp = {beta_now(t), t->tc.free_bits, t->tc.dropout};
-    VaeLossValues lv;
-    vae_step_forward(&t->model, &t->sb, t->labels, b, &lp, &lv);
+    VaeLossParams lp = {beta_now(t), t->tc.free_bits, t->tc.dropout, b, NULL};
+    t->lp = lp;
+    if (W > 1 && vae && lp.free_bits > 0.0f) {
+        /* free bits decide per dimension on the KL of the whole batch */
+        vae_pool_run(t->pool, job_forward, t);
+        for (int j = 0; j < L; j++) {
+            t->dim_kl_total[j] = 0.0;
+            for (int i = 0; i < W; i++)
+                t->dim_kl_total[j] += t->shard[i].sb.dim_kl[j];
+        }
+        t->lp.dim_kl_total = t->dim_kl_total;
+        vae_pool_run(t->pool, job_backward, t);
+    } else {
+        vae_pool_run(t->pool, job_forward_backward, t);
+    }
+
+    /* the batch's loss from the shards' means */
+    VaeLossValues lv = {0, 0, 0, 0};
+    for (int i = 0; i < W; i++) {
+        lv.recon += t->shard[i].lv.recon * t->shard[i].rows / b;
+        lv.kl += t->shard[i].lv.kl * t->shard[i].rows / b;
+    }
+    lv.kl_used = vae ? lv.kl : 0.0;
+    if (vae && lp.free_bits > 0.0f)
+        for (int j = 0; j < L; j++) {
+            double dk = 0.0;
+            for (int i = 0; i < W; i++)
+                dk += t->shard[i].sb.dim_kl[j];
+            dk /= b;
+            lv.kl_used += (dk < lp.free_bits ? lp.free_bits : dk) - dk;
+        }
+    lv.loss = lv.recon + lp.beta * lv.kl_used;
+
     int finite = isfinite(lv.loss);
     if (finite) {
-        vae_step_backward(&t->model, &t->sb, t->labels, b, &lp, t->grads);
-        finite = vae_all_finite(t->grads, t->model.n_params);
+        vae_pool_run(t->pool, job_reduce, t);
+        for (int i = 0; i < W; i++)
+            finite &= t->shard[i].finite;
     }
     VaeStepStats s = {lv.loss, lv.recon, lv.kl, lp.beta, t->tc.lr, 0, 0};
     if (finite) {
         t->adam_t++;
-        vae_adam_step(t->model.params, t->grads, t->m, t->v, t->model.n_params, t->tc.lr,
-                      t->tc.adam_b1, t->tc.adam_b2, t->tc.adam_eps, t->adam_t);
+        vae_pool_run(t->pool, job_adam, t);
         t->skips = 0;
         if (t->adam_t - t->good_t >= GOOD_EVERY) save_good(t);
     } else {

@@ -20,6 +20,8 @@ typedef struct {
     float free_bits;                  /* per-dimension KL floor in nats; 0 = off */
     float dropout; /* dropout probability on input and z during training; 0 = off */
     uint64_t seed;
+    int threads; /* data-parallel workers (shards of each batch); <= 1: the calling thread
+                    only. Each worker calls BLAS itself: set BLAS to 1 thread when > 1. */
 } VaeTrainConfig;
 
 VaeTrainConfig vae_train_config_default(void);
