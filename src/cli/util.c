@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "pool.h"
 
 #define FASHION_DIR "/usr/share/datasets/fashion-mnist"
 
@@ -44,8 +45,10 @@ int cli_load_dataset(VaeDataset *ds, const char *data_dir, const char *dataset) 
     const char *name = NULL;
     memset(ds, 0, sizeof *ds);
     if (data_dir) {
+        struct stat st;
         if (!is_dir(data_dir))
-            return cli_error(CLI_USAGE, "--data %s: no such directory", data_dir);
+            return cli_error(CLI_USAGE, "--data %s: %s", data_dir,
+                             stat(data_dir, &st) == 0 ? "not a directory" : "no such directory");
         snprintf(dir, sizeof dir, "%s", data_dir);
     } else if (!dataset || !strcmp(dataset, "mnist")) {
         if (!find_mnist(dir, sizeof dir))
@@ -67,6 +70,11 @@ int cli_load_dataset(VaeDataset *ds, const char *data_dir, const char *dataset) 
     if (s != VAE_OK) return cli_error(s == VAE_ERR_NOMEM ? CLI_FAIL : CLI_USAGE, "%s", err);
     if (name) vae_dataset_set_name(ds, name);
     return CLI_OK;
+}
+
+int cli_default_threads(void) {
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n < 1 ? 1 : n > VAE_MAX_WORKERS ? VAE_MAX_WORKERS : (int)n;
 }
 
 void cli_progress_init(CliProgress *p) {
