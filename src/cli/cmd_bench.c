@@ -185,8 +185,43 @@ static void profile(VaeTrainer *t, const VaeSplit *sp, int B, double sgemm_s) {
     vae_step_buffers_free(&sb);
 }
 
+/* Inference latency as the explorer sees it: one cursor decode, and a 32 x 32 manifold
+ * grid decoded as one batch (best of repeated runs, with --threads BLAS threads). */
+static void decode_latency(const VaeModel *m, double seconds) {
+    VaeWorkspace ws;
+    char err[VAE_ERR_LEN];
+    const int G = 32 * 32, L = m->cfg.latent;
+    float *z = calloc((size_t)G * L, sizeof(float)), *out = malloc(sizeof(float) * G * m->n_in);
+    uint8_t *labels = calloc(G, 1);
+    if (!z || !out || !labels || vae_workspace_init(&ws, m, G, err) != VAE_OK) {
+        free(z), free(out), free(labels);
+        return;
+    }
+    for (int i = 0; i < G; i++)
+        z[(size_t)i * L] = -3.0f + 6.0f * (float)(i % 32) / 31.0f;
+    double best1 = 1e9, bestg = 1e9, t_end = cli_now() + seconds;
+    long n1 = 0;
+    while (cli_now() < t_end || n1 < 20) {
+        double t0 = cli_now();
+        vae_model_decode(m, &ws, z, labels, 1, out);
+        double t1 = cli_now();
+        if (t1 - t0 < best1) best1 = t1 - t0;
+        if (n1++ % 50 == 0) {
+            vae_model_decode(m, &ws, z, labels, G, out);
+            double t2 = cli_now();
+            if (t2 - t1 < bestg) bestg = t2 - t1;
+        }
+    }
+    printf("decode_one_us=%.1f decode_grid32_ms=%.2f (best of %ld and %ld runs, %d BLAS "
+           "thread%s)\n",
+           best1 * 1e6, bestg * 1e3, n1, (n1 + 49) / 50, vae_blas_get_threads(),
+           vae_blas_get_threads() == 1 ? "" : "s");
+    vae_workspace_free(&ws);
+    free(z), free(out), free(labels);
+}
+
 int cmd_bench(int argc, char **argv) {
-    int threads = cli_default_threads(), batch = 128, prof = 0, blas = 0;
+    int threads = cli_default_threads(), batch = 128, prof = 0, blas = 0, decode = 0;
     float seconds = 5.0f;
     CliModelFlags mf = {"vae", "512,256", "bernoulli", 2};
     const CliOpt opts[] = {
@@ -199,6 +234,7 @@ int cmd_bench(int argc, char **argv) {
         {"--hidden", OPT_STR, &mf.hidden, "H1,H2", "hidden sizes (default 512,256)"},
         {"--latent", OPT_INT, &mf.latent, "N", "latent dimensions (default 2)"},
         {"--profile", OPT_FLAG, &prof, NULL, "also print where the time of a step goes"},
+        {"--decode", OPT_FLAG, &decode, NULL, "also time one decode and a 32x32 grid decode"},
     };
     const CliCommand cmd = {"bench",
                             "[--threads T] [--batch B] [--seconds S]",
@@ -264,6 +300,10 @@ int cmd_bench(int argc, char **argv) {
         gemm_set_run(&one);
         gemm_set_free(&one);
         profile(t, &sp, batch, one.step_s);
+    }
+    if (decode) {
+        vae_blas_set_threads(blas || threads > 1 ? threads : 1); /* the explorer's choice */
+        decode_latency(vae_trainer_model(t), seconds / 2);
     }
     vae_trainer_destroy(t);
     free(sp.images), free(sp.labels);
