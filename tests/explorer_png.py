@@ -9,6 +9,9 @@ usage: explorer_png.py CHECK ARGS...   (exit 1 with a message when a check fails
   varied SHOT X0 Y0 X1 Y1 MIN_STD           grey std-dev in the region >= MIN_STD (an image)
   darker SHOT_A SHOT_B X0 Y0 X1 Y1 RATIO    mean(b) <= RATIO * mean(a) (an overlay)
   size SHOT W H                             image size
+  colour SHOT X0 Y0 X1 Y1 R G B MIN         at least MIN pixels within 30 of colour (R, G, B)
+  nocolour SHOT X0 Y0 X1 Y1 R G B MAX       at most MAX such pixels
+  brighter SHOT_A SHOT_B X0 Y0 X1 Y1 MIN    B has >= MIN more near-white pixels (all >= 235)
 """
 import struct
 import sys
@@ -122,6 +125,24 @@ def main(argv):
         if rb > float(args[6]) * ra:
             fail(f"{args[1]}: not darker than {args[0]} ({rb:.1f} vs {ra:.1f})")
         print(f"darker ok: {rb:.1f} vs {ra:.1f}")
+    elif check in ("colour", "nocolour"):
+        img = read_png(args[0])
+        x0, y0, x1, y1, r, g, b, lim = map(int, args[1:9])
+        n = sum(1 for p in pixels(img, x0, y0, x1, y1)
+                if abs(p[0] - r) + abs(p[1] - g) + abs(p[2] - b) < 30)
+        if check == "colour" and n < lim:
+            fail(f"{args[0]}: {n} pixels of colour ({r},{g},{b}) in the region (need {lim})")
+        if check == "nocolour" and n > lim:
+            fail(f"{args[0]}: {n} pixels of colour ({r},{g},{b}) in the region (at most {lim})")
+        print(f"{check} ok: {n} pixels of ({r},{g},{b})")
+    elif check == "brighter":
+        a, b = read_png(args[0]), read_png(args[1])
+        x0, y0, x1, y1, lim = map(int, args[2:7])
+        na = sum(1 for p in pixels(a, x0, y0, x1, y1) if min(p) >= 235)
+        nb = sum(1 for p in pixels(b, x0, y0, x1, y1) if min(p) >= 235)
+        if nb - na < lim:
+            fail(f"{args[1]}: {nb} near-white pixels vs {na} in {args[0]} (need {lim} more)")
+        print(f"brighter ok: {nb} near-white pixels vs {na}")
     elif check == "size":
         w, h, _, _ = read_png(args[0])
         if (w, h) != (int(args[1]), int(args[2])):

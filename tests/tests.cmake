@@ -42,3 +42,11 @@ if(VAE_FUZZ)
     target_link_libraries(${name} PRIVATE vae)
   endforeach()
 endif()
+
+# Labels: "slow" = long training runs and PyTorch comparisons (several minutes each);
+# the sanitizer stage of scripts/test.sh runs everything else (ctest -LE slow).
+foreach(t quality_vs_torch torch_crosscheck)
+  if(TEST ${t})
+    set_tests_properties(${t} PROPERTIES LABELS slow)
+  endif()
+endforeach()

@@ -15,8 +15,9 @@
 #include "data.h"
 #include "model.h"
 
-#define APP_PIXELS_MAX 4096 /* largest image (rows * cols) the panels show */
-#define APP_DECODE_BATCH 64 /* render-thread workspace rows: grid tiles decoded per frame */
+#define APP_PIXELS_MAX 4096  /* largest image (rows * cols) the panels show */
+#define APP_DECODE_BATCH 64  /* render-thread workspace rows: grid tiles decoded per frame */
+#define APP_POST_SAMPLES 200 /* samples of q(z|x) drawn for a hovered test point */
 
 typedef struct {
     float *z;                  /* (n, latent) tile centres */
@@ -33,13 +34,13 @@ typedef struct {
     AppRect frame; /* whole pane incl. labels */
     AppRect rect;  /* plot area */
     AppView view;
-    uint64_t fit_seq; /* auto-fit done for this snapshot and size */
+    uint64_t fit_seq; /* auto-fit done for these latents (latents_seq) and size */
     int fit_w, fit_h;
     /* cached scatter layer: re-rasterised only when view, size or snapshot change */
     SDL_Texture *layer;
     Uint32 *pixels;
     int layer_w, layer_h, layer_valid;
-    uint64_t layer_seq;
+    uint64_t layer_seq; /* latents_seq rasterised */
     AppView layer_view;
     /* the decoded point under the cursor (last position the cursor had in this pane) */
     double zx, zy;
@@ -52,6 +53,13 @@ typedef struct {
     SDL_Texture *rec_tex;
     int rec_idx;
     uint64_t rec_seq;
+    /* samples of q(z|x) of the hovered test point (VAE kinds), cached by (seq, idx) */
+    float *post_z0, *post_zk;     /* (APP_POST_SAMPLES, latent): before / after the flows */
+    float post_mu[2], post_sd[2]; /* dims 1-2 of q0's mean and standard deviation */
+    int post_idx, post_valid;
+    uint64_t post_seq;
+    /* pixels this frame's cursor and hover marks cover (what a cursor frame redraws) */
+    SDL_Rect overlay;
     /* manifold grid */
     SDL_Texture *grid_tex;
     int grid_tw, grid_th, grid_valid;
@@ -73,6 +81,12 @@ typedef struct {
     SDL_Window *win;
     SDL_Renderer *ren;
     int vsync;
+    int retained;    /* software renderer on the window's image: pixels persist between frames */
+    int full_redraw; /* more than the cursor changed: the next frame draws everything */
+    uint64_t drawn_latents_seq; /* latents of the last frame drawn whole */
+    SDL_Rect panel_dyn; /* the panel's part that follows the cursor (decoded, hovered images) */
+    SDL_Rect pass_clip; /* while drawing a part of the window: that part */
+    int clipped;
     int win_w, win_h; /* points */
     int pix_w, pix_h; /* pixels */
     float u;          /* pixels per point (high-DPI scale) */
@@ -95,9 +109,11 @@ typedef struct {
     int hover_pane, hover_idx;
     SDL_Texture *orig_tex; /* the hovered test image */
     int orig_idx;
+    int events_seen; /* trainer events already echoed to stderr */
     char toast[256];
     int toast_error;
     Uint32 toast_until;
+    unsigned toast_seq; /* messages so far */
     int quit;
     long frame;
     char screenshot_path[1024]; /* save this frame when set */
@@ -114,6 +130,8 @@ void app_grid_step(App *a, AppPane *p, int budget);
 /* Index of the test point within a few pixels of the cursor in this pane, or -1. */
 int app_plane_hover(App *a, AppPane *p);
 void app_plane_recon(App *a, AppPane *p);
+/* Samples of the hovered test point's posterior for this pane's model (cached). */
+void app_plane_posterior(App *a, AppPane *p);
 /* app_panel.c */
 void app_panel_draw(App *a);
 void app_help_draw(App *a);
@@ -128,6 +146,8 @@ void app_toast(App *a, int error, const char *fmt, ...)
 int app_save_screenshot(App *a, const char *path, char *err, int err_len);
 /* app_main.c */
 void app_layout(App *a);
+/* Clip drawing to r (NULL: no clip of one's own), within the part being drawn. */
+void app_clip(App *a, const SDL_Rect *r);
 
 /* Palette and theme */
 extern const SDL_Color app_palette[10];

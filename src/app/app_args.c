@@ -2,6 +2,8 @@
  * missing value or a value out of range is an error naming the flag). */
 #include "app_args.h"
 
+#include "pool.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,15 +24,24 @@ static const char usage[] =
     "  --ae-model FILE       start the AE from a checkpoint\n"
     "  --no-train            explore the checkpoints only (needs --model)\n"
     "training (as in `vae train`):\n"
-    "  --kind vae|cvae|ae    kind of the main model (default vae; the second is an ae)\n"
+    "  --kind vae|cvae|ae    kind of the main model (default vae; the second is an ae of\n"
+    "                        the same shape, without flows)\n"
     "  --epochs N            pause after N epochs (default: train until paused)\n"
     "  --batch B             minibatch size (default 128)\n"
     "  --lr LR               Adam learning rate (default 1e-3)\n"
-    "  --beta B              KL weight (default 1)\n"
+    "  --beta B              KL weight (default 1, or the checkpoint's)\n"
+    "  --kl-warmup STEPS     linear KL warm-up 0 -> beta over STEPS steps (default 0)\n"
+    "  --free-bits F         per-dimension KL floor in nats (default 0)\n"
+    "  --dropout P           dropout on the input and on z while training (default 0)\n"
+    "  --likelihood L        bernoulli (BCE, default) or gaussian (MSE)\n"
+    "  --flow planar:K       K planar normalising flows on the posterior (default none)\n"
     "  --hidden H1,H2        hidden sizes (default 512,256)\n"
     "  --latent L            latent size (default 2; the plane shows dims 1 and 2)\n"
+    "                        (--kind --hidden --latent --likelihood --flow shape a fresh\n"
+    "                        model; with --model the checkpoint's are used)\n"
     "  --seed S              random seed (default 1)\n"
-    "  --threads T           BLAS threads of the trainer (default 1: the window keeps a core)\n"
+    "  --threads T           training threads: data-parallel shards of each batch\n"
+    "                        (default 1, so that the window keeps a core)\n"
     "window:\n"
     "  --size WxH            window size in points (default 1280x800)\n"
     "  --frames N            quit after N frames\n"
@@ -103,9 +114,10 @@ int app_args_parse(AppOptions *o, int argc, char **argv, char *err, int err_len)
             snprintf(name, sizeof name, "%s", a);
         }
         static const char *const valued[] = {
-            "--data",    "--dataset", "--model",  "--ae-model",   "--kind",   "--epochs",
-            "--batch",   "--lr",      "--beta",   "--hidden",     "--latent", "--seed",
-            "--threads", "--size",    "--frames", "--screenshot", "--script"};
+            "--data",      "--dataset", "--model",      "--ae-model",   "--kind",   "--epochs",
+            "--batch",     "--lr",      "--beta",       "--hidden",     "--latent", "--seed",
+            "--threads",   "--size",    "--frames",     "--screenshot", "--script", "--kl-warmup",
+            "--free-bits", "--dropout", "--likelihood", "--flow"};
         int known = 0;
         for (size_t k = 0; k < sizeof valued / sizeof *valued; k++)
             if (!strcmp(name, valued[k])) known = 1;
@@ -133,6 +145,7 @@ int app_args_parse(AppOptions *o, int argc, char **argv, char *err, int err_len)
             o->ae_path = v;
         } else if (!strcmp(name, "--kind")) {
             ok = vae_kind_parse(v, &o->cfg.kind);
+            o->shape_flag = 1;
         } else if (!strcmp(name, "--epochs")) {
             ok = parse_long(v, 0, 1000000, &l);
             o->epochs = (int)l;
@@ -140,19 +153,36 @@ int app_args_parse(AppOptions *o, int argc, char **argv, char *err, int err_len)
             ok = parse_long(v, 1, 65536, &l);
             o->tc.batch = (int)l;
         } else if (!strcmp(name, "--lr")) {
-            ok = parse_float(v, 1e-8f, 10.0f, &o->tc.lr);
+            /* up to absurd rates: the trainer's guards (skip, restore, halve) are a demo */
+            ok = parse_float(v, 1e-8f, 1e30f, &o->tc.lr);
         } else if (!strcmp(name, "--beta")) {
             ok = parse_float(v, 0.0f, 1000.0f, &o->tc.beta);
+            o->beta_set = 1;
+        } else if (!strcmp(name, "--kl-warmup")) {
+            ok = parse_long(v, 0, 100000000L, &l);
+            o->tc.kl_warmup = (int)l;
+        } else if (!strcmp(name, "--free-bits")) {
+            ok = parse_float(v, 0.0f, 100.0f, &o->tc.free_bits);
+        } else if (!strcmp(name, "--dropout")) {
+            ok = parse_float(v, 0.0f, 0.95f, &o->tc.dropout);
+        } else if (!strcmp(name, "--likelihood")) {
+            ok = vae_likelihood_parse(v, &o->cfg.likelihood);
+            o->shape_flag = 1;
+        } else if (!strcmp(name, "--flow")) {
+            ok = vae_flow_parse(v, &o->cfg.flows);
+            o->shape_flag = 1;
         } else if (!strcmp(name, "--hidden")) {
             ok = vae_hidden_parse(v, &o->cfg);
+            o->shape_flag = 1;
         } else if (!strcmp(name, "--latent")) {
             ok = parse_long(v, 2, VAE_MAX_LATENT, &l);
             o->cfg.latent = (int)l;
+            o->shape_flag = 1;
         } else if (!strcmp(name, "--seed")) {
             ok = parse_long(v, 0, 0x7fffffffL, &l);
             o->tc.seed = (uint64_t)l;
         } else if (!strcmp(name, "--threads")) {
-            ok = parse_long(v, 1, 256, &l);
+            ok = parse_long(v, 1, VAE_MAX_WORKERS, &l);
             o->threads = (int)l;
         } else if (!strcmp(name, "--size")) {
             int w, h;

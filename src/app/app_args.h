@@ -14,8 +14,10 @@ typedef struct {
     const char *model_path; /* --model FILE */
     const char *ae_path;    /* --ae-model FILE */
     int no_train;
-    VaeConfig cfg;          /* --kind --hidden --latent (shape of a fresh model) */
-    VaeTrainConfig tc;      /* --batch --lr --beta --seed */
+    VaeConfig cfg;          /* --kind --hidden --latent --likelihood --flow (a fresh model) */
+    VaeTrainConfig tc;      /* --batch --lr --beta --kl-warmup --free-bits --dropout --seed */
+    int shape_flag;         /* a flag of cfg was given (conflicts with --model) */
+    int beta_set;           /* --beta given (else a checkpoint's beta is kept) */
     int epochs;             /* --epochs N: pause after N epochs; 0 = train until stopped */
     int threads;            /* --threads T: BLAS threads of the trainer */
     int width, height;      /* --size WxH, window points */

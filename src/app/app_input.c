@@ -19,6 +19,7 @@ void app_toast(App *a, int error, const char *fmt, ...) {
     va_end(ap);
     a->toast_error = error;
     a->toast_until = SDL_GetTicks() + 4000;
+    a->toast_seq++;
 }
 
 static int pane_at(const App *a, int x, int y) {
@@ -181,6 +182,8 @@ static void on_key(App *a, SDL_Keycode k) {
 }
 
 void app_handle_event(App *a, const SDL_Event *e) {
+    /* anything but a plain cursor move may change more than the cursor's marks */
+    if (!(e->type == SDL_MOUSEMOTION && a->drag_pane < 0)) a->full_redraw = 1;
     switch (e->type) {
     case SDL_QUIT: a->quit = 1; break;
     case SDL_WINDOWEVENT:

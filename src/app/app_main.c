@@ -3,6 +3,7 @@
  * Every failure before the loop is one line `vae-explorer: ...` and exit status 2. */
 #include <math.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -117,17 +118,23 @@ static int start_training(App *a) {
     if (a->has_loaded[1]) {
         tc.cfg[1] = a->loaded[1].cfg;
         tc.init[1] = &a->loaded[1];
-    } else {
+    } else { /* the AE beside it: the same shape and likelihood, no flows */
         tc.cfg[1] = base;
         tc.cfg[1].kind = VAE_KIND_AE;
+        tc.cfg[1].flows = 0;
     }
     char err[VAE_ERR_LEN];
     for (int m = 0; m < 2; m++)
         if (vae_config_check(&tc.cfg[m], err) != VAE_OK) return fail("%s", err);
     tc.tc = a->opt.tc;
+    if (a->has_loaded[0] && !a->opt.beta_set && a->loaded[0].cfg.kind != VAE_KIND_AE &&
+        a->loaded_meta[0].beta > 0)
+        tc.tc.beta = a->loaded_meta[0].beta; /* carry on as the checkpoint was trained */
     tc.ds = &a->ds;
     tc.epochs = a->opt.epochs;
-    tc.blas_threads = a->opt.threads;
+    /* --threads as in `vae train`: data-parallel shards of each batch, one BLAS thread each */
+    tc.tc.threads = a->opt.threads;
+    tc.blas_threads = 1;
     char msg[512];
     a->trainer = app_trainer_start(&tc, &a->box, msg, sizeof msg);
     if (!a->trainer) return fail("%s", msg);
@@ -139,15 +146,13 @@ static int start_training(App *a) {
 static int snapshot_checkpoints(App *a) {
     a->n_models = a->has_loaded[1] ? 2 : 1;
     const VaeModel *models[2] = {&a->loaded[0], &a->loaded[1]};
-    VaeWorkspace ws[2] = {0};
-    char err[VAE_ERR_LEN];
+    char err[256];
     AppSnapshot *s = app_box_acquire(&a->box);
-    int rc = s ? 0 : -1;
-    for (int m = 0; m < a->n_models && rc == 0; m++)
-        if (vae_workspace_init(&ws[m], models[m], 256, err) != VAE_OK) rc = -1;
-    if (rc == 0) rc = app_snapshot_build(s, models, a->n_models, &a->ds.test, ws, 1);
-    for (int m = 0; m < 2; m++)
-        vae_workspace_free(&ws[m]);
+    AppEncoder *enc =
+        s ? app_encoder_create(models, a->n_models, &a->ds.test, a->opt.threads, err, sizeof err)
+          : NULL;
+    int rc = enc ? app_snapshot_build(s, models, a->n_models, &a->ds.test, enc) : -1;
+    app_encoder_destroy(enc);
     if (rc != 0) {
         app_snapshot_free(s);
         return fail("out of memory building the snapshot");
@@ -155,11 +160,65 @@ static int snapshot_checkpoints(App *a) {
     s->seq = 1;
     s->step = a->loaded_meta[0].step;
     s->epoch = a->loaded_meta[0].epoch;
-    s->beta = a->loaded_meta[0].beta;
+    s->beta = s->beta_eff = a->loaded_meta[0].beta;
     s->latents_step = s->step;
+    s->latents_seq = s->seq;
     s->paused = 1;
     AppSnapshot *old;
     app_box_publish(&a->box, s, &old);
+    return 0;
+}
+
+/* An OpenGL renderer that is really Mesa's software rasteriser (llvmpipe, softpipe: no
+ * GPU, e.g. Xvfb or a VM)? Asked of the renderer's own context, current right now. */
+static int gl_is_software(SDL_Renderer *ren) {
+    SDL_RendererInfo info;
+    if (SDL_GetRendererInfo(ren, &info) != 0 || strncmp(info.name, "opengl", 6) != 0) return 0;
+    typedef const unsigned char *(*GetString)(unsigned int);
+    GetString get = (GetString)(uintptr_t)SDL_GL_GetProcAddress("glGetString");
+    const char *name = get ? (const char *)get(0x1F01 /* GL_RENDERER */) : NULL;
+    return name && (strstr(name, "llvmpipe") || strstr(name, "softpipe") ||
+                    strstr(name, "Software Rasterizer") || strstr(name, "swrast"));
+}
+
+/* The renderer. With a GPU: SDL's accelerated one, vsync'd. Without one (Xvfb, a VM:
+ * Mesa's llvmpipe), SDL's software renderer drawing straight into the window's shared-
+ * memory image: llvmpipe spends more CPU than a whole software frame on threads that
+ * compete with the trainer, and the image kept between frames lets a frame in which only
+ * the cursor moved redraw just the pixels that change (a->retained). A display without a
+ * refresh rate (Xvfb, offscreen) is taken as GPU-less without asking GL, which would map
+ * ~70 MB of LLVM; SDL_RENDER_DRIVER still picks a driver by name. */
+static int create_renderer(App *a) {
+    SDL_SetHint(SDL_HINT_RENDER_BATCHING, "1"); /* also when a driver is named (no own GL) */
+    const char *want = SDL_GetHint(SDL_HINT_RENDER_DRIVER);
+    SDL_DisplayMode mode;
+    int idx = SDL_GetWindowDisplayIndex(a->win);
+    int no_refresh =
+        SDL_GetCurrentDisplayMode(idx < 0 ? 0 : idx, &mode) == 0 && mode.refresh_rate == 0;
+    int software = want && *want ? !strcmp(want, "software") : no_refresh;
+    if (!software) {
+        a->ren =
+            SDL_CreateRenderer(a->win, -1, SDL_RENDERER_ACCELERATED | SDL_RENDERER_PRESENTVSYNC);
+        if (a->ren && !(want && *want) && gl_is_software(a->ren)) {
+            SDL_DestroyRenderer(a->ren);
+            a->ren = NULL;
+        }
+        software = !a->ren;
+    }
+    if (software) {
+        /* the window's own (XShm) image, not one uploaded into a GL texture every frame */
+        SDL_SetHint(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0");
+        a->ren = SDL_CreateRenderer(a->win, -1, SDL_RENDERER_SOFTWARE);
+        a->retained = a->ren != NULL;
+    }
+    if (!a->ren) return -1;
+    /* Without a vblank to wait for (no refresh rate) SDL would only simulate vsync by
+     * sleeping inside present: pace the loop ourselves, so that present measures real
+     * work. The software renderer never waits either. */
+    if (a->retained || no_refresh) SDL_RenderSetVSync(a->ren, 0);
+    SDL_RendererInfo info;
+    a->vsync = !a->retained && SDL_GetRendererInfo(a->ren, &info) == 0 &&
+               (info.flags & SDL_RENDERER_PRESENTVSYNC) != 0;
     return 0;
 }
 
@@ -186,6 +245,7 @@ void app_layout(App *a) {
             p->grid_valid = 0;
             p->job.active = 0;
             p->rec_idx = -1;
+            p->post_valid = 0;
         }
         int fx = plane_w * i / want, fw = plane_w / want;
         p->frame = (AppRect){fx, 0, fw, H};
@@ -196,6 +256,64 @@ void app_layout(App *a) {
     }
     a->n_panes = want;
     a->layout_dirty = 0;
+}
+
+/* ---- drawing ------------------------------------------------------------------------ */
+
+/* Everything, or (clip non-NULL) only what falls inside clip: every draw call runs and the
+ * renderer drops the pixels outside, so a part is drawn exactly as in a full frame. */
+static void draw_scene(App *a, const SDL_Rect *clip) {
+    a->clipped = clip != NULL;
+    if (clip) a->pass_clip = *clip;
+    app_clip(a, NULL);
+    app_set_color(a->ren, APP_BG);
+    if (clip)
+        SDL_RenderFillRect(a->ren, clip); /* RenderClear would ignore the clip */
+    else
+        SDL_RenderClear(a->ren);
+    for (int i = 0; i < a->n_panes; i++)
+        app_plane_draw(a, &a->pane[i]);
+    app_panel_draw(a);
+    if (a->help) app_help_draw(a);
+    a->clipped = 0;
+    app_clip(a, NULL);
+}
+
+static int rect_inside(const SDL_Rect *in, const SDL_Rect *out) {
+    return in->x >= out->x && in->y >= out->y && in->x + in->w <= out->x + out->w &&
+           in->y + in->h <= out->y + out->h;
+}
+
+/* A frame in which only the cursor moved, on the retained image: redraw where each pane's
+ * marks (crosshair, hover ring, posterior samples) were, then where they are now (known
+ * once drawn), and the panel's images (or the whole panel: a new snapshot whose latents
+ * are those on screen). Returns the rectangles to show. */
+static int draw_cursor_frame(App *a, SDL_Rect *dirty, int whole_panel) {
+    int n = 0;
+    SDL_Rect before[2];
+    for (int i = 0; i < a->n_panes; i++) /* all first: every pass redoes every pane's marks */
+        before[i] = a->pane[i].overlay;
+    for (int i = 0; i < a->n_panes; i++)
+        if (!SDL_RectEmpty(&before[i])) draw_scene(a, &before[i]), dirty[n++] = before[i];
+    SDL_Rect panel =
+        whole_panel ? (SDL_Rect){a->panel.x, a->panel.y, a->panel.w, a->panel.h} : a->panel_dyn;
+    if (!SDL_RectEmpty(&panel)) draw_scene(a, &panel), dirty[n++] = panel;
+    for (int i = 0; i < a->n_panes; i++) {
+        SDL_Rect now = a->pane[i].overlay;
+        if (SDL_RectEmpty(&now) || rect_inside(&now, &before[i])) continue;
+        draw_scene(a, &now);
+        dirty[n++] = now;
+    }
+    return n;
+}
+
+void app_clip(App *a, const SDL_Rect *r) {
+    SDL_Rect c;
+    if (r && a->clipped)
+        SDL_RenderSetClipRect(
+            a->ren, SDL_IntersectRect(r, &a->pass_clip, &c) ? &c : &(SDL_Rect){0, 0, 0, 0});
+    else
+        SDL_RenderSetClipRect(a->ren, r ? r : a->clipped ? &a->pass_clip : NULL);
 }
 
 /* Turn the script's events for this frame into SDL events, so they reach the same
@@ -281,6 +399,28 @@ static void inject_script(App *a, const AppScript *sc, int *next, long script_fr
             ev.type = SDL_QUIT;
             SDL_PushEvent(&ev);
             break;
+        case APP_EV_HOVER: { /* where that dot is drawn now, as a mouse motion */
+            const AppPane *p = &a->pane[0];
+            int i = e->x;
+            if (i >= a->snap->n_points || p->view.scale <= 0) {
+                app_toast(a, 1, "script line %d: no test image %d in view", e->line, i);
+                break;
+            }
+            int L = a->snap->model[p->model].cfg.latent;
+            const float *mu = a->snap->mu[p->model] + (size_t)i * L;
+            double px = app_view_px(&p->view, p->rect, mu[0]);
+            double py = app_view_py(&p->view, p->rect, mu[1]);
+            if (!(px >= p->rect.x && px < p->rect.x + p->rect.w && py >= p->rect.y &&
+                  py < p->rect.y + p->rect.h)) {
+                app_toast(a, 1, "script line %d: test image %d is out of view", e->line, i);
+                break;
+            }
+            ev.type = SDL_MOUSEMOTION;
+            ev.motion.windowID = wid;
+            ev.motion.x = (int)(px / a->u), ev.motion.y = (int)(py / a->u);
+            SDL_PushEvent(&ev);
+            break;
+        }
         }
     }
 }
@@ -358,6 +498,11 @@ int main(int argc, char **argv) {
                   a->rows, a->cols, APP_PIXELS_MAX);
         goto done;
     }
+    if (a->opt.model_path && a->opt.shape_flag) {
+        rc = fail("--kind, --hidden, --latent, --likelihood and --flow shape a fresh model; "
+                  "with --model the checkpoint's are used (drop them)");
+        goto done;
+    }
     if ((rc = load_models(a)) != 0) goto done;
 
     SDL_SetHint(SDL_HINT_VIDEO_ALLOW_SCREENSAVER, "1");
@@ -373,22 +518,10 @@ int main(int argc, char **argv) {
         rc = fail("cannot open a window: %s", SDL_GetError());
         goto done;
     }
-    a->ren = SDL_CreateRenderer(a->win, -1, SDL_RENDERER_ACCELERATED | SDL_RENDERER_PRESENTVSYNC);
-    if (!a->ren) a->ren = SDL_CreateRenderer(a->win, -1, SDL_RENDERER_SOFTWARE);
-    if (!a->ren) {
+    if (create_renderer(a) != 0) {
         rc = fail("cannot create a renderer: %s", SDL_GetError());
         goto done;
     }
-    /* A display without a known refresh rate (Xvfb, offscreen) has no vblank to wait for:
-     * SDL would only simulate vsync by sleeping inside present. Pace the loop ourselves
-     * there, so that present measures real work. */
-    SDL_DisplayMode mode;
-    int idx = SDL_GetWindowDisplayIndex(a->win);
-    if (SDL_GetCurrentDisplayMode(idx < 0 ? 0 : idx, &mode) == 0 && mode.refresh_rate == 0)
-        SDL_RenderSetVSync(a->ren, 0);
-    SDL_RendererInfo info;
-    if (SDL_GetRendererInfo(a->ren, &info) == 0)
-        a->vsync = (info.flags & SDL_RENDERER_PRESENTVSYNC) != 0;
     app_layout(a);
     if (app_text_init(&a->text, a->ren, a->u, msg, sizeof msg) != 0) {
         rc = fail("%s", msg);
@@ -407,6 +540,7 @@ int main(int argc, char **argv) {
     double t_begin = now_s(), t_next = t_begin;
     long script_frame = 0;
     int toast_shown = 0;
+    unsigned toast_drawn = 0;
     while (!a->quit) {
         double t0 = now_s();
         /* input */
@@ -424,6 +558,9 @@ int main(int argc, char **argv) {
         int fresh = s != a->snap;
         if (fresh) {
             a->snap = s;
+            if (s->n_events != a->events_seen && s->message[0]) /* also for logs and tests */
+                fprintf(stderr, "vae-explorer: trainer: %s\n", s->message);
+            a->events_seen = s->n_events;
             /* render-thread workspaces follow the snapshot's model shapes */
             for (int m = 0; m < s->n_models; m++) {
                 if (a->ws[m].max_batch == 0 &&
@@ -443,25 +580,39 @@ int main(int argc, char **argv) {
                 a->hover_idx = app_plane_hover(a, &a->pane[i]);
             for (int i = 0; i < a->n_panes; i++) {
                 app_plane_recon(a, &a->pane[i]);
+                app_plane_posterior(a, &a->pane[i]);
+                int was_busy = a->pane[i].job.active;
                 app_grid_step(a, &a->pane[i], GRID_TILES_PER_FRAME);
-                grid_busy |= a->grid && a->pane[i].job.active;
+                /* decoding, or done this frame (the new grid goes on screen) */
+                grid_busy |= a->grid && (was_busy || a->pane[i].job.active);
             }
         }
+        /* the footer's message appears, changes or expires */
         int toast_now = a->toast[0] && SDL_GetTicks() < a->toast_until;
+        int toast_changed = toast_now != toast_shown || (toast_now && a->toast_seq != toast_drawn);
         /* Draw only when something changed: idle frames leave the CPU to the trainer. */
-        int redraw = a->frame == 0 || last || fresh || events || grid_busy ||
-                     toast_now != toast_shown || a->screenshot_path[0];
-        toast_shown = toast_now;
+        int redraw = a->frame == 0 || last || fresh || events || grid_busy || toast_changed ||
+                     a->screenshot_path[0];
+        /* Only the cursor moved (the common frame): on the retained image redraw just the
+         * cursor's and the hover's marks and the panel's images. A new snapshot with the
+         * latents on screen changes the panel and the marks only. Anything else: all. */
+        int whole_panel = fresh && a->snap->latents_seq == a->drawn_latents_seq;
+        int full = !a->retained || a->frame == 0 || last || (fresh && !whole_panel) || grid_busy ||
+                   a->help || toast_changed || a->full_redraw;
+        toast_shown = toast_now, toast_drawn = a->toast_seq;
 
         /* draw */
+        int n_dirty = 0;
+        SDL_Rect dirty[2 * 2 + 1];
         if (redraw) {
             app_text_frame(&a->text);
-            SDL_SetRenderDrawColor(a->ren, APP_BG.r, APP_BG.g, APP_BG.b, 255);
-            SDL_RenderClear(a->ren);
-            for (int i = 0; i < a->n_panes; i++)
-                app_plane_draw(a, &a->pane[i]);
-            app_panel_draw(a);
-            if (a->help) app_help_draw(a);
+            if (full) {
+                draw_scene(a, NULL);
+                a->drawn_latents_seq = a->snap ? a->snap->latents_seq : 0;
+            } else {
+                n_dirty = draw_cursor_frame(a, dirty, whole_panel);
+            }
+            a->full_redraw = 0;
             if (last && a->opt.screenshot)
                 snprintf(a->screenshot_path, sizeof a->screenshot_path, "%s", a->opt.screenshot);
         }
@@ -474,7 +625,12 @@ int main(int argc, char **argv) {
             a->screenshot_path[0] = 0;
         }
         double t2 = now_s();
-        if (redraw) SDL_RenderPresent(a->ren);
+        if (redraw && full) {
+            SDL_RenderPresent(a->ren);
+        } else if (redraw) { /* the queued draws, then those rectangles of the window */
+            SDL_RenderFlush(a->ren);
+            SDL_UpdateWindowSurfaceRects(a->win, dirty, n_dirty);
+        }
         double t3 = now_s();
         /* frame time of drawn frames: input + update + draw, plus present unless it waits
          * for vsync */

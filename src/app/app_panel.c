@@ -14,7 +14,7 @@ void app_image_upload(SDL_Texture *tex, const float *probs, int w, int h) {
         Uint32 *row = (Uint32 *)((uint8_t *)dst + (size_t)y * pitch);
         for (int x = 0; x < w; x++) {
             float v = probs[y * w + x];
-            Uint32 g = (Uint32)((v < 0 ? 0 : v > 1 ? 1 : v) * 255 + 0.5f);
+            Uint32 g = (Uint32)((v > 0 ? (v < 1 ? v : 1) : 0) * 255 + 0.5f); /* NaN -> 0 */
             row[x] = 0xff000000u | g << 16 | g << 8 | g;
         }
     }
@@ -57,6 +57,166 @@ static SDL_Texture *original_texture(App *a, int idx) {
 
 /* ---- status ---------------------------------------------------------------------- */
 
+/* A dimension whose KL stays below COLLAPSE_KL carries (at most) that much information
+ * about x: its posterior has collapsed onto the prior. Var[mu_j] (the active units of
+ * `vae eval`) is shown beside it but not required: mu can still wander a little along a
+ * dimension the decoder has learnt to ignore. */
+#define COLLAPSE_KL 0.1f
+#define COLLAPSE_GRACE 200 /* steps after the KL warm-up before a training run is judged */
+
+/* "%*.*f"; "%*.2e" from 1e5 on (a diverging run); "-" if not finite (a gap) */
+static const char *num(char *buf, size_t len, int width, int prec, double v) {
+    if (!isfinite(v))
+        snprintf(buf, len, "%*s", width, "-");
+    else if (fabs(v) >= 1e5)
+        snprintf(buf, len, "%*.2e", width, v);
+    else
+        snprintf(buf, len, "%*.*f", width, prec, v);
+    return buf;
+}
+
+/* Draw tokens left to right separated by gaps, wrapping to a new line when one does not
+ * fit in w. Returns the y below the last line. */
+static int draw_tokens(App *a, AppFont f, char (*tok)[64], int n, int x, int y, int w,
+                       SDL_Color c) {
+    int lh = app_text_line(&a->text, f), gap = app_px(a, 14), cx = x;
+    for (int i = 0; i < n; i++) {
+        int tw = app_text_width(&a->text, f, tok[i]);
+        if (cx > x && cx + tw > x + w) cx = x, y += lh;
+        cx += app_text_draw(&a->text, f, tok[i], cx, y, c, APP_ALIGN_LEFT) + gap;
+    }
+    return y + lh;
+}
+
+/* Text wrapped at spaces into at most max_lines lines of width w (the last one cut with
+ * an ellipsis if need be). Returns the y below it. */
+static int draw_wrapped(App *a, AppFont f, const char *text, int x, int y, int w, SDL_Color c,
+                        int max_lines) {
+    int lh = app_text_line(&a->text, f);
+    const char *p = text;
+    for (int line = 0; line < max_lines && *p; line++) {
+        char buf[256];
+        int n = 0, fit = 0; /* chars of p that fit, ending at a word boundary */
+        while (p[n] && n < (int)sizeof buf - 4) {
+            int e = n;
+            while (p[e] == ' ')
+                e++;
+            while (p[e] && p[e] != ' ' && e < (int)sizeof buf - 4)
+                e++;
+            memcpy(buf, p, (size_t)e);
+            buf[e] = 0;
+            if (app_text_width(&a->text, f, buf) > w && fit > 0) break;
+            n = fit = e;
+        }
+        if (fit == 0) { /* nothing but spaces left, within the buffer */
+            fit = (int)strlen(p);
+            if (fit > (int)sizeof buf - 4) fit = (int)sizeof buf - 4;
+        }
+        memcpy(buf, p, (size_t)fit);
+        buf[fit] = 0;
+        if (line == max_lines - 1 && p[fit]) { /* more than fits: cut the last line */
+            for (int k = fit; k > 0; k--) {
+                if (((unsigned char)buf[k] & 0xc0) == 0x80) continue; /* inside a UTF-8 char */
+                snprintf(buf + k, sizeof buf - (size_t)k, "\xe2\x80\xa6");
+                if (app_text_width(&a->text, f, buf) <= w) break;
+            }
+        }
+        app_text_draw(&a->text, f, buf, x, y, c, APP_ALIGN_LEFT);
+        y += lh;
+        p += fit;
+        while (*p == ' ')
+            p++;
+    }
+    return y;
+}
+
+/* Whether model m is judged for collapse: a VAE, from a checkpoint at once, in training
+ * only once past its warm-up (a fresh model starts with q close to the prior). */
+static int collapse_judged(const App *a, int m) {
+    const AppSnapshot *s = a->snap;
+    if (!s->lstats[m].valid || s->model[m].cfg.kind == VAE_KIND_AE) return 0;
+    return !a->trainer || s->latents_step >= (int64_t)s->kl_warmup + COLLAPSE_GRACE;
+}
+
+/* The collapsed dimensions of model m (KL below COLLAPSE_KL): writes the warning into msg
+ * and returns how many there are (0: no warning). */
+static int collapse_warning(const App *a, int m, char *msg, size_t len) {
+    const AppSnapshot *s = a->snap;
+    const AppLatentStats *st = &s->lstats[m];
+    int L = s->model[m].cfg.latent;
+    if (!collapse_judged(a, m)) return 0;
+    int n = 0, dims[VAE_MAX_LATENT];
+    for (int j = 0; j < L; j++)
+        if (st->kl[j] < COLLAPSE_KL) dims[n++] = j;
+    if (n == 0) return 0;
+    if (n == 1) {
+        snprintf(msg, len, "posterior collapse: dim %d KL %.2f nats (%d/%d active)", dims[0] + 1,
+                 (double)st->kl[dims[0]], st->active, L);
+    } else if (n <= 4) {
+        char d[64] = "", k[64] = "";
+        for (int i = 0; i < n; i++) {
+            snprintf(d + strlen(d), sizeof d - strlen(d), "%s%d", i ? ", " : "", dims[i] + 1);
+            snprintf(k + strlen(k), sizeof k - strlen(k), "%s%.2f", i ? ", " : "",
+                     (double)st->kl[dims[i]]);
+        }
+        snprintf(msg, len, "posterior collapse: dims %s KL %s nats (%d/%d active)", d, k,
+                 st->active, L);
+    } else {
+        snprintf(msg, len, "posterior collapse: %d of %d dims KL < %.1f nats (%d/%d active)", n, L,
+                 (double)COLLAPSE_KL, st->active, L);
+    }
+    return n;
+}
+
+/* Per-dimension KL of a VAE as small bars (height ~ KL, up to the largest and at least
+ * 1 nat), the values for up to 4 dims, and the active units; then a collapse warning. */
+static int draw_kl_dims(App *a, int m, int x, int y) {
+    const AppSnapshot *s = a->snap;
+    const AppLatentStats *st = &s->lstats[m];
+    int L = s->model[m].cfg.latent;
+    int lh = app_text_line(&a->text, APP_FONT_SMALL);
+    char label[32];
+    /* with flows: the base Gaussian q0 against the prior (the flows' share is not per dim) */
+    snprintf(label, sizeof label, "%s KL per dim%s",
+             s->model[m].cfg.kind == VAE_KIND_CVAE ? "CVAE" : "VAE",
+             s->model[m].cfg.flows > 0 ? " of q\xe2\x82\x80" : "");
+    int cx = x + app_text_draw(&a->text, APP_FONT_SMALL, label, x, y, APP_DIM, APP_ALIGN_LEFT) +
+             app_px(a, 8);
+    float top = 1;
+    for (int j = 0; j < L; j++)
+        if (isfinite(st->kl[j]) && st->kl[j] > top) top = st->kl[j];
+    int judged = collapse_judged(a, m);
+    int bw = app_px(a, 120) / L - 1;
+    if (bw > app_px(a, 8)) bw = app_px(a, 8);
+    if (bw < 1) bw = 1;
+    int bh = lh - app_px(a, 3), base = y + lh - app_px(a, 2);
+    for (int j = 0; j < L; j++) {
+        float f = isfinite(st->kl[j]) ? fminf(1, fmaxf(0, st->kl[j] / top)) : 1;
+        int h = (int)(bh * f + 0.5f);
+        if (h < 1) h = 1; /* a collapsed dim is still a visible baseline */
+        int dead = judged && st->kl[j] < COLLAPSE_KL;
+        app_set_color(a->ren, dead ? APP_WARN : APP_COLOR(180, 142, 173));
+        SDL_Rect r = {cx + j * (bw + 1), base - h, bw, h};
+        SDL_RenderFillRect(a->ren, &r);
+    }
+    cx += L * (bw + 1) + app_px(a, 8);
+    char vals[96] = "", nb[32];
+    if (L <= 4)
+        for (int j = 0; j < L; j++)
+            snprintf(vals + strlen(vals), sizeof vals - strlen(vals), "%s%s", j ? " " : "",
+                     num(nb, sizeof nb, 0, 2, st->kl[j]));
+    app_text_drawf(&a->text, APP_FONT_SMALL, cx, y, APP_DIM, APP_ALIGN_LEFT,
+                   "%s%snats \xc2\xb7 %d/%d active%s", vals, vals[0] ? " " : "", st->active, L,
+                   st->nonfinite ? " \xc2\xb7 non-finite rows skipped" : "");
+    y += lh;
+    char warn[160];
+    if (collapse_warning(a, m, warn, sizeof warn)) {
+        app_text_draw(&a->text, APP_FONT_SMALL, warn, x, y, APP_WARN, APP_ALIGN_LEFT);
+        y += lh;
+    }
+    return y;
+}
+
 static int draw_status(App *a, int x, int y, int w) {
     const AppSnapshot *s = a->snap;
     int lh = app_text_line(&a->text, APP_FONT_MONO);
@@ -85,30 +245,47 @@ static int draw_status(App *a, int x, int y, int w) {
     for (int m = 0; m < s->n_models; m++) {
         const AppLoss *l = s->n_hist ? &s->hist[s->n_hist - 1].loss[m] : NULL;
         const VaeModel *mod = &s->model[m];
-        char hidden[64];
+        char hidden[64], n1[32], n2[32], n3[32];
         vae_hidden_format(&mod->cfg, hidden, sizeof hidden);
         if (!l)
             app_text_drawf(&a->text, APP_FONT_MONO, x, y, txt, APP_ALIGN_LEFT,
-                           "%-4s latent %d  hidden %s  %s", model_name(mod), mod->cfg.latent,
-                           hidden, vae_likelihood_name(mod->cfg.likelihood));
+                           "%-4s latent %d  hidden %s", model_name(mod), mod->cfg.latent, hidden);
         else if (mod->cfg.kind == VAE_KIND_AE)
             app_text_drawf(&a->text, APP_FONT_MONO, x, y, txt, APP_ALIGN_LEFT,
-                           "%-4s recon %7.2f                  (no KL)", model_name(mod), l->recon);
+                           "%-4s recon %s                  (no KL)", model_name(mod),
+                           num(n1, sizeof n1, 7, 2, l->recon));
         else
             app_text_drawf(&a->text, APP_FONT_MONO, x, y, txt, APP_ALIGN_LEFT,
-                           "%-4s recon %7.2f  KL %6.2f  total %7.2f", model_name(mod), l->recon,
-                           l->kl, l->total);
+                           "%-4s recon %s  KL %s  total %s", model_name(mod),
+                           num(n1, sizeof n1, 7, 2, l->recon), num(n2, sizeof n2, 6, 2, l->kl),
+                           num(n3, sizeof n3, 7, 2, l->total));
         y += lh;
     }
-    if (a->trainer)
-        app_text_drawf(&a->text, APP_FONT_MONO, x, y, dim, APP_ALIGN_LEFT,
-                       "beta %.3g  lr %.1e  speed %s  latents@%lld", s->beta, s->lr,
-                       app_trainer_speed_name(s->speed), (long long)s->latents_step);
-    y += lh;
-    if (s->message[0]) {
-        app_text_draw(&a->text, APP_FONT_SMALL, s->message, x, y, APP_WARN, APP_ALIGN_LEFT);
+    /* the objective and the training settings, wrapped to the panel */
+    const VaeModel *m0 = &s->model[0];
+    char tok[10][64];
+    int n = 0;
+    snprintf(tok[n++], 64, "%s", vae_likelihood_name(m0->cfg.likelihood));
+    if (m0->cfg.kind != VAE_KIND_AE) {
+        if (a->trainer && s->kl_warmup > 0 && s->beta_eff < s->beta)
+            snprintf(tok[n++], 64, "beta %.3g (warm-up: %.3g)", s->beta, s->beta_eff);
+        else
+            snprintf(tok[n++], 64, "beta %.3g", s->beta);
     }
-    return y + lh;
+    if (m0->cfg.flows > 0) snprintf(tok[n++], 64, "flows=planar:%d", m0->cfg.flows);
+    if (a->trainer) {
+        if (s->free_bits > 0) snprintf(tok[n++], 64, "free bits %.3g", s->free_bits);
+        if (s->dropout > 0) snprintf(tok[n++], 64, "dropout %.3g", s->dropout);
+        snprintf(tok[n++], 64, "lr %.1e", s->lr);
+        snprintf(tok[n++], 64, "speed %s", app_trainer_speed_name(s->speed));
+        snprintf(tok[n++], 64, "latents@%lld", (long long)s->latents_step);
+    }
+    y = draw_tokens(a, APP_FONT_SMALL, tok, n, x, y, w, dim);
+    for (int m = 0; m < s->n_models; m++)
+        if (s->lstats[m].valid) y = draw_kl_dims(a, m, x, y);
+    /* the trainer's last event; the line is kept when empty so the panel does not jump */
+    if (s->message[0]) return draw_wrapped(a, APP_FONT_SMALL, s->message, x, y, w, APP_WARN, 2);
+    return y + app_text_line(&a->text, APP_FONT_SMALL);
 }
 
 /* ---- loss curves ---------------------------------------------------------------- */
@@ -173,17 +350,26 @@ static void draw_losses(App *a, SDL_Rect r) {
     double x0 = (double)s->hist[0].step, x1 = (double)s->hist[s->n_hist - 1].step;
     if (x1 <= x0) x1 = x0 + 1;
     /* y ticks at 1, 2, 5 x 10^k inside the range */
+    /* (every stride-th decade only when a diverging run spans dozens of them) */
     app_set_color(a->ren, APP_GRIDLINE);
+    int decades = (int)ceil(lhi) - (int)floor(llo), fit = plot.h / (lh + lh / 2);
+    int stride = fit > 0 && decades > fit ? (decades + fit - 1) / fit : 1;
     for (int e = (int)floor(llo); e <= (int)ceil(lhi); e++) {
         static const double mant[] = {1, 2, 5};
+        if (e % stride) continue;
         for (int k = 0; k < 3; k++) {
             double v = mant[k] * pow(10, e), lv = log10(v);
             if (lv < llo || lv > lhi) continue;
             if (lhi - llo > 2.5 && k) continue;
             int y = plot.y + plot.h - (int)((lv - llo) / (lhi - llo) * plot.h);
             SDL_RenderDrawLine(a->ren, plot.x, y, plot.x + plot.w - 1, y);
-            app_text_drawf(&a->text, APP_FONT_SMALL, plot.x - app_px(a, 4), y - lh / 2, APP_DIM,
-                           APP_ALIGN_RIGHT, v >= 1 ? "%.0f" : "%.2g", v);
+            char lab[32];
+            if (v >= 1e5)
+                snprintf(lab, sizeof lab, "1e%d", e);
+            else
+                snprintf(lab, sizeof lab, v >= 1 ? "%.0f" : "%.2g", v);
+            app_text_draw(&a->text, APP_FONT_SMALL, lab, plot.x - app_px(a, 4), y - lh / 2, APP_DIM,
+                          APP_ALIGN_RIGHT);
             app_set_color(a->ren, APP_GRIDLINE);
         }
     }
@@ -219,10 +405,20 @@ void app_panel_draw(App *a) {
     int y = draw_status(a, x, pr.y + app_px(a, 10), w) + app_px(a, 6);
     int lh = app_text_line(&a->text, APP_FONT_SMALL);
     int gap = app_px(a, 12);
-    /* decoded images under the cursor: one per pane */
+    /* decoded images under the cursor (one per pane) and the hovered test image: the part
+     * of the panel a frame in which only the cursor moves redraws */
+    int dyn_y = y;
     int k = a->n_panes == 2 ? (w - gap) / 2 / a->cols : w / a->cols;
     int kmax = (int)(10 * a->u);
     if (k > kmax) k = kmax;
+    /* in a short window, smaller decoded images leave the loss curves ~90 points */
+    int ks = (int)(4 * a->u), bold = app_text_line(&a->text, APP_FONT_BOLD);
+    int below = bold + lh + app_px(a, 8) + gap +                         /* decoded titles */
+                bold + app_px(a, 4) + ks * a->rows + lh + gap +          /* test image */
+                bold + 2 * lh + app_px(a, 8) + app_px(a, 90) +           /* loss curves */
+                app_text_line(&a->text, APP_FONT_SMALL) + app_px(a, 12); /* footer */
+    int kfit = (pr.y + pr.h - y - below) / a->rows;
+    if (k > kfit) k = kfit > 4 ? kfit : 4;
     int side = k * a->cols, side_h = k * a->rows;
     for (int i = 0; i < a->n_panes; i++) {
         AppPane *p = &a->pane[i];
@@ -231,7 +427,10 @@ void app_panel_draw(App *a) {
         app_text_drawf(&a->text, APP_FONT_BOLD, ix, y, APP_TEXT, APP_ALIGN_LEFT, "%s decoded",
                        model_name(m));
         char zs[96];
-        snprintf(zs, sizeof zs, "z = (%.2f, %.2f)", p->zx, p->zy);
+        /* with flows the cursor is a point of z_K, the decoder's input */
+        char n1[32], n2[32];
+        snprintf(zs, sizeof zs, "%s = (%s, %s)", m && m->cfg.flows > 0 ? "z\xe2\x82\x96" : "z",
+                 num(n1, sizeof n1, 0, 2, p->zx), num(n2, sizeof n2, 0, 2, p->zy));
         if (m && m->cfg.kind == VAE_KIND_CVAE)
             snprintf(zs + strlen(zs), sizeof zs - strlen(zs), "  class %s",
                      a->ds.class_names[a->cls]);
@@ -244,7 +443,6 @@ void app_panel_draw(App *a) {
     }
     y += app_text_line(&a->text, APP_FONT_BOLD) + lh + app_px(a, 8) + side_h + gap;
     /* the hovered test image and its reconstruction by each model */
-    int ks = (int)(4 * a->u);
     int small = ks * a->cols, small_h = ks * a->rows;
     if (a->hover_idx >= 0) {
         int label = a->ds.test.labels[a->hover_idx];
@@ -278,6 +476,7 @@ void app_panel_draw(App *a) {
                       d.y + small_h + app_px(a, 2), APP_DIM, APP_ALIGN_CENTER);
     }
     y += small_h + lh + gap;
+    a->panel_dyn = (SDL_Rect){pr.x + 1, dyn_y, pr.w - 1, y - dyn_y};
     /* loss curves, down to the footer */
     int footer = app_text_line(&a->text, APP_FONT_SMALL) + app_px(a, 12);
     SDL_Rect lr = {x, y, w, pr.y + pr.h - footer - y};

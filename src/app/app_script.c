@@ -28,6 +28,7 @@ static const struct {
     {"resize", APP_EV_RESIZE, 2},
     {"screenshot", APP_EV_SCREENSHOT, 1},
     {"quit", APP_EV_QUIT, 0},
+    {"hover", APP_EV_HOVER, 1},
 };
 
 const char *app_script_kind_name(AppEventKind k) {
@@ -128,6 +129,13 @@ static int parse_line(char *line, AppScriptEvent *ev, char *err, int err_len) {
         strcpy(ev->text, a[0]);
         return 1;
     case APP_EV_QUIT: return 1;
+    case APP_EV_HOVER:
+        if (!to_long(a[0], 0, 100000000L, &v)) {
+            snprintf(err, (size_t)err_len, "hover needs a test image index, got '%.40s'", a[0]);
+            return -1;
+        }
+        ev->x = (int)v;
+        return 1;
     }
     if (first && !to_button(a[0], &ev->button)) {
         snprintf(err, (size_t)err_len, "button must be left, middle or right, got '%.40s'", a[0]);

@@ -18,6 +18,7 @@ typedef enum {
     APP_EV_RESIZE,     /* resize W H */
     APP_EV_SCREENSHOT, /* screenshot PATH */
     APP_EV_QUIT,       /* quit */
+    APP_EV_HOVER,      /* hover INDEX: the cursor onto test image INDEX's dot in pane 1 */
 } AppEventKind;
 
 enum { APP_BUTTON_LEFT = 1, APP_BUTTON_MIDDLE = 2, APP_BUTTON_RIGHT = 3 };
@@ -29,7 +30,7 @@ typedef struct {
     int line;
     AppEventKind kind;
     int button;
-    int x, y, x2, y2;           /* window points; wheel: y = DY; resize: x, y = W, H */
+    int x, y, x2, y2; /* window points; wheel: y = DY; resize: x, y = W, H; hover: x = INDEX */
     char text[APP_SCRIPT_TEXT]; /* key name or screenshot path */
 } AppScriptEvent;
 

@@ -23,23 +23,40 @@ typedef struct {
     AppLoss loss[APP_MAX_MODELS];
 } AppLossPoint;
 
+/* What the test-set encoding says about a VAE's latent dimensions (computed with the
+ * latents, from mu and logvar of q(z|x); for flows that is the base Gaussian q0). */
+typedef struct {
+    int valid;                 /* computed (VAE kinds with at least one finite row) */
+    int active;                /* dims with Var[mu_j] > 0.01 (as `vae eval`'s active_units) */
+    int nonfinite;             /* test images whose mu or logvar was not finite (skipped) */
+    float kl[VAE_MAX_LATENT];  /* mean over images of 0.5 (mu^2 + e^lv - 1 - lv), nats */
+    float var[VAE_MAX_LATENT]; /* Var over images of mu_j */
+} AppLatentStats;
+
 typedef struct AppSnapshot {
     uint64_t seq; /* publication number, from 1 */
     int n_models;
-    VaeModel model[APP_MAX_MODELS]; /* own arenas */
-    int n_points;                   /* test images */
-    float *mu[APP_MAX_MODELS];      /* (n_points, latent of that model): mu per test image */
-    int mu_latent[APP_MAX_MODELS];  /* allocation shape of mu (internal) */
-    int64_t latents_step;           /* step at which the latents were computed */
-    AppLossPoint *hist;             /* (n_hist), oldest first */
+    VaeModel model[APP_MAX_MODELS];        /* own arenas */
+    int n_points;                          /* test images */
+    float *mu[APP_MAX_MODELS];             /* (n_points, latent of that model): mu per test image */
+    int mu_latent[APP_MAX_MODELS];         /* allocation shape of mu (internal) */
+    AppLatentStats lstats[APP_MAX_MODELS]; /* per-dimension KL and activity, with mu */
+    int64_t latents_step;                  /* step at which the latents were computed */
+    uint64_t latents_seq;                  /* seq of the snapshot that computed them */
+    AppLossPoint *hist;                    /* (n_hist), oldest first */
     int n_hist, cap_hist;
     int64_t step;         /* steps per model */
     int epoch;            /* epoch in progress (0-based) */
     double samples_per_s; /* both models together */
     float beta, lr;
+    float beta_eff;  /* beta after KL warm-up (the last step's) */
+    int kl_warmup;   /* warm-up steps (0 = none) */
+    float free_bits; /* per-dimension KL floor, nats (0 = off) */
+    float dropout;   /* input and z dropout (0 = off) */
     int paused;
     int speed;         /* speed level, 0 = full */
     char message[160]; /* last event of the trainer (guards, errors), "" if none */
+    int n_events;      /* events so far (a new one can repeat the last text) */
 } AppSnapshot;
 
 /* Make dst a snapshot of the given models (cloned, or memcpy'd into dst's arenas when

@@ -4,12 +4,19 @@
  * the latents are refreshed only as often as keeps that cost near 10 % of the time. */
 #include "app_trainer.h"
 
+#include "pool.h"
+
 #include <cblas.h>
+#include <math.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
+#if defined(__linux__)
+#include <sys/prctl.h>
+#endif
 
 #define PUBLISH_MS 200.0
 #define ENCODE_CHUNK 256
@@ -22,7 +29,7 @@ struct AppTrainer {
     const VaeDataset *ds;
     int n_models, epochs;
     VaeTrainer *tr[APP_MAX_MODELS];
-    VaeWorkspace ws[APP_MAX_MODELS];
+    AppEncoder *enc; /* the test set, on as many threads as training */
     uint64_t seed;
     /* commands (UI -> trainer) */
     atomic_int stop, paused, speed;
@@ -36,12 +43,16 @@ struct AppTrainer {
     AppLossPoint *hist;
     int n_hist;
     AppLoss acc[APP_MAX_MODELS];
-    int acc_n;
+    int acc_n[APP_MAX_MODELS]; /* finite steps summed in acc */
     char message[160];
+    int n_events;
+    float beta_eff;
     AppSnapshot *reuse;
     uint64_t seq;
     int64_t latents_step;
-    float *last_mu[APP_MAX_MODELS]; /* latents of the last encode, (n_test, latent) */
+    uint64_t latents_seq;
+    float *last_mu[APP_MAX_MODELS];            /* latents of the last encode, (n_test, latent) */
+    AppLatentStats last_stats[APP_MAX_MODELS]; /* and their statistics */
 };
 
 static double now_s(void) {
@@ -70,47 +81,168 @@ static float u2f(unsigned u) {
 
 /* ---- snapshot building ------------------------------------------------------- */
 
-int app_snapshot_build(AppSnapshot *s, const VaeModel *const *models, int n_models,
-                       const VaeSplit *test, VaeWorkspace *ws, int encode) {
-    if (app_snapshot_set_models(s, models, n_models, test->n) != 0) return -1;
-    if (!encode) return 0;
-    int pixels = test->rows * test->cols;
-    float *x = malloc((size_t)ENCODE_CHUNK * (size_t)pixels * sizeof *x);
-    float *mu = malloc((size_t)ENCODE_CHUNK * VAE_MAX_LATENT * sizeof *mu);
-    int *idx = malloc(ENCODE_CHUNK * sizeof *idx);
-    if (!x || !mu || !idx) {
-        free(x), free(mu), free(idx);
-        return -1;
-    }
-    for (int i0 = 0; i0 < test->n; i0 += ENCODE_CHUNK) {
-        int b = test->n - i0 < ENCODE_CHUNK ? test->n - i0 : ENCODE_CHUNK;
-        for (int k = 0; k < b; k++)
-            idx[k] = i0 + k;
-        vae_data_batch(test, idx, b, x);
-        for (int m = 0; m < n_models; m++) {
-            const VaeModel *model = models[m];
-            int L = model->cfg.latent;
-            vae_model_encode(model, &ws[m], x, test->labels + i0, b, mu, NULL);
-            memcpy(s->mu[m] + (size_t)i0 * (size_t)L, mu, (size_t)b * (size_t)L * sizeof *mu);
+/* Per-dimension KL of q(z|x) against N(0, I) and Var[mu_j] over the test set, from
+ * running sums (double: 10,000+ images). Rows with a non-finite value are skipped. */
+typedef struct {
+    double n, mu[VAE_MAX_LATENT], mu2[VAE_MAX_LATENT], kl[VAE_MAX_LATENT];
+    int nonfinite;
+} StatSums;
+
+static void stats_add(StatSums *a, const float *mu, const float *lv, int b, int L) {
+    for (int i = 0; i < b; i++) {
+        const float *m = mu + (size_t)i * L, *v = lv + (size_t)i * L;
+        int finite = 1;
+        for (int j = 0; j < L; j++)
+            finite &= isfinite(m[j]) && isfinite(v[j]);
+        if (!finite) {
+            a->nonfinite++;
+            continue;
+        }
+        a->n++;
+        for (int j = 0; j < L; j++) {
+            double mj = m[j], lj = v[j];
+            a->mu[j] += mj;
+            a->mu2[j] += mj * mj;
+            a->kl[j] += 0.5 * (mj * mj + exp(lj) - 1.0 - lj);
         }
     }
-    free(x), free(mu), free(idx);
+}
+
+static void stats_finish(const StatSums *a, int L, AppLatentStats *out) {
+    memset(out, 0, sizeof *out);
+    out->nonfinite = a->nonfinite;
+    if (a->n < 1) return;
+    out->valid = 1;
+    for (int j = 0; j < L; j++) {
+        double mean = a->mu[j] / a->n;
+        double var = a->mu2[j] / a->n - mean * mean;
+        out->var[j] = (float)(var > 0 ? var : 0);
+        out->kl[j] = (float)(a->kl[j] / a->n);
+        if (var > 0.01) out->active++;
+    }
+}
+
+/* The test-set encoder: chunks of ENCODE_CHUNK images dealt out over the workers of a
+ * pool (chunk c to worker c mod n), each with its own workspaces, buffers and sums; the
+ * workers write disjoint rows of the snapshot's latents. */
+typedef struct {
+    VaeWorkspace ws[APP_MAX_MODELS];
+    float *x, *mu, *lv; /* (ENCODE_CHUNK, pixels), (ENCODE_CHUNK, VAE_MAX_LATENT) x 2 */
+    int idx[ENCODE_CHUNK];
+    StatSums sums[APP_MAX_MODELS];
+} EncodeWorker;
+
+struct AppEncoder {
+    VaePool *pool;
+    int n;
+    EncodeWorker w[VAE_MAX_WORKERS];
+    /* the job being run */
+    AppSnapshot *s;
+    const VaeModel *const *models;
+    int n_models;
+    const VaeSplit *test;
+};
+
+AppEncoder *app_encoder_create(const VaeModel *const *models, int n_models, const VaeSplit *test,
+                               int workers, char *err, int err_len) {
+    char e[VAE_ERR_LEN] = "out of memory";
+    AppEncoder *enc = calloc(1, sizeof *enc);
+    if (!enc) goto fail;
+    enc->n = workers < 1 ? 1 : workers > VAE_MAX_WORKERS ? VAE_MAX_WORKERS : workers;
+    if (vae_pool_create(&enc->pool, enc->n, e) != VAE_OK) goto fail;
+    size_t pixels = (size_t)test->rows * (size_t)test->cols;
+    for (int i = 0; i < enc->n; i++) {
+        EncodeWorker *w = &enc->w[i];
+        w->x = malloc(ENCODE_CHUNK * pixels * sizeof *w->x);
+        w->mu = malloc(ENCODE_CHUNK * VAE_MAX_LATENT * sizeof *w->mu);
+        w->lv = malloc(ENCODE_CHUNK * VAE_MAX_LATENT * sizeof *w->lv);
+        if (!w->x || !w->mu || !w->lv) goto fail;
+        for (int m = 0; m < n_models; m++)
+            if (vae_workspace_init(&w->ws[m], models[m], ENCODE_CHUNK, e) != VAE_OK) goto fail;
+    }
+    return enc;
+fail:
+    snprintf(err, (size_t)err_len, "%s", e);
+    app_encoder_destroy(enc);
+    return NULL;
+}
+
+void app_encoder_destroy(AppEncoder *enc) {
+    if (!enc) return;
+    vae_pool_destroy(enc->pool);
+    for (int i = 0; i < VAE_MAX_WORKERS; i++) {
+        for (int m = 0; m < APP_MAX_MODELS; m++)
+            vae_workspace_free(&enc->w[i].ws[m]);
+        free(enc->w[i].x), free(enc->w[i].mu), free(enc->w[i].lv);
+    }
+    free(enc);
+}
+
+static void encode_worker(void *ctx, int wi, int n_workers) {
+    AppEncoder *enc = ctx;
+    EncodeWorker *w = &enc->w[wi];
+    const VaeSplit *test = enc->test;
+    memset(w->sums, 0, sizeof w->sums);
+    for (int i0 = wi * ENCODE_CHUNK; i0 < test->n; i0 += n_workers * ENCODE_CHUNK) {
+        int b = test->n - i0 < ENCODE_CHUNK ? test->n - i0 : ENCODE_CHUNK;
+        for (int k = 0; k < b; k++)
+            w->idx[k] = i0 + k;
+        vae_data_batch(test, w->idx, b, w->x);
+        for (int m = 0; m < enc->n_models; m++) {
+            const VaeModel *model = enc->models[m];
+            int L = model->cfg.latent, vae = model->cfg.kind != VAE_KIND_AE;
+            /* logvar comes from the same head product as mu: only a copy more */
+            vae_model_encode(model, &w->ws[m], w->x, test->labels + i0, b, w->mu,
+                             vae ? w->lv : NULL);
+            memcpy(enc->s->mu[m] + (size_t)i0 * (size_t)L, w->mu,
+                   (size_t)b * (size_t)L * sizeof *w->mu);
+            if (vae) stats_add(&w->sums[m], w->mu, w->lv, b, L);
+        }
+    }
+}
+
+int app_snapshot_build(AppSnapshot *s, const VaeModel *const *models, int n_models,
+                       const VaeSplit *test, AppEncoder *enc) {
+    if (app_snapshot_set_models(s, models, n_models, test->n) != 0) return -1;
+    if (!enc) return 0;
+    enc->s = s, enc->models = models, enc->n_models = n_models, enc->test = test;
+    vae_pool_run(enc->pool, encode_worker, enc);
+    for (int m = 0; m < APP_MAX_MODELS; m++) {
+        memset(&s->lstats[m], 0, sizeof s->lstats[m]);
+        if (m >= n_models || models[m]->cfg.kind == VAE_KIND_AE) continue;
+        StatSums all = {0};
+        for (int i = 0; i < enc->n; i++) {
+            const StatSums *w = &enc->w[i].sums[m];
+            all.n += w->n, all.nonfinite += w->nonfinite;
+            for (int j = 0; j < VAE_MAX_LATENT; j++)
+                all.mu[j] += w->mu[j], all.mu2[j] += w->mu2[j], all.kl[j] += w->kl[j];
+        }
+        stats_finish(&all, models[m]->cfg.latent, &s->lstats[m]);
+    }
     return 0;
 }
 
 /* ---- loss history -------------------------------------------------------------- */
 
+/* The mean of two history values; a gap (NaN) takes the other one. */
+static float merge(float a, float b) {
+    return !isfinite(a) ? b : !isfinite(b) ? a : 0.5f * (a + b);
+}
+
 static void history_add(AppTrainer *t, int64_t step) {
-    if (t->acc_n == 0) return;
+    int any = 0;
+    for (int m = 0; m < t->n_models; m++)
+        any |= t->acc_n[m] > 0;
+    if (!any) return;
     if (t->n_hist == APP_HIST_CAP) { /* merge pairs: halve the resolution of the past */
         for (int i = 0; i < APP_HIST_CAP / 2; i++) {
             AppLossPoint a = t->hist[2 * i], b = t->hist[2 * i + 1];
             AppLossPoint *o = &t->hist[i];
             o->step = b.step;
             for (int m = 0; m < APP_MAX_MODELS; m++) {
-                o->loss[m].recon = 0.5f * (a.loss[m].recon + b.loss[m].recon);
-                o->loss[m].kl = 0.5f * (a.loss[m].kl + b.loss[m].kl);
-                o->loss[m].total = 0.5f * (a.loss[m].total + b.loss[m].total);
+                o->loss[m].recon = merge(a.loss[m].recon, b.loss[m].recon);
+                o->loss[m].kl = merge(a.loss[m].kl, b.loss[m].kl);
+                o->loss[m].total = merge(a.loss[m].total, b.loss[m].total);
             }
         }
         t->n_hist = APP_HIST_CAP / 2;
@@ -119,12 +251,14 @@ static void history_add(AppTrainer *t, int64_t step) {
     memset(p, 0, sizeof *p);
     p->step = step;
     for (int m = 0; m < t->n_models; m++) {
-        p->loss[m].recon = t->acc[m].recon / (float)t->acc_n;
-        p->loss[m].kl = t->acc[m].kl / (float)t->acc_n;
-        p->loss[m].total = t->acc[m].total / (float)t->acc_n;
+        /* a model without a finite step in this interval gets a gap (NaN) in its curves */
+        float n = t->acc_n[m] > 0 ? (float)t->acc_n[m] : NAN;
+        p->loss[m].recon = t->acc[m].recon / n;
+        p->loss[m].kl = t->acc[m].kl / n;
+        p->loss[m].total = t->acc[m].total / n;
     }
     memset(t->acc, 0, sizeof t->acc);
-    t->acc_n = 0;
+    memset(t->acc_n, 0, sizeof t->acc_n);
 }
 
 /* Build and publish a snapshot; returns 0, or -1 if memory ran out (skipped). With
@@ -137,7 +271,7 @@ static int publish(AppTrainer *t, int encode, double samples_per_s, float *last_
     for (int m = 0; m < t->n_models; m++)
         models[m] = vae_trainer_model(t->tr[m]);
     int64_t step = vae_trainer_steps(t->tr[0]);
-    if (app_snapshot_build(s, models, t->n_models, &t->ds->test, t->ws, encode) != 0 ||
+    if (app_snapshot_build(s, models, t->n_models, &t->ds->test, encode ? t->enc : NULL) != 0 ||
         app_snapshot_set_history(s, t->hist, t->n_hist) != 0) {
         app_snapshot_free(s);
         return -1;
@@ -149,25 +283,40 @@ static int publish(AppTrainer *t, int encode, double samples_per_s, float *last_
         else
             memcpy(s->mu[m], last_mu[m], bytes);
     }
-    if (encode) t->latents_step = step;
+    if (encode) {
+        t->latents_step = step;
+        t->latents_seq = t->seq + 1;
+        memcpy(t->last_stats, s->lstats, sizeof t->last_stats);
+    } else {
+        memcpy(s->lstats, t->last_stats, sizeof s->lstats);
+    }
     const VaeTrainConfig *tc = vae_trainer_config(t->tr[0]);
     s->latents_step = t->latents_step;
+    s->latents_seq = t->latents_seq;
     s->seq = ++t->seq;
     s->step = step;
     s->epoch = vae_trainer_epoch_index(t->tr[0]);
     s->samples_per_s = samples_per_s;
     s->beta = tc->beta;
     s->lr = tc->lr;
+    s->beta_eff = t->beta_eff;
+    s->kl_warmup = tc->kl_warmup;
+    s->free_bits = tc->free_bits;
+    s->dropout = tc->dropout;
     s->paused = atomic_load_explicit(&t->paused, memory_order_relaxed);
     s->speed = atomic_load_explicit(&t->speed, memory_order_relaxed);
     snprintf(s->message, sizeof s->message, "%s", t->message);
+    s->n_events = t->n_events;
     app_box_publish(t->box, s, &t->reuse);
     return 0;
 }
 
+/* The library's events (a non-finite step skipped; parameters restored and the learning
+ * rate halved): the newest goes into every snapshot until the next one or a reset. */
 static void on_log(void *ud, const char *msg) {
     AppTrainer *t = ud;
     snprintf(t->message, sizeof t->message, "%s", msg);
+    t->n_events++;
 }
 
 /* ---- the thread ---------------------------------------------------------------- */
@@ -182,6 +331,9 @@ const char *app_trainer_speed_name(int level) {
 
 static void *trainer_main(void *arg) {
     AppTrainer *t = arg;
+#if defined(__linux__)
+    prctl(PR_SET_NAME, "vae-trainer", 0, 0, 0); /* this thread's name, for top -H and perf */
+#endif
     /* The latents of the last published snapshot, so snapshots between latent refreshes
      * can carry them without re-encoding. */
     float **last_mu = t->last_mu;
@@ -198,9 +350,10 @@ static void *trainer_main(void *arg) {
             for (int m = 0; m < t->n_models; m++)
                 vae_trainer_reset(t->tr[m], t->seed + (uint64_t)m);
             t->n_hist = 0;
-            t->acc_n = 0;
+            memset(t->acc_n, 0, sizeof t->acc_n);
             memset(t->acc, 0, sizeof t->acc);
             t->message[0] = 0;
+            t->n_events = 0;
             epochs_done_paused = 0;
             force = 1;
         }
@@ -233,18 +386,24 @@ static void *trainer_main(void *arg) {
         if (!paused || stepping) {
             for (int m = 0; m < t->n_models; m++) {
                 VaeStepStats st;
+                memset(&st, 0, sizeof st);
                 VaeStatus rc = vae_trainer_step(t->tr[m], &st);
                 if (rc != VAE_OK) {
                     snprintf(t->message, sizeof t->message, "training stopped: %s",
                              vae_status_str(rc));
+                    t->n_events++;
                     atomic_store(&t->paused, 1);
                     break;
                 }
+                if (m == 0) t->beta_eff = st.beta_eff;
+                /* a skipped step's loss is not finite: keep it out of the curves */
+                if (st.skipped || !isfinite(st.loss) || !isfinite(st.recon) || !isfinite(st.kl))
+                    continue;
                 t->acc[m].recon += (float)st.recon;
                 t->acc[m].kl += (float)st.kl;
                 t->acc[m].total += (float)st.loss;
+                t->acc_n[m]++;
             }
-            t->acc_n++;
             long long n = (long long)batch * t->n_models;
             atomic_fetch_add_explicit(&t->samples, n, memory_order_relaxed);
             samples_rate += n;
@@ -312,14 +471,14 @@ AppTrainer *app_trainer_start(const AppTrainerConfig *c, AppSnapshotBox *box, ch
     t->n_models = c->n_models;
     t->epochs = c->epochs;
     t->seed = c->tc.seed;
+    t->beta_eff = c->tc.kl_warmup > 0 ? 0.0f : c->tc.beta;
     t->hist = calloc(APP_HIST_CAP, sizeof *t->hist);
     if (!t->hist) goto nomem;
     for (int m = 0; m < c->n_models; m++) {
         VaeTrainConfig tc = c->tc;
         tc.seed = c->tc.seed + (uint64_t)m; /* the two models start differently */
         if (vae_trainer_create(&t->tr[m], &c->cfg[m], c->init[m], &tc, &c->ds->train, e) !=
-                VAE_OK ||
-            vae_workspace_init(&t->ws[m], vae_trainer_model(t->tr[m]), ENCODE_CHUNK, e) != VAE_OK) {
+            VAE_OK) {
             snprintf(err, (size_t)err_len, "%s", e);
             goto fail;
         }
@@ -327,6 +486,16 @@ AppTrainer *app_trainer_start(const AppTrainerConfig *c, AppSnapshotBox *box, ch
         t->last_mu[m] = calloc((size_t)c->ds->test.n * (size_t)c->cfg[m].latent + 1, sizeof(float));
         if (!t->last_mu[m]) goto nomem;
     }
+    const VaeModel *models[APP_MAX_MODELS];
+    for (int m = 0; m < c->n_models; m++)
+        models[m] = vae_trainer_model(t->tr[m]);
+    /* The encode stalls training, so it is shared with a second core even when training
+     * keeps to one: that core idles in between (the render thread needs ~10 % of it). */
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    int enc_workers = c->tc.threads > 2 ? c->tc.threads : 2;
+    if (cpus >= 1 && enc_workers > cpus) enc_workers = (int)cpus;
+    t->enc = app_encoder_create(models, c->n_models, &c->ds->test, enc_workers, err, err_len);
+    if (!t->enc) goto fail;
     atomic_init(&t->stop, 0);
     atomic_init(&t->paused, c->start_paused);
     atomic_init(&t->speed, 0);
@@ -362,9 +531,9 @@ void app_trainer_stop(AppTrainer *t) {
     }
     for (int m = 0; m < APP_MAX_MODELS; m++) {
         vae_trainer_destroy(t->tr[m]);
-        vae_workspace_free(&t->ws[m]);
         free(t->last_mu[m]);
     }
+    app_encoder_destroy(t->enc);
     app_snapshot_free(t->reuse);
     free(t->hist);
     free(t);

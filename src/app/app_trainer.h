@@ -42,9 +42,16 @@ const char *app_trainer_speed_name(int level);
 /* Samples trained per second of running (not paused) time, both models together. */
 double app_trainer_throughput(const AppTrainer *t);
 
-/* Copy models into s and, if encode, compute the test-set latents (dims 1-2 of mu) with
- * ws[i] (a workspace per model). Shared by the trainer thread and --no-train. 0 / -1. */
+/* Encodes the test set for snapshots on `workers` threads (the caller's and workers - 1
+ * more), with buffers for models of these shapes. NULL with a sentence in err. */
+typedef struct AppEncoder AppEncoder;
+AppEncoder *app_encoder_create(const VaeModel *const *models, int n_models, const VaeSplit *test,
+                               int workers, char *err, int err_len);
+void app_encoder_destroy(AppEncoder *enc); /* NULL is fine */
+
+/* Copy models into s and, with an encoder, compute the test-set latents (mu per image)
+ * and their per-dimension statistics. Shared by the trainer thread and --no-train. 0 / -1. */
 int app_snapshot_build(AppSnapshot *s, const VaeModel *const *models, int n_models,
-                       const VaeSplit *test, VaeWorkspace *ws, int encode);
+                       const VaeSplit *test, AppEncoder *enc);
 
 #endif

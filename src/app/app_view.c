@@ -5,9 +5,31 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int cmp_float(const void *a, const void *b) {
-    float x = *(const float *)a, y = *(const float *)b;
-    return (x > y) - (x < y);
+/* The k-th smallest of v[0..n) (Hoare's selection, expected O(n); v is reordered). The
+ * fit needs two quantiles per axis, on every new set of latents: no full sort. */
+static float select_kth(float *v, int n, int k) {
+    int lo = 0, hi = n - 1;
+    while (lo < hi) {
+        float pivot = v[lo + (hi - lo) / 2];
+        int i = lo, j = hi;
+        while (i <= j) {
+            while (v[i] < pivot)
+                i++;
+            while (v[j] > pivot)
+                j--;
+            if (i <= j) {
+                float t = v[i];
+                v[i++] = v[j], v[j--] = t;
+            }
+        }
+        if (k <= j)
+            hi = j;
+        else if (k >= i)
+            lo = i;
+        else
+            break;
+    }
+    return v[k];
 }
 
 void app_view_fit(AppView *v, AppRect r, const float *xy, int n, int include_prior) {
@@ -21,10 +43,9 @@ void app_view_fit(AppView *v, AppRect r, const float *xy, int n, int include_pri
                 xs[m] = xy[2 * i], ys[m] = xy[2 * i + 1], m++;
             }
             if (m > 0) {
-                qsort(xs, (size_t)m, sizeof *xs, cmp_float);
-                qsort(ys, (size_t)m, sizeof *ys, cmp_float);
                 int lo = m / 500, hi = m - 1 - m / 500;
-                x0 = xs[lo], x1 = xs[hi], y0 = ys[lo], y1 = ys[hi];
+                x0 = select_kth(xs, m, lo), x1 = select_kth(xs, m, hi);
+                y0 = select_kth(ys, m, lo), y1 = select_kth(ys, m, hi);
             }
         }
         free(xs);

@@ -10,12 +10,16 @@
 #include "cli.h"
 
 int cli_error(int code, const char *fmt, ...) {
+    /* Messages quote names taken from hostile files (tensor names, dtypes, paths): control
+     * bytes become '?' so the message stays one line and cannot drive the terminal. */
+    char msg[1024];
     va_list ap;
     va_start(ap, fmt);
-    fputs("vae: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
+    vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
+    for (char *p = msg; *p; p++)
+        if ((unsigned char)*p < 0x20 || *p == 0x7f) *p = '?';
+    fprintf(stderr, "vae: %s\n", msg);
     return code;
 }
 

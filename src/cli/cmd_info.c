@@ -20,7 +20,8 @@ int cmd_info(int argc, char **argv) {
     if ((rc = cli_load_model(model, &m, &meta))) return rc;
     char hidden[64];
     size_t count = 0;
-    for (int i = 0; i < m.n_info; i++) count += m.info[i].size;
+    for (int i = 0; i < m.n_info; i++)
+        count += m.info[i].size;
     vae_hidden_format(&m.cfg, hidden, sizeof hidden);
     printf("kind=%s latent=%d hidden=%s input=%d,%d classes=%d likelihood=%s flows=%d "
            "params=%zu beta=%g dataset=%s epoch=%d step=%lld seed=%llu\n",

@@ -1,6 +1,7 @@
 /* A model as a safetensors checkpoint (SPEC §5): PyTorch state_dict names and shapes, and
  * string metadata describing the architecture so the file is self-contained. */
 #include <inttypes.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -141,6 +142,15 @@ VaeStatus vae_checkpoint_load(const char *path, VaeModel *m, VaeCkptMeta *meta,
             goto done;
         }
         memcpy(m->params + p->offset, t->data, sizeof(float) * p->size);
+        /* A NaN or Inf weight would decode to NaN images (ReLU hides some, not all). */
+        for (size_t k = 0; k < p->size; k++)
+            if (!isfinite(m->params[p->offset + k])) {
+                s = vae_fail(err, VAE_ERR_FORMAT,
+                             "%s: tensor \"%s\" holds a non-finite value (NaN or Inf) at "
+                             "element %zu",
+                             path, p->name, k);
+                goto done;
+            }
     }
     if (meta) {
         memset(meta, 0, sizeof *meta);

@@ -3,9 +3,11 @@
  * minimal PNG encoder on top of zlib. */
 #include "fileio.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,6 +47,39 @@ static char *dir_of(const char *path) {
     return d;
 }
 
+/* A process killed mid-save (SIGKILL, power loss) leaves its temp file behind. Temp names
+ * carry the writer's pid -- "NAME.tmp.PID.XXXXXX" -- so the next successful save of NAME
+ * removes those whose writer no longer exists, and litter cannot accumulate. A live
+ * writer (another process saving the same name) is left alone. */
+static void sweep_stale_temps(const char *dir, const char *path) {
+    const char *slash = strrchr(path, '/');
+    const char *base = slash ? slash + 1 : path;
+    size_t blen = strlen(base);
+    DIR *d = opendir(dir);
+    if (!d) return;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        const char *n = e->d_name;
+        if (strncmp(n, base, blen) != 0 || strncmp(n + blen, ".tmp.", 5) != 0) continue;
+        char *end;
+        errno = 0;
+        long pid = strtol(n + blen + 5, &end, 10);
+        if (end == n + blen + 5 || errno || pid <= 0 || pid == (long)getpid() || *end != '.' ||
+            strlen(end + 1) != 6)
+            continue;
+        if (kill((pid_t)pid, 0) == 0 || errno != ESRCH) continue; /* alive, or not ours */
+        size_t dl = strlen(dir), nl = strlen(n);
+        char *full = malloc(dl + nl + 2);
+        if (!full) break;
+        memcpy(full, dir, dl);
+        full[dl] = '/';
+        memcpy(full + dl + 1, n, nl + 1);
+        unlink(full);
+        free(full);
+    }
+    closedir(d);
+}
+
 VaeStatus vae_file_write_atomic(const char *path, const void *const *parts, const size_t *sizes,
                                 int n_parts, char err[VAE_ERR_LEN]) {
     if (!path || !*path || n_parts < 0 || (n_parts > 0 && (!parts || !sizes)))
@@ -55,11 +90,10 @@ VaeStatus vae_file_write_atomic(const char *path, const void *const *parts, cons
     char *dir = NULL;
     /* mkstemp needs the XXXXXX at the very end; the name stays in the target's directory
      * so that rename() is atomic (same filesystem). */
-    size_t plen = strlen(path);
-    char *tmp = malloc(plen + sizeof(".tmp.XXXXXX"));
+    size_t plen = strlen(path), tlen = plen + sizeof(".tmp.-2147483648.XXXXXX");
+    char *tmp = malloc(tlen);
     if (!tmp) return vae_fail(err, VAE_ERR_NOMEM, "cannot write %s: out of memory", path);
-    memcpy(tmp, path, plen);
-    memcpy(tmp + plen, ".tmp.XXXXXX", sizeof(".tmp.XXXXXX"));
+    snprintf(tmp, tlen, "%s.tmp.%ld.XXXXXX", path, (long)getpid());
 
     fd = mkstemp(tmp);
     if (fd < 0) {
@@ -97,6 +131,7 @@ VaeStatus vae_file_write_atomic(const char *path, const void *const *parts, cons
         goto fail;
     }
     close(dfd);
+    sweep_stale_temps(dir, path);
     free(dir);
     return VAE_OK;
 

@@ -8,7 +8,9 @@
 #include "status.h"
 
 /* Write `n_parts` buffers back to back into path atomically: temp file next to path,
- * write, fflush, fsync, rename, fsync the directory. Old file untouched on failure. */
+ * write, fflush, fsync, rename, fsync the directory. Old file untouched on failure. The
+ * temp name is "path.tmp.PID.XXXXXX"; a successful write removes such files left by
+ * writers that were killed (their pid no longer exists). */
 VaeStatus vae_file_write_atomic(const char *path, const void *const *parts, const size_t *sizes,
                                 int n_parts, char err[VAE_ERR_LEN]);
 
