@@ -14,8 +14,12 @@ PACKAGES=(
     dataset-fashion-mnist
 )
 
+# Tools that may come from elsewhere than Debian (e.g. Node.js's own packages ship npm):
+# present on the PATH is as good as installed.
+declare -A PROVIDES=([npm]=npm [cmake]=cmake [python3]=python3 [clang]=clang [git]=git)
 missing=()
 for p in "${PACKAGES[@]}"; do
+    [ -n "${PROVIDES[$p]:-}" ] && command -v "${PROVIDES[$p]}" >/dev/null && continue
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
 if [ ${#missing[@]} -gt 0 ]; then
