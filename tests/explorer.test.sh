@@ -252,6 +252,8 @@ expect_fail "bad flag" "unknown flag" timeout 60 "$EXE" --frobnicate
 expect_fail "bad flag value" "bad value" timeout 60 "$EXE" --size 12xfoo
 expect_fail "no display" "display" env -u DISPLAY -u WAYLAND_DISPLAY SDL_VIDEODRIVER=x11 \
     timeout 60 "$EXE" "${DATA[@]}"
+expect_fail "no display, no driver asked for" "display" env -u DISPLAY -u WAYLAND_DISPLAY \
+    -u SDL_VIDEODRIVER timeout 60 "$EXE" "${DATA[@]}"
 expect_fail "no font" "font" env VAE_FONT=/nonexistent timeout 60 "$EXE" "${DATA[@]}"
 expect_fail "missing data dir" "no such data directory" timeout 60 "$EXE" --data "$T/nope"
 mkdir -p "$T/junk"

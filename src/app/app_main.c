@@ -506,11 +506,26 @@ int main(int argc, char **argv) {
     if ((rc = load_models(a)) != 0) goto done;
 
     SDL_SetHint(SDL_HINT_VIDEO_ALLOW_SCREENSAVER, "1");
+    if (!SDL_getenv("SDL_VIDEODRIVER") && !SDL_getenv("DISPLAY") &&
+        !SDL_getenv("WAYLAND_DISPLAY")) {
+        rc = fail("cannot open a display: neither DISPLAY nor WAYLAND_DISPLAY is set (use "
+                  "xvfb-run for a headless run)");
+        goto done;
+    }
     if (SDL_Init(SDL_INIT_VIDEO) != 0) {
         rc = fail("cannot open a display: %s", SDL_GetError());
         goto done;
     }
     sdl_up = 1;
+    /* Without a display SDL falls back to its invisible offscreen/dummy drivers: a window
+     * nobody can see would run forever. Those drivers only when asked for by name. */
+    const char *drv = SDL_GetCurrentVideoDriver(), *want = SDL_getenv("SDL_VIDEODRIVER");
+    if (drv && (!strcmp(drv, "offscreen") || !strcmp(drv, "dummy")) &&
+        !(want && !strcmp(want, drv))) {
+        rc = fail("cannot open a display (is DISPLAY or WAYLAND_DISPLAY set? use xvfb-run for "
+                  "a headless run)");
+        goto done;
+    }
     a->win = SDL_CreateWindow("vae-explorer", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED,
                               a->opt.width, a->opt.height,
                               SDL_WINDOW_RESIZABLE | SDL_WINDOW_ALLOW_HIGHDPI);

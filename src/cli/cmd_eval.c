@@ -54,6 +54,8 @@ int cmd_eval(int argc, char **argv) {
     if (rc) return rc == CLI_HELP ? CLI_OK : rc;
     if (!model) return cli_error(CLI_USAGE, "eval: --model FILE is required");
     if (iw < 0 || iw > 100000) return cli_error(CLI_USAGE, "eval: --iw must be in 0..100000");
+    if (threads < 0 || threads > 256)
+        return cli_error(CLI_USAGE, "eval: --threads must be in 1..256, got %d", threads);
     VaeModel m;
     VaeCkptMeta meta;
     VaeDataset ds;

@@ -3,6 +3,8 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "nn.h"
@@ -72,6 +74,16 @@ int cmd_train(int argc, char **argv) {
     int npos, rc = cli_parse(&cmd, argc, argv, pos, &npos);
     if (rc) return rc == CLI_HELP ? CLI_OK : rc;
     if (!out) return cli_error(CLI_USAGE, "train: --out FILE.safetensors is required");
+    {
+        /* fail now, not after the first epoch, when the checkpoint cannot go there */
+        char dir[4096];
+        const char *slash = strrchr(out, '/');
+        snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - out) + 1 : 1, slash ? out : ".");
+        struct stat st;
+        if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode) || access(dir, W_OK) != 0)
+            return cli_error(CLI_FAIL, "train: --out %s: directory %s is missing or not writable",
+                             out, dir);
+    }
     if (epochs < 1 || epochs > 100000)
         return cli_error(CLI_USAGE, "train: --epochs must be in 1..100000, got %d", epochs);
     if (threads < 1 || threads > VAE_MAX_WORKERS)
