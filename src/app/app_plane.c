@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "app.h"
+#include "rng.h"
 
 const SDL_Color app_palette[10] = {
     /* Tableau 10 */
@@ -318,8 +319,8 @@ void app_grid_step(App *a, AppPane *p, int budget) {
                 double fx = (tx + 0.5) / nx, fy = 1 - (ty + 0.5) / ny; /* row 0 at the top */
                 double zx = j->zx0 + fx * (j->zx1 - j->zx0), zy = j->zy0 + fy * (j->zy1 - j->zy0);
                 if (j->icdf) { /* evenly spaced in prior probability over the visible range */
-                    zx = app_norm_icdf(fmin(1 - 1e-9, fmax(1e-9, cx0 + fx * (cx1 - cx0))));
-                    zy = app_norm_icdf(fmin(1 - 1e-9, fmax(1e-9, cy0 + fy * (cy1 - cy0))));
+                    zx = vae_normal_icdf(fmin(1 - 1e-9, fmax(1e-9, cx0 + fx * (cx1 - cx0))));
+                    zy = vae_normal_icdf(fmin(1 - 1e-9, fmax(1e-9, cy0 + fy * (cy1 - cy0))));
                 }
                 float *z = j->z + ((size_t)ty * nx + tx) * L;
                 z[0] = (float)zx, z[1] = (float)zy;

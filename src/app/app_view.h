@@ -35,8 +35,6 @@ void app_view_zoom(AppView *v, AppRect r, double px, double py, double factor);
 void app_view_pan(AppView *v, double dx_px, double dy_px);
 /* A 1-2-5 step giving about `target` ticks over span. */
 double app_nice_step(double span, int target);
-/* Inverse of the standard normal CDF (Acklam's rational approximation, |err| < 1.2e-9). */
-double app_norm_icdf(double p);
 double app_norm_cdf(double x);
 
 #endif
