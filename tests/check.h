@@ -8,29 +8,29 @@
 
 static int check_pass_, check_fail_;
 
-#define CHECK(cond)                                                                            \
-    do {                                                                                       \
-        if (cond) {                                                                            \
-            check_pass_++;                                                                     \
-        } else {                                                                               \
-            check_fail_++;                                                                     \
-            fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond);           \
-        }                                                                                      \
+#define CHECK(cond)                                                                                \
+    do {                                                                                           \
+        if (cond) {                                                                                \
+            check_pass_++;                                                                         \
+        } else {                                                                                   \
+            check_fail_++;                                                                         \
+            fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond);               \
+        }                                                                                          \
     } while (0)
 
-#define CHECK_MSG(cond, ...)                                                                   \
-    do {                                                                                       \
-        if (cond) {                                                                            \
-            check_pass_++;                                                                     \
-        } else {                                                                               \
-            check_fail_++;                                                                     \
-            fprintf(stderr, "%s:%d: CHECK failed: %s: ", __FILE__, __LINE__, #cond);           \
-            fprintf(stderr, __VA_ARGS__);                                                      \
-            fputc('\n', stderr);                                                               \
-        }                                                                                      \
+#define CHECK_MSG(cond, ...)                                                                       \
+    do {                                                                                           \
+        if (cond) {                                                                                \
+            check_pass_++;                                                                         \
+        } else {                                                                                   \
+            check_fail_++;                                                                         \
+            fprintf(stderr, "%s:%d: CHECK failed: %s: ", __FILE__, __LINE__, #cond);               \
+            fprintf(stderr, __VA_ARGS__);                                                          \
+            fputc('\n', stderr);                                                                   \
+        }                                                                                          \
     } while (0)
 
-#define CHECK_DONE()                                                                           \
+#define CHECK_DONE()                                                                               \
     (printf("%d checks passed, %d failed\n", check_pass_, check_fail_), check_fail_ ? 1 : 0)
 
 /* Directory for scratch files (ctest sets VAE_TMP to build/tmp). */

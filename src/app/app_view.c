@@ -91,4 +91,3 @@ double app_nice_step(double span, int target) {
 double app_norm_cdf(double x) {
     return 0.5 * erfc(-x / sqrt(2.0));
 }
-

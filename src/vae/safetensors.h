@@ -16,12 +16,12 @@
 typedef enum { VAE_ST_F32 = 0, VAE_ST_F16 = 1 } VaeStDtype;
 
 typedef struct {
-    char *name;                      /* owned */
+    char *name; /* owned */
     VaeStDtype dtype;
     int ndim;
     int64_t shape[VAE_ST_MAX_DIMS];
-    size_t offset, nbytes;           /* within the data section */
-    float *data;                     /* reader: decoded to float32 (F16 widened), owned */
+    size_t offset, nbytes; /* within the data section */
+    float *data;           /* reader: decoded to float32 (F16 widened), owned */
 } VaeStTensor;
 
 typedef struct {
