@@ -19,7 +19,7 @@ typedef struct {
     int shape_flag;         /* a flag of cfg was given (conflicts with --model) */
     int beta_set;           /* --beta given (else a checkpoint's beta is kept) */
     int epochs;             /* --epochs N: pause after N epochs; 0 = train until stopped */
-    int threads;            /* --threads T: BLAS threads of the trainer */
+    int threads;            /* --threads T: data-parallel training threads (default: CPUs) */
     int width, height;      /* --size WxH, window points */
     long frames;            /* --frames N; 0 = run until quit */
     const char *screenshot; /* --screenshot FILE */

@@ -1,7 +1,8 @@
 /* The trainer thread (see app_trainer.h). It alternates one step of each model, folds
  * their losses into the history, and publishes a snapshot every PUBLISH_MS (or at once
  * after a command while paused). Encoding the test set costs several training steps, so
- * the latents are refreshed only as often as keeps that cost near 10 % of the time. */
+ * it runs on an encoder thread of its own beside the training, from a copy of the
+ * parameters, at a lower priority and at most a third of the time. */
 #include "app_trainer.h"
 
 #include "pool.h"
@@ -13,14 +14,18 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 #if defined(__linux__)
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #endif
 
 #define PUBLISH_MS 200.0
 #define ENCODE_CHUNK 256
-#define LATENT_BUDGET 9.0 /* refresh latents at most every LATENT_BUDGET x encode time */
+#define LATENT_BUDGET 3.0 /* the encoder thread busy at most 1/LATENT_BUDGET of the time */
+#define LATENT_MIN_S 0.5  /* and latents refreshed at most every LATENT_MIN_S seconds */
+#define TRAINER_NICE 3    /* the training threads' nice value (the window's is 0) */
+
+typedef struct EncThread EncThread;
 
 struct AppTrainer {
     pthread_t thread;
@@ -29,7 +34,11 @@ struct AppTrainer {
     const VaeDataset *ds;
     int n_models, epochs;
     VaeTrainer *tr[APP_MAX_MODELS];
-    AppEncoder *enc; /* the test set, on as many threads as training */
+    EncThread *encoder; /* the test-set latents, beside the training */
+    /* start-up: the thread creates the trainers, then reports (1 ok, -1 start_err) */
+    const AppTrainerConfig *start_cfg;
+    atomic_int start_state;
+    char start_err[256];
     uint64_t seed;
     /* commands (UI -> trainer) */
     atomic_int stop, paused, speed;
@@ -137,10 +146,10 @@ struct AppEncoder {
     int n;
     EncodeWorker w[VAE_MAX_WORKERS];
     /* the job being run */
-    AppSnapshot *s;
     const VaeModel *const *models;
     int n_models;
     const VaeSplit *test;
+    float *mu_out[APP_MAX_MODELS];
 };
 
 AppEncoder *app_encoder_create(const VaeModel *const *models, int n_models, const VaeSplit *test,
@@ -194,21 +203,23 @@ static void encode_worker(void *ctx, int wi, int n_workers) {
             /* logvar comes from the same head product as mu: only a copy more */
             vae_model_encode(model, &w->ws[m], w->x, test->labels + i0, b, w->mu,
                              vae ? w->lv : NULL);
-            memcpy(enc->s->mu[m] + (size_t)i0 * (size_t)L, w->mu,
+            memcpy(enc->mu_out[m] + (size_t)i0 * (size_t)L, w->mu,
                    (size_t)b * (size_t)L * sizeof *w->mu);
             if (vae) stats_add(&w->sums[m], w->mu, w->lv, b, L);
         }
     }
 }
 
-int app_snapshot_build(AppSnapshot *s, const VaeModel *const *models, int n_models,
-                       const VaeSplit *test, AppEncoder *enc) {
-    if (app_snapshot_set_models(s, models, n_models, test->n) != 0) return -1;
-    if (!enc) return 0;
-    enc->s = s, enc->models = models, enc->n_models = n_models, enc->test = test;
+/* mu of every test image into mu_out[m] (n_test, latent) and the statistics into
+ * stats_out[m] (zeroed for an AE and for m >= n_models). */
+static void encoder_run(AppEncoder *enc, const VaeModel *const *models, int n_models,
+                        const VaeSplit *test, float *const *mu_out, AppLatentStats *stats_out) {
+    enc->models = models, enc->n_models = n_models, enc->test = test;
+    for (int m = 0; m < n_models; m++)
+        enc->mu_out[m] = mu_out[m];
     vae_pool_run(enc->pool, encode_worker, enc);
     for (int m = 0; m < APP_MAX_MODELS; m++) {
-        memset(&s->lstats[m], 0, sizeof s->lstats[m]);
+        memset(&stats_out[m], 0, sizeof stats_out[m]);
         if (m >= n_models || models[m]->cfg.kind == VAE_KIND_AE) continue;
         StatSums all = {0};
         for (int i = 0; i < enc->n; i++) {
@@ -217,9 +228,161 @@ int app_snapshot_build(AppSnapshot *s, const VaeModel *const *models, int n_mode
             for (int j = 0; j < VAE_MAX_LATENT; j++)
                 all.mu[j] += w->mu[j], all.mu2[j] += w->mu2[j], all.kl[j] += w->kl[j];
         }
-        stats_finish(&all, models[m]->cfg.latent, &s->lstats[m]);
+        stats_finish(&all, models[m]->cfg.latent, &stats_out[m]);
     }
+}
+
+int app_snapshot_build(AppSnapshot *s, const VaeModel *const *models, int n_models,
+                       const VaeSplit *test, AppEncoder *enc) {
+    if (app_snapshot_set_models(s, models, n_models, test->n) != 0) return -1;
+    if (enc) encoder_run(enc, models, n_models, test, s->mu, s->lstats);
     return 0;
+}
+
+/* ---- the encoder thread ------------------------------------------------------------ */
+
+/* Encoding the test set costs as much as several training steps, so it runs beside the
+ * training, on a thread of its own at a lower priority (the window's frames come first),
+ * from a copy of the parameters: the trainer hands a job over and takes the latents when
+ * they are done, and waits for them only when it is not training (paused, a command).
+ * The job and the result belong to the trainer in IDLE and DONE, to the encoder thread in
+ * PENDING and RUNNING; every change of state is made under the mutex. */
+enum { ENC_IDLE, ENC_PENDING, ENC_RUNNING, ENC_DONE };
+
+struct EncThread {
+    pthread_t thread;
+    int started;
+    pthread_mutex_t lock;
+    pthread_cond_t cond;
+    int state, stop;
+    AppEncoder *enc;
+    const VaeSplit *test;
+    int n_models;
+    VaeModel model[APP_MAX_MODELS]; /* the job: parameters to encode with */
+    int64_t step;                   /* the step they are from */
+    float *mu[APP_MAX_MODELS];      /* the result */
+    AppLatentStats stats[APP_MAX_MODELS];
+    double seconds; /* how long the job took */
+};
+
+static void *encoder_main(void *arg) {
+    EncThread *e = arg;
+#if defined(__linux__)
+    prctl(PR_SET_NAME, "vae-encoder", 0, 0, 0);
+    setpriority(PRIO_PROCESS, 0, 10); /* Linux: this thread only */
+#endif
+    const VaeModel *models[APP_MAX_MODELS];
+    for (int m = 0; m < e->n_models; m++)
+        models[m] = &e->model[m];
+    pthread_mutex_lock(&e->lock);
+    for (;;) {
+        while (!e->stop && e->state != ENC_PENDING)
+            pthread_cond_wait(&e->cond, &e->lock);
+        if (e->stop) break;
+        e->state = ENC_RUNNING;
+        pthread_mutex_unlock(&e->lock);
+        double t0 = now_s();
+        encoder_run(e->enc, models, e->n_models, e->test, e->mu, e->stats);
+        double secs = now_s() - t0;
+        pthread_mutex_lock(&e->lock);
+        e->seconds = secs;
+        e->state = ENC_DONE;
+        pthread_cond_broadcast(&e->cond);
+    }
+    pthread_mutex_unlock(&e->lock);
+    return NULL;
+}
+
+static void enc_thread_free(EncThread *e) {
+    if (!e) return;
+    if (e->started) {
+        pthread_mutex_lock(&e->lock);
+        e->stop = 1;
+        pthread_cond_broadcast(&e->cond);
+        pthread_mutex_unlock(&e->lock);
+        pthread_join(e->thread, NULL);
+        pthread_mutex_destroy(&e->lock);
+        pthread_cond_destroy(&e->cond);
+    }
+    app_encoder_destroy(e->enc);
+    for (int m = 0; m < APP_MAX_MODELS; m++) {
+        vae_model_free(&e->model[m]);
+        free(e->mu[m]);
+    }
+    free(e);
+}
+
+static EncThread *enc_thread_start(const VaeModel *const *models, int n_models,
+                                   const VaeSplit *test, int workers, char *err, int err_len) {
+    char e2[VAE_ERR_LEN] = "out of memory";
+    EncThread *e = calloc(1, sizeof *e);
+    if (!e) goto fail;
+    e->test = test, e->n_models = n_models;
+    for (int m = 0; m < n_models; m++) {
+        if (vae_model_clone(&e->model[m], models[m], e2) != VAE_OK) goto fail;
+        e->mu[m] = calloc((size_t)test->n * (size_t)models[m]->cfg.latent + 1, sizeof(float));
+        if (!e->mu[m]) goto fail;
+    }
+    e->enc = app_encoder_create(models, n_models, test, workers, err, err_len);
+    if (!e->enc) goto fail_quiet;
+    if (pthread_mutex_init(&e->lock, NULL) != 0) goto fail;
+    if (pthread_cond_init(&e->cond, NULL) != 0) {
+        pthread_mutex_destroy(&e->lock);
+        goto fail;
+    }
+    if (pthread_create(&e->thread, NULL, encoder_main, e) != 0) {
+        pthread_mutex_destroy(&e->lock);
+        pthread_cond_destroy(&e->cond);
+        snprintf(e2, sizeof e2, "cannot start the encoder thread");
+        goto fail;
+    }
+    e->started = 1;
+    return e;
+fail:
+    snprintf(err, (size_t)err_len, "%s", e2);
+fail_quiet:
+    enc_thread_free(e);
+    return NULL;
+}
+
+/* Trainer side. Take a finished job's latents into last_mu/last_stats: 1 if there were. */
+static int enc_collect(EncThread *e, float *const *last_mu, AppLatentStats *last_stats,
+                       int64_t *step, double *seconds) {
+    pthread_mutex_lock(&e->lock);
+    int done = e->state == ENC_DONE;
+    if (done) {
+        for (int m = 0; m < e->n_models; m++)
+            memcpy(last_mu[m], e->mu[m],
+                   (size_t)e->test->n * (size_t)e->model[m].cfg.latent * sizeof(float));
+        memcpy(last_stats, e->stats, sizeof e->stats);
+        *step = e->step, *seconds = e->seconds;
+        e->state = ENC_IDLE;
+    }
+    pthread_mutex_unlock(&e->lock);
+    return done;
+}
+
+/* Hand a job over if the encoder is idle: 1 if it took it. */
+static int enc_submit(EncThread *e, const VaeModel *const *models, int64_t step) {
+    pthread_mutex_lock(&e->lock);
+    int idle = e->state == ENC_IDLE;
+    if (idle) {
+        for (int m = 0; m < e->n_models; m++)
+            memcpy(e->model[m].params, models[m]->params, models[m]->n_params * sizeof(float));
+        e->step = step;
+        e->state = ENC_PENDING;
+        pthread_cond_broadcast(&e->cond);
+    }
+    pthread_mutex_unlock(&e->lock);
+    return idle;
+}
+
+/* Wait until the encoder is not working on a job (DONE or IDLE). */
+static void enc_wait(EncThread *e) {
+    pthread_mutex_lock(&e->lock);
+    while (e->state == ENC_PENDING || e->state == ENC_RUNNING)
+        pthread_cond_wait(&e->cond, &e->lock);
+    pthread_mutex_unlock(&e->lock);
 }
 
 /* ---- loss history -------------------------------------------------------------- */
@@ -261,40 +424,29 @@ static void history_add(AppTrainer *t, int64_t step) {
     memset(t->acc_n, 0, sizeof t->acc_n);
 }
 
-/* Build and publish a snapshot; returns 0, or -1 if memory ran out (skipped). With
- * encode the latents are computed and kept in last_mu; otherwise last_mu is reused. */
-static int publish(AppTrainer *t, int encode, double samples_per_s, float *last_mu[]) {
+/* Build and publish a snapshot with the newest latents there are; 0, or -1 if memory
+ * ran out (skipped). */
+static int publish(AppTrainer *t, double samples_per_s) {
     AppSnapshot *s = t->reuse ? t->reuse : app_box_acquire(t->box);
     t->reuse = NULL;
     if (!s) return -1;
     const VaeModel *models[APP_MAX_MODELS];
     for (int m = 0; m < t->n_models; m++)
         models[m] = vae_trainer_model(t->tr[m]);
-    int64_t step = vae_trainer_steps(t->tr[0]);
-    if (app_snapshot_build(s, models, t->n_models, &t->ds->test, encode ? t->enc : NULL) != 0 ||
+    if (app_snapshot_build(s, models, t->n_models, &t->ds->test, NULL) != 0 ||
         app_snapshot_set_history(s, t->hist, t->n_hist) != 0) {
         app_snapshot_free(s);
         return -1;
     }
-    for (int m = 0; m < t->n_models; m++) {
-        size_t bytes = (size_t)s->n_points * (size_t)models[m]->cfg.latent * sizeof(float);
-        if (encode)
-            memcpy(last_mu[m], s->mu[m], bytes);
-        else
-            memcpy(s->mu[m], last_mu[m], bytes);
-    }
-    if (encode) {
-        t->latents_step = step;
-        t->latents_seq = t->seq + 1;
-        memcpy(t->last_stats, s->lstats, sizeof t->last_stats);
-    } else {
-        memcpy(s->lstats, t->last_stats, sizeof s->lstats);
-    }
+    for (int m = 0; m < t->n_models; m++)
+        memcpy(s->mu[m], t->last_mu[m],
+               (size_t)s->n_points * (size_t)models[m]->cfg.latent * sizeof(float));
+    memcpy(s->lstats, t->last_stats, sizeof s->lstats);
     const VaeTrainConfig *tc = vae_trainer_config(t->tr[0]);
     s->latents_step = t->latents_step;
-    s->latents_seq = t->latents_seq;
     s->seq = ++t->seq;
-    s->step = step;
+    s->latents_seq = t->latents_seq;
+    s->step = vae_trainer_steps(t->tr[0]);
     s->epoch = vae_trainer_epoch_index(t->tr[0]);
     s->samples_per_s = samples_per_s;
     s->beta = tc->beta;
@@ -311,8 +463,22 @@ static int publish(AppTrainer *t, int encode, double samples_per_s, float *last_
     return 0;
 }
 
-/* The library's events (a non-finite step skipped; parameters restored and the learning
- * rate halved): the newest goes into every snapshot until the next one or a reset. */
+/* Take the encoder's finished latents, if any; they go out with the next snapshot. */
+static void collect_latents(AppTrainer *t, double *encode_s) {
+    int64_t step;
+    if (enc_collect(t->encoder, t->last_mu, t->last_stats, &step, encode_s)) {
+        t->latents_step = step;
+        t->latents_seq = t->seq + 1;
+    }
+}
+
+static int submit_latents(AppTrainer *t) {
+    const VaeModel *models[APP_MAX_MODELS];
+    for (int m = 0; m < t->n_models; m++)
+        models[m] = vae_trainer_model(t->tr[m]);
+    return enc_submit(t->encoder, models, vae_trainer_steps(t->tr[0]));
+}
+
 static void on_log(void *ud, const char *msg) {
     AppTrainer *t = ud;
     snprintf(t->message, sizeof t->message, "%s", msg);
@@ -329,14 +495,48 @@ const char *app_trainer_speed_name(int level) {
     return level >= 0 && level < APP_SPEED_LEVELS ? names[level] : "?";
 }
 
+/* On the trainer thread, before it trains: the trainers (whose worker threads inherit
+ * this thread's priority) and the encoder. 0, or -1 with a sentence in t->start_err. */
+static int trainer_setup(AppTrainer *t, const AppTrainerConfig *c) {
+    char e[VAE_ERR_LEN];
+    for (int m = 0; m < c->n_models; m++) {
+        VaeTrainConfig tc = c->tc;
+        tc.seed = c->tc.seed + (uint64_t)m; /* the two models start differently */
+        if (vae_trainer_create(&t->tr[m], &c->cfg[m], c->init[m], &tc, &c->ds->train, e) !=
+            VAE_OK) {
+            snprintf(t->start_err, sizeof t->start_err, "%s", e);
+            return -1;
+        }
+        vae_trainer_set_log(t->tr[m], on_log, t);
+        t->last_mu[m] = calloc((size_t)c->ds->test.n * (size_t)c->cfg[m].latent + 1, sizeof(float));
+        if (!t->last_mu[m]) {
+            snprintf(t->start_err, sizeof t->start_err, "out of memory");
+            return -1;
+        }
+    }
+    const VaeModel *models[APP_MAX_MODELS];
+    for (int m = 0; m < c->n_models; m++)
+        models[m] = vae_trainer_model(t->tr[m]);
+    /* one encoder thread, at a lower priority still: it takes what the training threads
+     * and the window leave of the cores (with one training thread on two cores, a third of
+     * the other core) */
+    t->encoder = enc_thread_start(models, c->n_models, &c->ds->test, 1, t->start_err,
+                                  (int)sizeof t->start_err);
+    return t->encoder ? 0 : -1;
+}
+
 static void *trainer_main(void *arg) {
     AppTrainer *t = arg;
 #if defined(__linux__)
     prctl(PR_SET_NAME, "vae-trainer", 0, 0, 0); /* this thread's name, for top -H and perf */
+    /* A little below the window (Linux: this thread, and the threads it creates): when
+     * both want a core, a frame and the X server's round trip go first; the window needs
+     * ~10 % of one core, training gets the rest. */
+    setpriority(PRIO_PROCESS, 0, TRAINER_NICE);
 #endif
-    /* The latents of the last published snapshot, so snapshots between latent refreshes
-     * can carry them without re-encoding. */
-    float **last_mu = t->last_mu;
+    int ok = trainer_setup(t, t->start_cfg) == 0;
+    atomic_store_explicit(&t->start_state, ok ? 1 : -1, memory_order_release);
+    if (!ok) return NULL;
     int settings_seen = -1, resets_seen = 0;
     double t_pub = 0, t_lat = -1e9, encode_s = 0.05, rate = 0, t_rate = now_s();
     long long samples_rate = 0;
@@ -424,17 +624,22 @@ static void *trainer_main(void *arg) {
             samples_rate = 0;
             t_rate = now;
         }
+        /* latents: take finished ones, hand the next job over when it is time */
+        collect_latents(t, &encode_s);
+        if (!paused && now - t_lat >= fmax(LATENT_MIN_S, LATENT_BUDGET * encode_s) &&
+            submit_latents(t))
+            t_lat = now;
         if (force || (!paused && now - t_pub >= PUBLISH_MS * 1e-3)) {
             history_add(t, vae_trainer_steps(t->tr[0]));
-            int encode = force || now - t_lat >= LATENT_BUDGET * encode_s || paused;
-            double e0 = now_s();
-            if (publish(t, encode, rate, last_mu) == 0) {
-                if (encode) {
-                    encode_s = now_s() - e0;
-                    t_lat = now;
-                }
-                force = 0;
+            if (force) { /* not training on: wait for the latents of exactly this state */
+                enc_wait(t->encoder);
+                collect_latents(t, &encode_s);
+                submit_latents(t);
+                enc_wait(t->encoder);
+                collect_latents(t, &encode_s);
+                t_lat = now;
             }
+            if (publish(t, rate) == 0) force = 0;
             t_pub = now;
         }
         if (!paused) { /* running time, publishing included, slow-motion sleeps excluded */
@@ -460,7 +665,6 @@ static void *trainer_main(void *arg) {
 
 AppTrainer *app_trainer_start(const AppTrainerConfig *c, AppSnapshotBox *box, char *err,
                               int err_len) {
-    char e[VAE_ERR_LEN];
     AppTrainer *t = calloc(1, sizeof *t);
     if (!t) {
         snprintf(err, (size_t)err_len, "out of memory");
@@ -473,29 +677,11 @@ AppTrainer *app_trainer_start(const AppTrainerConfig *c, AppSnapshotBox *box, ch
     t->seed = c->tc.seed;
     t->beta_eff = c->tc.kl_warmup > 0 ? 0.0f : c->tc.beta;
     t->hist = calloc(APP_HIST_CAP, sizeof *t->hist);
-    if (!t->hist) goto nomem;
-    for (int m = 0; m < c->n_models; m++) {
-        VaeTrainConfig tc = c->tc;
-        tc.seed = c->tc.seed + (uint64_t)m; /* the two models start differently */
-        if (vae_trainer_create(&t->tr[m], &c->cfg[m], c->init[m], &tc, &c->ds->train, e) !=
-            VAE_OK) {
-            snprintf(err, (size_t)err_len, "%s", e);
-            goto fail;
-        }
-        vae_trainer_set_log(t->tr[m], on_log, t);
-        t->last_mu[m] = calloc((size_t)c->ds->test.n * (size_t)c->cfg[m].latent + 1, sizeof(float));
-        if (!t->last_mu[m]) goto nomem;
+    if (!t->hist) {
+        free(t);
+        snprintf(err, (size_t)err_len, "out of memory");
+        return NULL;
     }
-    const VaeModel *models[APP_MAX_MODELS];
-    for (int m = 0; m < c->n_models; m++)
-        models[m] = vae_trainer_model(t->tr[m]);
-    /* The encode stalls training, so it is shared with a second core even when training
-     * keeps to one: that core idles in between (the render thread needs ~10 % of it). */
-    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-    int enc_workers = c->tc.threads > 2 ? c->tc.threads : 2;
-    if (cpus >= 1 && enc_workers > cpus) enc_workers = (int)cpus;
-    t->enc = app_encoder_create(models, c->n_models, &c->ds->test, enc_workers, err, err_len);
-    if (!t->enc) goto fail;
     atomic_init(&t->stop, 0);
     atomic_init(&t->paused, c->start_paused);
     atomic_init(&t->speed, 0);
@@ -506,21 +692,29 @@ AppTrainer *app_trainer_start(const AppTrainerConfig *c, AppSnapshotBox *box, ch
     atomic_init(&t->settings_gen, 0);
     atomic_init(&t->run_seconds, 0.0);
     atomic_init(&t->samples, 0);
+    atomic_init(&t->start_state, 0);
+    t->start_cfg = c;
     /* BLAS threads are a process-wide OpenBLAS setting: the trainer's value is set here,
      * before any thread runs; the render thread's small decodes stay single-threaded
      * because OpenBLAS does not split tiny products. */
     openblas_set_num_threads(c->blas_threads);
     if (pthread_create(&t->thread, NULL, trainer_main, t) != 0) {
         snprintf(err, (size_t)err_len, "cannot start the trainer thread");
-        goto fail;
+        app_trainer_stop(t);
+        return NULL;
     }
     t->started = 1;
+    /* the thread sets itself up (c stays valid until then); an error ends it */
+    int state;
+    while ((state = atomic_load_explicit(&t->start_state, memory_order_acquire)) == 0)
+        sleep_s(0.001);
+    t->start_cfg = NULL;
+    if (state < 0) {
+        snprintf(err, (size_t)err_len, "%s", t->start_err);
+        app_trainer_stop(t);
+        return NULL;
+    }
     return t;
-nomem:
-    snprintf(err, (size_t)err_len, "out of memory");
-fail:
-    app_trainer_stop(t);
-    return NULL;
 }
 
 void app_trainer_stop(AppTrainer *t) {
@@ -533,7 +727,7 @@ void app_trainer_stop(AppTrainer *t) {
         vae_trainer_destroy(t->tr[m]);
         free(t->last_mu[m]);
     }
-    app_encoder_destroy(t->enc);
+    enc_thread_free(t->encoder);
     app_snapshot_free(t->reuse);
     free(t->hist);
     free(t);

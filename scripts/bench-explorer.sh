@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# The explorer's two figures of SPEC §8 in one run: frame times while both models train,
+# and training throughput in the window against `vae bench` alone on the same machine.
+#
+#   scripts/bench-explorer.sh [--rounds N] [--frames F] [--seconds S] [--build DIR]
+#
+# Each round runs, one after the other:
+#   vae-explorer --frames F --stats --script (cursor moving every frame; compare mode, both
+#   models drawn, from the middle) at 1280x800 under xvfb-run (or the display you have), then
+#   vae bench --kind vae and vae bench --kind ae --seconds S (default thread count, as the
+#   explorer's). The window alternates one step of each model and counts both models'
+#   samples, so its headless reference is the two benches' harmonic mean,
+#   2 / (1/vae + 1/ae): the same work, step for step, with nothing else running.
+# Prints one line per round and then, over all rounds (medians):
+#   p99_ms=X  fps=X  window_samples_per_s=X  bench_samples_per_s=X (the harmonic mean)
+#   train_fraction_of_bench=X.XX   median over rounds of window / bench (each round's own
+#                                  pair; target >= 0.75, and p99 target <= 16.7 ms)
+#   fraction_of_vae_bench=X.XX     the same against the VAE's bench alone
+# Never asserts on time: exit 0 unless something failed to run (then 1), 2 on bad usage.
+set -u
+cd "$(dirname "$0")/.." || exit 1
+
+rounds=3 frames=600 secs=10
+build="${VAE_BUILD:-build}"
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --rounds) rounds="${2:?--rounds needs a value}"; shift 2 ;;
+        --frames) frames="${2:?--frames needs a value}"; shift 2 ;;
+        --seconds) secs="${2:?--seconds needs a value}"; shift 2 ;;
+        --build) build="${2:?--build needs a directory}"; shift 2 ;;
+        -h|--help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        *) echo "bench-explorer.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
+    esac
+done
+for v in "$rounds" "$frames" "$secs"; do
+    [[ "$v" =~ ^[1-9][0-9]*$ ]] || { echo "bench-explorer.sh: '$v' is not a positive integer" >&2; exit 2; }
+done
+for exe in "$build/vae" "$build/vae-explorer"; do
+    [ -x "$exe" ] || { echo "bench-explorer.sh: $exe not found (build first, or pass --build DIR)" >&2; exit 1; }
+done
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+# the cursor circles the middle of the plane, one step per frame; compare mode halfway
+awk -v n="$frames" 'BEGIN {
+    for (i = 0; i < n + 100; i++) {
+        printf "%d move %d %d\n", i, 410 + 250 * cos(i * 3.14159265 / 120), 397 + 250 * sin(i * 3.14159265 / 120)
+        if (i == int(n / 2)) printf "%d key c\n", i
+    }
+}' > "$tmp/circle.script"
+
+run_window() {
+    if [ -n "${DISPLAY:-}" ] || [ -n "${SDL_VIDEODRIVER:-}" ]; then
+        "$build/vae-explorer" "$@"
+    else
+        xvfb-run -a -s "-screen 0 1600x1000x24" "$build/vae-explorer" "$@"
+    fi
+}
+kv() { printf '%s\n' "$2" | tr ' \t' '\n\n' | sed -n "s/^$1=//p" | head -n 1; }
+median() { sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print ""; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
+: > "$tmp/rows"
+for r in $(seq 1 "$rounds"); do
+    w=$(run_window --frames "$frames" --stats --script "$tmp/circle.script" 2>"$tmp/err" | grep 'frames=' | tail -n 1)
+    bv=$("$build/vae" bench --kind vae --seconds "$secs" 2>>"$tmp/err" | grep 'samples_per_s=' | tail -n 1)
+    ba=$("$build/vae" bench --kind ae --seconds "$secs" 2>>"$tmp/err" | grep 'samples_per_s=' | tail -n 1)
+    p99=$(kv p99_ms "$w") fps=$(kv fps "$w") wsps=$(kv train_samples_per_s "$w")
+    vsps=$(kv samples_per_s "$bv") asps=$(kv samples_per_s "$ba")
+    bsps=""
+    [ -n "$vsps" ] && [ -n "$asps" ] && bsps=$(awk -v v="$vsps" -v a="$asps" 'BEGIN { printf "%.0f", 2 / (1 / v + 1 / a) }')
+    if [ -z "$p99" ] || [ -z "$wsps" ] || [ -z "$bsps" ]; then
+        echo "bench-explorer.sh: round $r failed:" >&2
+        cat "$tmp/err" >&2
+        exit 1
+    fi
+    frac=$(awk -v w="$wsps" -v b="$bsps" 'BEGIN { printf "%.2f", w / b }')
+    fvae=$(awk -v w="$wsps" -v b="$vsps" 'BEGIN { printf "%.2f", w / b }')
+    printf 'round %d: p50_ms=%s p99_ms=%s fps=%s window_samples_per_s=%s bench_vae=%s bench_ae=%s bench_samples_per_s=%s fraction=%s load=%s\n' \
+        "$r" "$(kv p50_ms "$w")" "$p99" "$fps" "$wsps" "$vsps" "$asps" "$bsps" "$frac" "$(cut -d' ' -f1 /proc/loadavg)"
+    echo "$p99 $fps $wsps $bsps $frac $fvae" >> "$tmp/rows"
+done
+p99=$(awk '{print $1}' "$tmp/rows" | median)
+fps=$(awk '{print $2}' "$tmp/rows" | median)
+wsps=$(awk '{print $3}' "$tmp/rows" | median)
+bsps=$(awk '{print $4}' "$tmp/rows" | median)
+echo "p99_ms=$p99 fps=$fps window_samples_per_s=$wsps bench_samples_per_s=$bsps"
+echo "train_fraction_of_bench=$(awk '{print $5}' "$tmp/rows" | median)"
+echo "fraction_of_vae_bench=$(awk '{print $6}' "$tmp/rows" | median)"
