@@ -41,6 +41,13 @@ static double flops_per_step(const VaeModel *m, int B) {
     return f;
 }
 
+#define BENCH_ROUNDS 10 /* turns of training and of the sgemm limit */
+
+static int cmp_double(const void *a, const void *b) {
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
 /* The GEMMs of one training step at `rows` rows, with nothing else. */
 typedef struct {
     int n;
@@ -278,20 +285,34 @@ int cmd_bench(int argc, char **argv) {
     }
     for (int i = 0; i < 10; i++)
         vae_trainer_step(t, NULL); /* warm-up */
+    /* Training and the sgemm limit take turns in BENCH_ROUNDS slices, so that both see the
+     * same machine: a shared host's speed drifts by tens of percent over seconds. The
+     * fraction is the median of the rounds' own fractions. Each slice starts with one
+     * untimed step, as the limit's GEMMs start on buffers their set-up just wrote. */
     long steps = 0;
-    double t0 = cli_now(), now;
-    do {
+    double train_s = 0, gemm_s = 0, frac[BENCH_ROUNDS];
+    for (int round = 0; round < BENCH_ROUNDS; round++) {
         vae_trainer_step(t, NULL);
-        steps++;
-        now = cli_now();
-    } while (now - t0 < seconds);
-    double step_s = (now - t0) / steps;
-    double gemm_s = sgemm_limit(vae_trainer_model(t), batch, threads, seconds);
+        long n = 0;
+        double t0 = cli_now(), now;
+        do {
+            vae_trainer_step(t, NULL);
+            n++;
+            now = cli_now();
+        } while (now - t0 < seconds / BENCH_ROUNDS);
+        double g = sgemm_limit(vae_trainer_model(t), batch, threads, seconds / BENCH_ROUNDS);
+        vae_blas_set_threads(blas ? threads : 1); /* the trainer's setting again */
+        frac[round] = g / ((now - t0) / n);
+        train_s += now - t0, steps += n, gemm_s += g / BENCH_ROUNDS;
+    }
+    double step_s = train_s / steps;
+    qsort(frac, BENCH_ROUNDS, sizeof *frac, cmp_double);
+    double fraction = (frac[BENCH_ROUNDS / 2 - 1] + frac[BENCH_ROUNDS / 2]) / 2;
     double fl = flops_per_step(vae_trainer_model(t), batch);
     printf("samples_per_s=%.0f gflops=%.2f threads=%d mode=%s batch=%d "
            "sgemm_limit_samples_per_s=%.0f sgemm_fraction=%.3f steps=%ld\n",
            batch / step_s, fl / step_s * 1e-9, threads, blas ? "blas" : "data-parallel", batch,
-           batch / gemm_s, gemm_s / step_s, steps);
+           batch / gemm_s, fraction, steps);
     if (prof) {
         vae_blas_set_threads(1);
         GemmSet one;
