@@ -4,6 +4,7 @@
 #   scripts/fuzz.sh [SECONDS] [LIBFUZZER_ARGS...]     SECONDS per target (default
 #                                                     $FUZZ_SECONDS or 60; 0 = no limit)
 #   scripts/fuzz.sh 0 -runs=10000000                  the long run: 10 million executions
+#   FUZZ_TARGETS="idx script" scripts/fuzz.sh ...     only these targets
 # Seeds: tests/fuzz_corpus/<name>/ for fuzz_<name>. Corpora grow in build-fuzz/corpus/,
 # findings (crash-*, leak-*, timeout-*, oom-*) land in build-fuzz/artifacts/ and fail the
 # run. One line per target: executions, exec/s, corpus growth, result. Built without
@@ -19,9 +20,11 @@ names=()
 for src in tests/fuzz_*.c; do
     [ -e "$src" ] || continue
     n=$(basename "$src" .c)
-    names+=("${n#fuzz_}")
+    n=${n#fuzz_}
+    if [ -n "${FUZZ_TARGETS:-}" ] && [[ " $FUZZ_TARGETS " != *" $n "* ]]; then continue; fi
+    names+=("$n")
 done
-[ ${#names[@]} -gt 0 ] || { echo "fuzz: no tests/fuzz_*.c targets" >&2; exit 1; }
+[ ${#names[@]} -gt 0 ] || { echo "fuzz: no tests/fuzz_*.c targets${FUZZ_TARGETS:+ named $FUZZ_TARGETS}" >&2; exit 1; }
 
 mkdir -p "$B"
 if ! { CC=clang cmake -S . -B "$B" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DVAE_FUZZ=ON \

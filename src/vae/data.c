@@ -18,7 +18,7 @@
 #define MAX_ITEMS 10000000u /* far above EMNIST's 814,255; keeps n an int with room */
 #define MAX_SIDE 65535u
 #define MAX_PIXELS (1u << 20)
-#define FIRST_ALLOC ((size_t)4 << 20) /* gzip: grow with the data, never trust n up front */
+#define FIRST_ALLOC ((size_t)64 << 10) /* at least: grow with the data, never trust n */
 
 typedef struct {
     int images;        /* 1: images file (3 dims), 0: labels file (1 dim) */
@@ -205,14 +205,20 @@ static VaeStatus read_idx(const char *path, int images, int max_classes, IdxHead
     if (!images && (max_classes < 1 || max_classes > 256))
         return file_fail(err, VAE_ERR_ARG, path, "max_classes %d is not in 1..256", max_classes);
     struct stat sb;
-    if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode))
+    int have_size = stat(path, &sb) == 0;
+    if (have_size && S_ISDIR(sb.st_mode))
         return file_fail(err, VAE_ERR_IO, path, "is a directory, not an IDX file");
 
     VaeStatus st = VAE_OK;
     uint8_t *data = NULL;
     gzFile gz = gzopen(path, "rb");
     if (!gz) return file_fail(err, VAE_ERR_IO, path, "cannot open: %s", strerror(errno));
-    gzbuffer(gz, 1u << 17);
+    /* big reads for big files; a small file does not need 128 KB (zlib doubles it for
+     * gzip output) */
+    unsigned bufsize = 1u << 17;
+    if (have_size && S_ISREG(sb.st_mode) && sb.st_size < (off_t)bufsize)
+        bufsize = sb.st_size < 8192 ? 8192u : (unsigned)sb.st_size;
+    gzbuffer(gz, bufsize);
 
     uint8_t hdr[16];
     size_t got = read_some(gz, hdr, images ? 16 : 8);
@@ -220,8 +226,15 @@ static VaeStatus read_idx(const char *path, int images, int max_classes, IdxHead
     if ((st = parse_header(hdr, got, images, path, h, err)) != VAE_OK) goto fail;
     int gzip = !gzdirect(gz);
 
-    /* Grow with the data actually present, so a tiny file with a huge header costs little. */
-    size_t cap = h->payload < FIRST_ALLOC ? h->payload : FIRST_ALLOC, have = 0;
+    /* Grow with the data actually present, so a tiny file with a huge header costs little:
+     * start from what the file can hold (plain: its size; gzip: 4x, zlib's typical ratio on
+     * these images), never less than FIRST_ALLOC, never more than the header says. */
+    size_t cap = FIRST_ALLOC, have = 0;
+    if (have_size && S_ISREG(sb.st_mode) && (uint64_t)sb.st_size < ((uint64_t)1 << 40)) {
+        size_t guess = (size_t)sb.st_size * (gzip ? 4u : 1u);
+        if (guess > cap) cap = guess;
+    }
+    if (cap > h->payload) cap = h->payload;
     data = malloc(cap);
     if (!data) {
         st = file_fail(err, VAE_ERR_NOMEM, path, "out of memory");
