@@ -22,9 +22,9 @@
 
 struct VaeTrainer {
     VaeModel model;
-    float *grads, *m, *v;            /* (n_params) each, mirroring the arena */
-    float *good_p, *good_m, *good_v; /* last known good state */
-    long good_t;
+    float *grads, *m, *v; /* (n_params) each, mirroring the arena */
+    float *good_p; /* the last known good parameters (Adam's moments start afresh on a restore) */
+    long good_t;   /* adam_t when they were saved */
     VaeTrainConfig tc;
     const VaeSplit *train;
     int *order, pos, epoch;
@@ -67,8 +67,6 @@ static void logf_(VaeTrainer *t, const char *fmt, ...) {
 static void save_good(VaeTrainer *t) {
     size_t n = t->model.n_params * sizeof(float);
     memcpy(t->good_p, t->model.params, n);
-    memcpy(t->good_m, t->m, n);
-    memcpy(t->good_v, t->v, n);
     t->good_t = t->adam_t;
 }
 
@@ -126,12 +124,9 @@ VaeStatus vae_trainer_create(VaeTrainer **out, const VaeConfig *cfg, const VaeMo
     t->m = aligned_alloc(64, n * sizeof(float));
     t->v = aligned_alloc(64, n * sizeof(float));
     t->good_p = malloc(n * sizeof(float));
-    t->good_m = malloc(n * sizeof(float));
-    t->good_v = malloc(n * sizeof(float));
     t->order = malloc(sizeof(int) * (size_t)train->n);
     t->labels = malloc((size_t)tc->batch);
-    if (!t->grads || !t->m || !t->v || !t->good_p || !t->good_m || !t->good_v || !t->order ||
-        !t->labels) {
+    if (!t->grads || !t->m || !t->v || !t->good_p || !t->order || !t->labels) {
         s = vae_fail(err, VAE_ERR_NOMEM, "cannot allocate optimizer state");
         goto fail;
     }
@@ -176,8 +171,6 @@ void vae_trainer_destroy(VaeTrainer *t) {
     free(t->m);
     free(t->v);
     free(t->good_p);
-    free(t->good_m);
-    free(t->good_v);
     free(t->order);
     free(t->labels);
     free(t);
@@ -339,10 +332,13 @@ VaeStatus vae_trainer_step(VaeTrainer *t, VaeStepStats *st) {
         s.skipped = 1;
         if (++t->skips >= MAX_SKIPS) {
             size_t n = t->model.n_params * sizeof(float);
+            /* the moments are left out: after a divergence they hold the huge gradients
+             * that led there, and a fresh start (with the halved rate) is what recovers;
+             * not copying them also keeps 8 bytes per parameter out of memory */
             memcpy(t->model.params, t->good_p, n);
-            memcpy(t->m, t->good_m, n);
-            memcpy(t->v, t->good_v, n);
-            t->adam_t = t->good_t;
+            memset(t->m, 0, n);
+            memset(t->v, 0, n);
+            t->adam_t = t->good_t = 0;
             t->tc.lr *= 0.5f;
             t->skips = 0;
             s.restored = 1;
