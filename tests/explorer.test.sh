@@ -121,6 +121,16 @@ if [ -n "$VAE_CK" ] && [ -n "$AE_CK" ]; then
     rc=$?
     check "--no-train with saved checkpoints exits 0 (rc=$rc: $(head -c 300 "$T/err2.txt"))" [ $rc -eq 0 ]
     check "--no-train shows the scatter" $PNG scatter "$T/notrain.png" 56 42 764 752 8
+    # the training set on the plane instead (--scatter train): its points, and a hovered
+    # training image with its reconstructions
+    printf '10 hover 5000\n14 screenshot %s\n15 quit\n' "$T/train_scatter.png" > "$T/train.txt"
+    (cd "$T/cwd" && timeout 60 "${XVFB[@]}" "$EXE" "${DATA[@]}" --no-train --model "$VAE_CK" \
+        --ae-model "$AE_CK" --scatter train --script "$T/train.txt" 2>"$T/err3.txt")
+    rc=$?
+    check "--scatter train exits 0 (rc=$rc: $(head -c 300 "$T/err3.txt"))" [ $rc -eq 0 ]
+    check "--scatter train: the plane has the training set's points" $PNG scatter "$T/train_scatter.png" 56 42 764 752 8
+    check "--scatter train: other points than the test set's" $PNG differ "$T/notrain.png" "$T/train_scatter.png" 56 42 764 752 1
+    check "--scatter train: the hovered training image is shown" $PNG varied "$T/train_scatter.png" 796 470 910 600 20
 fi
 
 # an unwritable models/ is a message on screen, not a crash
@@ -271,6 +281,7 @@ expect_fail "bad script key" "bad-key.txt:1: unknown key" timeout 60 "$EXE" --sc
 expect_fail "--no-train without a model" "needs --model" timeout 60 "$EXE" --no-train
 expect_fail "bad --flow" "bad value 'planar:x' for --flow" timeout 60 "$EXE" --flow planar:x
 expect_fail "bad --likelihood" "bad value" timeout 60 "$EXE" --likelihood poisson
+expect_fail "bad --scatter" "bad value 'val' for --scatter" timeout 60 "$EXE" --scatter val
 expect_fail "--flow with --model" "checkpoint" timeout 60 "$EXE" "${DATA[@]}" \
     --model models/mnist-vae.safetensors --flow planar:2
 

@@ -71,6 +71,7 @@ typedef struct {
 typedef struct {
     AppOptions opt;
     VaeDataset ds;
+    const VaeSplit *shown; /* the images on the plane: &ds.test, or &ds.train (--scatter) */
     int pixels, rows, cols;
     /* models from checkpoints (--model / --ae-model) */
     VaeModel loaded[APP_MAX_MODELS];

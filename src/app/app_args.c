@@ -20,6 +20,8 @@ static const char usage[] =
     "  --data DIR            IDX files (train/t10k-images/labels, plain or .gz)\n"
     "  --dataset NAME        mnist (data/mnist, default) or fashion\n"
     "                        (/usr/share/datasets/fashion-mnist)\n"
+    "  --scatter test|train  the images on the plane: the test set (default) or the\n"
+    "                        training set (60,000 for fashion; re-encoded less often)\n"
     "models:\n"
     "  --model FILE          start the VAE (left pane) from a safetensors checkpoint\n"
     "  --ae-model FILE       start the AE from a checkpoint\n"
@@ -119,10 +121,10 @@ int app_args_parse(AppOptions *o, int argc, char **argv, char *err, int err_len)
             snprintf(name, sizeof name, "%s", a);
         }
         static const char *const valued[] = {
-            "--data",      "--dataset", "--model",      "--ae-model",   "--kind",   "--epochs",
-            "--batch",     "--lr",      "--beta",       "--hidden",     "--latent", "--seed",
-            "--threads",   "--size",    "--frames",     "--screenshot", "--script", "--kl-warmup",
-            "--free-bits", "--dropout", "--likelihood", "--flow"};
+            "--data",      "--dataset",   "--scatter", "--model",      "--ae-model",   "--kind",
+            "--epochs",    "--batch",     "--lr",      "--beta",       "--hidden",     "--latent",
+            "--seed",      "--threads",   "--size",    "--frames",     "--screenshot", "--script",
+            "--kl-warmup", "--free-bits", "--dropout", "--likelihood", "--flow"};
         int known = 0;
         for (size_t k = 0; k < sizeof valued / sizeof *valued; k++)
             if (!strcmp(name, valued[k])) known = 1;
@@ -144,6 +146,9 @@ int app_args_parse(AppOptions *o, int argc, char **argv, char *err, int err_len)
         } else if (!strcmp(name, "--dataset")) {
             ok = !strcmp(v, "mnist") || !strcmp(v, "fashion");
             o->dataset = v;
+        } else if (!strcmp(name, "--scatter")) {
+            ok = !strcmp(v, "train") || !strcmp(v, "test");
+            o->scatter_train = !strcmp(v, "train");
         } else if (!strcmp(name, "--model")) {
             o->model_path = v;
         } else if (!strcmp(name, "--ae-model")) {

@@ -18,6 +18,7 @@ typedef struct {
     VaeTrainConfig tc;      /* --batch --lr --beta --kl-warmup --free-bits --dropout --seed */
     int shape_flag;         /* a flag of cfg was given (conflicts with --model) */
     int beta_set;           /* --beta given (else a checkpoint's beta is kept) */
+    int scatter_train;      /* --scatter train: the training set on the plane, not the test set */
     int epochs;             /* --epochs N: pause after N epochs; 0 = train until stopped */
     int threads;            /* --threads T: data-parallel training threads (default: CPUs) */
     int width, height;      /* --size WxH, window points */

@@ -131,6 +131,7 @@ static int start_training(App *a) {
         a->loaded_meta[0].beta > 0)
         tc.tc.beta = a->loaded_meta[0].beta; /* carry on as the checkpoint was trained */
     tc.ds = &a->ds;
+    tc.shown = a->shown;
     tc.epochs = a->opt.epochs;
     /* --threads as in `vae train`: data-parallel shards of each batch, one BLAS thread each */
     tc.tc.threads = a->opt.threads;
@@ -149,9 +150,9 @@ static int snapshot_checkpoints(App *a) {
     char err[256];
     AppSnapshot *s = app_box_acquire(&a->box);
     AppEncoder *enc =
-        s ? app_encoder_create(models, a->n_models, &a->ds.test, a->opt.threads, err, sizeof err)
+        s ? app_encoder_create(models, a->n_models, a->shown, a->opt.threads, err, sizeof err)
           : NULL;
-    int rc = enc ? app_snapshot_build(s, models, a->n_models, &a->ds.test, enc) : -1;
+    int rc = enc ? app_snapshot_build(s, models, a->n_models, a->shown, enc) : -1;
     app_encoder_destroy(enc);
     if (rc != 0) {
         app_snapshot_free(s);
@@ -492,6 +493,7 @@ int main(int argc, char **argv) {
         goto done;
     }
     if (!strcmp(a->opt.dataset, "fashion")) vae_dataset_set_name(&a->ds, "fashion");
+    a->shown = a->opt.scatter_train ? &a->ds.train : &a->ds.test;
     a->rows = a->ds.test.rows, a->cols = a->ds.test.cols, a->pixels = a->rows * a->cols;
     if (a->pixels > APP_PIXELS_MAX || a->ds.test.n < 1) {
         rc = fail("%s: images of %dx%d are not supported (at most %d pixels, 1+ test images)", dir,

@@ -46,7 +46,7 @@ static SDL_Texture *original_texture(App *a, int idx) {
     }
     if (a->orig_idx != idx) {
         float v[APP_PIXELS_MAX];
-        const uint8_t *img = a->ds.test.images + (size_t)idx * a->pixels;
+        const uint8_t *img = a->shown->images + (size_t)idx * a->pixels;
         for (int i = 0; i < a->pixels; i++)
             v[i] = img[i] / 255.0f;
         app_image_upload(a->orig_tex, v, a->cols, a->rows);
@@ -223,7 +223,8 @@ static int draw_status(App *a, int x, int y, int w) {
     SDL_Color dim = APP_DIM, txt = APP_TEXT;
     app_text_draw(&a->text, APP_FONT_TITLE, "vae-explorer", x, y, txt, APP_ALIGN_LEFT);
     app_text_drawf(&a->text, APP_FONT_NORMAL, x + w, y + app_px(a, 4), dim, APP_ALIGN_RIGHT,
-                   "%s \xc2\xb7 %d test images", a->ds.name, a->ds.test.n);
+                   "%s \xc2\xb7 %d %s images", a->ds.name, a->shown->n,
+                   a->shown == &a->ds.train ? "training" : "test");
     y += app_text_line(&a->text, APP_FONT_TITLE) + app_px(a, 6);
     if (!s) {
         app_text_draw(&a->text, APP_FONT_MONO, "starting...", x, y, dim, APP_ALIGN_LEFT);
@@ -445,11 +446,14 @@ void app_panel_draw(App *a) {
     /* the hovered test image and its reconstruction by each model */
     int small = ks * a->cols, small_h = ks * a->rows;
     if (a->hover_idx >= 0) {
-        int label = a->ds.test.labels[a->hover_idx];
+        int label = a->shown->labels[a->hover_idx];
         app_text_drawf(&a->text, APP_FONT_BOLD, x, y, APP_TEXT, APP_ALIGN_LEFT,
-                       "test image #%d \xc2\xb7 %s", a->hover_idx, a->ds.class_names[label]);
+                       "%s image #%d \xc2\xb7 %s", a->shown == &a->ds.train ? "training" : "test",
+                       a->hover_idx, a->ds.class_names[label]);
     } else {
-        app_text_draw(&a->text, APP_FONT_BOLD, "test image", x, y, APP_TEXT, APP_ALIGN_LEFT);
+        app_text_draw(&a->text, APP_FONT_BOLD,
+                      a->shown == &a->ds.train ? "training image" : "test image", x, y, APP_TEXT,
+                      APP_ALIGN_LEFT);
         app_text_draw(&a->text, APP_FONT_SMALL, "hover a point to compare", x + w, y + app_px(a, 2),
                       APP_DIM, APP_ALIGN_RIGHT);
     }

@@ -108,7 +108,7 @@ void app_plane_recon(App *a, AppPane *p) {
     int L = m->cfg.latent;
     if (!p->rec_tex) p->rec_tex = image_texture(a);
     if (p->rec_tex && (p->rec_idx != a->hover_idx || p->rec_seq != s->seq)) {
-        uint8_t label = a->ds.test.labels[a->hover_idx];
+        uint8_t label = a->shown->labels[a->hover_idx];
         float probs[APP_PIXELS_MAX];
         vae_model_decode(m, &a->ws[p->model], s->mu[p->model] + (size_t)a->hover_idx * L,
                          m->cfg.kind == VAE_KIND_CVAE ? &label : NULL, 1, probs);
@@ -131,8 +131,8 @@ void app_plane_posterior(App *a, AppPane *p) {
     if (!p->post_zk) p->post_zk = malloc(n * sizeof *p->post_zk);
     if (!p->post_z0 || !p->post_zk) return;
     float x[APP_PIXELS_MAX], mu[VAE_MAX_LATENT], lv[VAE_MAX_LATENT];
-    uint8_t label = a->ds.test.labels[i];
-    vae_data_batch(&a->ds.test, &i, 1, x);
+    uint8_t label = a->shown->labels[i];
+    vae_data_batch(a->shown, &i, 1, x);
     vae_model_posterior_samples(m, &a->ws[p->model], x, label, APP_POST_SAMPLES, (uint64_t)i,
                                 p->post_z0, p->post_zk);
     vae_model_encode(m, &a->ws[p->model], x, &label, 1, mu, lv);
@@ -226,7 +226,7 @@ static void raster_layer(App *a, AppPane *p, const VaeModel *m) {
         }
     }
     const float *mu = s->mu[p->model];
-    const uint8_t *labels = a->ds.test.labels;
+    const uint8_t *labels = a->shown->labels;
     for (int i = 0; i < n; i++) {
         double cx = app_view_px(v, r0, mu[(size_t)i * L]);
         double cy = app_view_py(v, r0, mu[(size_t)i * L + 1]);

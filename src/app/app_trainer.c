@@ -32,9 +32,12 @@ struct AppTrainer {
     int started;
     AppSnapshotBox *box;
     const VaeDataset *ds;
+    const VaeSplit *shown; /* whose latents the snapshots carry */
     int n_models, epochs;
     VaeTrainer *tr[APP_MAX_MODELS];
-    EncThread *encoder; /* the test-set latents, beside the training */
+    EncThread *encoder;   /* the test-set latents, beside the training */
+    AppEncoder *sync_enc; /* the same on this thread, for a command's state (see below) */
+    unsigned state_gen;   /* bumped by every such encode: older encoder jobs are stale */
     /* start-up: the thread creates the trainers, then reports (1 ok, -1 start_err) */
     const AppTrainerConfig *start_cfg;
     atomic_int start_state;
@@ -260,6 +263,7 @@ struct EncThread {
     int n_models;
     VaeModel model[APP_MAX_MODELS]; /* the job: parameters to encode with */
     int64_t step;                   /* the step they are from */
+    unsigned gen;                   /* the trainer's state_gen at submission */
     float *mu[APP_MAX_MODELS];      /* the result */
     AppLatentStats stats[APP_MAX_MODELS];
     double seconds; /* how long the job took */
@@ -347,9 +351,13 @@ fail_quiet:
 
 /* Trainer side. Take a finished job's latents into last_mu/last_stats: 1 if there were. */
 static int enc_collect(EncThread *e, float *const *last_mu, AppLatentStats *last_stats,
-                       int64_t *step, double *seconds) {
+                       int64_t *step, unsigned gen, double *seconds) {
     pthread_mutex_lock(&e->lock);
     int done = e->state == ENC_DONE;
+    if (done && e->gen != gen) { /* from before a command's encode: drop it */
+        e->state = ENC_IDLE;
+        done = 0;
+    }
     if (done) {
         for (int m = 0; m < e->n_models; m++)
             memcpy(last_mu[m], e->mu[m],
@@ -363,26 +371,18 @@ static int enc_collect(EncThread *e, float *const *last_mu, AppLatentStats *last
 }
 
 /* Hand a job over if the encoder is idle: 1 if it took it. */
-static int enc_submit(EncThread *e, const VaeModel *const *models, int64_t step) {
+static int enc_submit(EncThread *e, const VaeModel *const *models, int64_t step, unsigned gen) {
     pthread_mutex_lock(&e->lock);
     int idle = e->state == ENC_IDLE;
     if (idle) {
         for (int m = 0; m < e->n_models; m++)
             memcpy(e->model[m].params, models[m]->params, models[m]->n_params * sizeof(float));
-        e->step = step;
+        e->step = step, e->gen = gen;
         e->state = ENC_PENDING;
         pthread_cond_broadcast(&e->cond);
     }
     pthread_mutex_unlock(&e->lock);
     return idle;
-}
-
-/* Wait until the encoder is not working on a job (DONE or IDLE). */
-static void enc_wait(EncThread *e) {
-    pthread_mutex_lock(&e->lock);
-    while (e->state == ENC_PENDING || e->state == ENC_RUNNING)
-        pthread_cond_wait(&e->cond, &e->lock);
-    pthread_mutex_unlock(&e->lock);
 }
 
 /* ---- loss history -------------------------------------------------------------- */
@@ -433,7 +433,7 @@ static int publish(AppTrainer *t, double samples_per_s) {
     const VaeModel *models[APP_MAX_MODELS];
     for (int m = 0; m < t->n_models; m++)
         models[m] = vae_trainer_model(t->tr[m]);
-    if (app_snapshot_build(s, models, t->n_models, &t->ds->test, NULL) != 0 ||
+    if (app_snapshot_build(s, models, t->n_models, t->shown, NULL) != 0 ||
         app_snapshot_set_history(s, t->hist, t->n_hist) != 0) {
         app_snapshot_free(s);
         return -1;
@@ -466,7 +466,7 @@ static int publish(AppTrainer *t, double samples_per_s) {
 /* Take the encoder's finished latents, if any; they go out with the next snapshot. */
 static void collect_latents(AppTrainer *t, double *encode_s) {
     int64_t step;
-    if (enc_collect(t->encoder, t->last_mu, t->last_stats, &step, encode_s)) {
+    if (enc_collect(t->encoder, t->last_mu, t->last_stats, &step, t->state_gen, encode_s)) {
         t->latents_step = step;
         t->latents_seq = t->seq + 1;
     }
@@ -476,7 +476,21 @@ static int submit_latents(AppTrainer *t) {
     const VaeModel *models[APP_MAX_MODELS];
     for (int m = 0; m < t->n_models; m++)
         models[m] = vae_trainer_model(t->tr[m]);
-    return enc_submit(t->encoder, models, vae_trainer_steps(t->tr[0]));
+    return enc_submit(t->encoder, models, vae_trainer_steps(t->tr[0]), t->state_gen);
+}
+
+/* After a command (pause, step, reset, new settings) the state on screen must be exactly
+ * the trainer's: its latents are encoded here, at the trainer's priority, from the live
+ * parameters (nothing trains meanwhile); the encoder thread's job in flight, if any, is
+ * from an older state and is dropped when it ends. */
+static void encode_now(AppTrainer *t) {
+    const VaeModel *models[APP_MAX_MODELS];
+    for (int m = 0; m < t->n_models; m++)
+        models[m] = vae_trainer_model(t->tr[m]);
+    t->state_gen++;
+    encoder_run(t->sync_enc, models, t->n_models, t->shown, t->last_mu, t->last_stats);
+    t->latents_step = vae_trainer_steps(t->tr[0]);
+    t->latents_seq = t->seq + 1;
 }
 
 static void on_log(void *ud, const char *msg) {
@@ -508,7 +522,7 @@ static int trainer_setup(AppTrainer *t, const AppTrainerConfig *c) {
             return -1;
         }
         vae_trainer_set_log(t->tr[m], on_log, t);
-        t->last_mu[m] = calloc((size_t)c->ds->test.n * (size_t)c->cfg[m].latent + 1, sizeof(float));
+        t->last_mu[m] = calloc((size_t)t->shown->n * (size_t)c->cfg[m].latent + 1, sizeof(float));
         if (!t->last_mu[m]) {
             snprintf(t->start_err, sizeof t->start_err, "out of memory");
             return -1;
@@ -520,9 +534,12 @@ static int trainer_setup(AppTrainer *t, const AppTrainerConfig *c) {
     /* one encoder thread, at a lower priority still: it takes what the training threads
      * and the window leave of the cores (with one training thread on two cores, a third of
      * the other core) */
-    t->encoder = enc_thread_start(models, c->n_models, &c->ds->test, 1, t->start_err,
-                                  (int)sizeof t->start_err);
-    return t->encoder ? 0 : -1;
+    t->encoder =
+        enc_thread_start(models, c->n_models, t->shown, 1, t->start_err, (int)sizeof t->start_err);
+    if (!t->encoder) return -1;
+    t->sync_enc = app_encoder_create(models, c->n_models, t->shown, 1, t->start_err,
+                                     (int)sizeof t->start_err);
+    return t->sync_enc ? 0 : -1;
 }
 
 static void *trainer_main(void *arg) {
@@ -631,12 +648,8 @@ static void *trainer_main(void *arg) {
             t_lat = now;
         if (force || (!paused && now - t_pub >= PUBLISH_MS * 1e-3)) {
             history_add(t, vae_trainer_steps(t->tr[0]));
-            if (force) { /* not training on: wait for the latents of exactly this state */
-                enc_wait(t->encoder);
-                collect_latents(t, &encode_s);
-                submit_latents(t);
-                enc_wait(t->encoder);
-                collect_latents(t, &encode_s);
+            if (force) {
+                encode_now(t);
                 t_lat = now;
             }
             if (publish(t, rate) == 0) force = 0;
@@ -672,6 +685,7 @@ AppTrainer *app_trainer_start(const AppTrainerConfig *c, AppSnapshotBox *box, ch
     }
     t->box = box;
     t->ds = c->ds;
+    t->shown = c->shown ? c->shown : &c->ds->test;
     t->n_models = c->n_models;
     t->epochs = c->epochs;
     t->seed = c->tc.seed;
@@ -728,6 +742,7 @@ void app_trainer_stop(AppTrainer *t) {
         free(t->last_mu[m]);
     }
     enc_thread_free(t->encoder);
+    app_encoder_destroy(t->sync_enc);
     app_snapshot_free(t->reuse);
     free(t->hist);
     free(t);

@@ -20,8 +20,9 @@ typedef struct {
     VaeConfig cfg[APP_MAX_MODELS];
     const VaeModel *init[APP_MAX_MODELS]; /* starting parameters or NULL (copied) */
     VaeTrainConfig tc;
-    const VaeDataset *ds; /* borrowed; must outlive the trainer */
-    int epochs;           /* pause after this many epochs; 0 = never */
+    const VaeDataset *ds;  /* borrowed; must outlive the trainer */
+    const VaeSplit *shown; /* the split whose latents snapshots carry (in ds; borrowed) */
+    int epochs;            /* pause after this many epochs; 0 = never */
     int blas_threads;
     int start_paused;
 } AppTrainerConfig;
