@@ -40,7 +40,7 @@ frames=$(awk -v m="$minutes" 'BEGIN { printf "%d", m * 3600 }')
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 # One 1800-frame cycle, repeated: the cursor circles (decoding every frame) while, at fixed
-# frames, the keys and mouse actions of the help overlay happen in turn. Every fifth cycle
+# frames, the keys and mouse actions of the help overlay happen in turn. Every third cycle
 # also saves both models (S), takes a screenshot (P) and resets the models (R).
 awk -v n="$frames" 'BEGIN {
     for (f = 0; f < n; f++) {
@@ -70,16 +70,19 @@ awk -v n="$frames" 'BEGIN {
         if (c == 1300) printf "%d key ,\n", f
         if (c == 1400) printf "%d key .\n", f
         if (c == 1500) printf "%d dblclick 400 400\n", f
-        if (c == 1600 && k % 5 == 4) printf "%d key s\n%d key p\n", f, f
-        if (c == 1700 && k % 5 == 4) printf "%d key r\n", f
+        if (c == 1600 && k % 3 == 2) printf "%d key s\n%d key p\n", f, f
+        if (c == 1700 && k % 3 == 2) printf "%d key r\n", f
     }
 }' > "$tmp/soak.script"
 
+# the repository's MNIST unless the arguments name the data
+data=()
+case " $* " in *" --data"*|*" --dataset"*) ;; *) [ -d "$root/data/mnist" ] && data=(--data "$root/data/mnist") ;; esac
 cd "$tmp" || exit 1
 if [ -n "${DISPLAY:-}" ] || [ -n "${SDL_VIDEODRIVER:-}" ]; then
-    "$exe" --frames "$frames" --stats --script soak.script "$@" > stats.txt 2> err.txt &
+    "$exe" --frames "$frames" --stats --script soak.script "${data[@]}" "$@" > stats.txt 2> err.txt &
 else
-    xvfb-run -a -s "-screen 0 1600x1000x24" "$exe" --frames "$frames" --stats --script soak.script "$@" > stats.txt 2> err.txt &
+    xvfb-run -a -s "-screen 0 1600x1000x24" "$exe" --frames "$frames" --stats --script soak.script "${data[@]}" "$@" > stats.txt 2> err.txt &
 fi
 runner=$!
 # the explorer's pid (under xvfb-run it is a grandchild)

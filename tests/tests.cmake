@@ -43,9 +43,10 @@ if(VAE_FUZZ)
   endforeach()
 endif()
 
-# Labels: "slow" = long training runs and PyTorch comparisons (several minutes each);
-# the sanitizer stage of scripts/test.sh runs everything else (ctest -LE slow).
-foreach(t quality_vs_torch torch_crosscheck)
+# Labels: "slow" = long training runs, PyTorch comparisons and the soak (minutes each;
+# the soak's RSS check means nothing under ASan's quarantine); the sanitizer stage of
+# scripts/test.sh runs everything else (ctest -LE slow).
+foreach(t quality_vs_torch torch_crosscheck soak)
   if(TEST ${t})
     set_tests_properties(${t} PROPERTIES LABELS slow)
   endif()

@@ -1,0 +1,10 @@
+#!/bin/bash
+# A short soak of the explorer (scripts/soak-explorer.sh: both models training, every key
+# and mouse action in a 30 s cycle, S/P/R every third cycle): it must run to the end and
+# its peak RSS must not grow after warm-up. The long run (an hour and more) is the same
+# script with --minutes; see docs/reliability.md.
+# Env: VAE_BUILD (build dir), VAE_DATA_DIR (MNIST IDX dir).
+set -u
+args=()
+[ -n "${VAE_DATA_DIR:-}" ] && args=(-- --data "$VAE_DATA_DIR")
+exec scripts/soak-explorer.sh --minutes 2 --warmup 45 --slack 8 --build "${VAE_BUILD:-build}" "${args[@]}"
