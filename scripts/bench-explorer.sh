@@ -2,8 +2,9 @@
 # The explorer's two figures of SPEC §8 in one run: frame times while both models train,
 # and training throughput in the window against `vae bench` alone on the same machine.
 #
-#   scripts/bench-explorer.sh [--rounds N] [--frames F] [--seconds S] [--build DIR]
+#   scripts/bench-explorer.sh [--rounds N] [--frames F] [--seconds S] [--build DIR] [-- ARGS]
 #
+# ARGS go to vae-explorer (e.g. -- --dataset fashion --scatter train: 60,000 points).
 # Each round runs, one after the other:
 #   vae-explorer --frames F --stats --script (cursor moving every frame; compare mode, both
 #   models drawn, from the middle) at 1280x800 under xvfb-run (or the display you have), then
@@ -28,7 +29,8 @@ while [ $# -gt 0 ]; do
         --frames) frames="${2:?--frames needs a value}"; shift 2 ;;
         --seconds) secs="${2:?--seconds needs a value}"; shift 2 ;;
         --build) build="${2:?--build needs a directory}"; shift 2 ;;
-        -h|--help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        --) shift; break ;;
+        -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
         *) echo "bench-explorer.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
     esac
 done
@@ -61,7 +63,7 @@ median() { sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print ""; else if (N
 
 : > "$tmp/rows"
 for r in $(seq 1 "$rounds"); do
-    w=$(run_window --frames "$frames" --stats --script "$tmp/circle.script" 2>"$tmp/err" | grep 'frames=' | tail -n 1)
+    w=$(run_window --frames "$frames" --stats --script "$tmp/circle.script" "$@" 2>"$tmp/err" | grep 'frames=' | tail -n 1)
     bv=$("$build/vae" bench --kind vae --seconds "$secs" 2>>"$tmp/err" | grep 'samples_per_s=' | tail -n 1)
     ba=$("$build/vae" bench --kind ae --seconds "$secs" 2>>"$tmp/err" | grep 'samples_per_s=' | tail -n 1)
     p99=$(kv p99_ms "$w") fps=$(kv fps "$w") wsps=$(kv train_samples_per_s "$w")

@@ -24,7 +24,7 @@ while [ $# -gt 0 ]; do
         --slack) slack="${2:?--slack needs a value}"; shift 2 ;;
         --build) build="${2:?--build needs a directory}"; shift 2 ;;
         --) shift; break ;;
-        -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
         *) echo "soak-explorer.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
     esac
 done

@@ -317,12 +317,32 @@ void app_clip(App *a, const SDL_Rect *r) {
         SDL_RenderSetClipRect(a->ren, r ? r : a->clipped ? &a->pass_clip : NULL);
 }
 
+/* The screen shows the state after every command given so far (a `settle` line waits
+ * for this): the snapshot includes them all and has been taken. */
+static int settled(const App *a) {
+    return !a->trainer || (a->snap && a->snap->commands == app_trainer_commands(a->trainer));
+}
+
 /* Turn the script's events for this frame into SDL events, so they reach the same
- * handlers as real input. */
-static void inject_script(App *a, const AppScript *sc, int *next, long script_frame) {
+ * handlers as real input. Returns 0 while a `settle` holds the script (the frame is not
+ * counted), else 1. */
+static int inject_script(App *a, const AppScript *sc, int *next, long script_frame) {
     Uint32 wid = SDL_GetWindowID(a->win);
+    int injected = 0;
     while (*next < sc->n && sc->ev[*next].frame <= script_frame) {
+        if (sc->ev[*next].kind == APP_EV_SETTLE) {
+            /* keys pushed just now reach the trainer only when this frame handles them */
+            if (injected || !settled(a)) return 0;
+            (*next)++;
+            continue;
+        }
+        if (sc->ev[*next].kind == APP_EV_STEPS) {
+            if (a->snap->step < sc->ev[*next].x) return 0;
+            (*next)++;
+            continue;
+        }
         const AppScriptEvent *e = &sc->ev[(*next)++];
+        injected = 1;
         SDL_Event ev;
         memset(&ev, 0, sizeof ev);
         int x = e->x, y = e->y;
@@ -422,8 +442,11 @@ static void inject_script(App *a, const AppScript *sc, int *next, long script_fr
             SDL_PushEvent(&ev);
             break;
         }
+        case APP_EV_SETTLE:
+        case APP_EV_STEPS: break; /* handled above */
         }
     }
+    return 1;
 }
 
 static int cmp_double(const void *x, const void *y) {
@@ -563,7 +586,7 @@ int main(int argc, char **argv) {
         /* input */
         /* script frame 0 is the first frame showing a model, so scripts never race the
          * trainer's first snapshot */
-        if (a->snap) inject_script(a, &script, &next_ev, script_frame++);
+        if (a->snap && inject_script(a, &script, &next_ev, script_frame)) script_frame++;
         int events = 0;
         SDL_Event e;
         while (SDL_PollEvent(&e))

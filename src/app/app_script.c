@@ -29,6 +29,8 @@ static const struct {
     {"screenshot", APP_EV_SCREENSHOT, 1},
     {"quit", APP_EV_QUIT, 0},
     {"hover", APP_EV_HOVER, 1},
+    {"settle", APP_EV_SETTLE, 0},
+    {"steps", APP_EV_STEPS, 1},
 };
 
 const char *app_script_kind_name(AppEventKind k) {
@@ -128,7 +130,15 @@ static int parse_line(char *line, AppScriptEvent *ev, char *err, int err_len) {
         }
         strcpy(ev->text, a[0]);
         return 1;
-    case APP_EV_QUIT: return 1;
+    case APP_EV_QUIT:
+    case APP_EV_SETTLE: return 1;
+    case APP_EV_STEPS:
+        if (!to_long(a[0], 0, 1000000000L, &v)) {
+            snprintf(err, (size_t)err_len, "steps needs a step count, got '%.40s'", a[0]);
+            return -1;
+        }
+        ev->x = (int)v;
+        return 1;
     case APP_EV_HOVER:
         if (!to_long(a[0], 0, 100000000L, &v)) {
             snprintf(err, (size_t)err_len, "hover needs a test image index, got '%.40s'", a[0]);

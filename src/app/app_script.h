@@ -19,6 +19,8 @@ typedef enum {
     APP_EV_SCREENSHOT, /* screenshot PATH */
     APP_EV_QUIT,       /* quit */
     APP_EV_HOVER,      /* hover INDEX: the cursor onto test image INDEX's dot in pane 1 */
+    APP_EV_SETTLE,     /* settle: hold the script until the screen shows every command's state */
+    APP_EV_STEPS,      /* steps N: hold the script until the screen shows step N or later */
 } AppEventKind;
 
 enum { APP_BUTTON_LEFT = 1, APP_BUTTON_MIDDLE = 2, APP_BUTTON_RIGHT = 3 };

@@ -34,7 +34,8 @@ typedef struct {
 } AppLatentStats;
 
 typedef struct AppSnapshot {
-    uint64_t seq; /* publication number, from 1 */
+    uint64_t seq;      /* publication number, from 1 */
+    unsigned commands; /* the trainer's commands (app_trainer_commands) this state includes */
     int n_models;
     VaeModel model[APP_MAX_MODELS];        /* own arenas */
     int n_points;                          /* test images */

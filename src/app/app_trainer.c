@@ -45,6 +45,8 @@ struct AppTrainer {
     uint64_t seed;
     /* commands (UI -> trainer) */
     atomic_int stop, paused, speed;
+    atomic_uint commands;   /* bumped after every command (see command_done) */
+    unsigned commands_seen; /* read before this loop's commands: the next snapshot's */
     atomic_int step_requests, reset_requests;
     atomic_uint beta_bits, lr_bits; /* float bits of the requested values */
     atomic_int settings_gen;
@@ -445,6 +447,7 @@ static int publish(AppTrainer *t, double samples_per_s) {
     const VaeTrainConfig *tc = vae_trainer_config(t->tr[0]);
     s->latents_step = t->latents_step;
     s->seq = ++t->seq;
+    s->commands = t->commands_seen;
     s->latents_seq = t->latents_seq;
     s->step = vae_trainer_steps(t->tr[0]);
     s->epoch = vae_trainer_epoch_index(t->tr[0]);
@@ -560,7 +563,9 @@ static void *trainer_main(void *arg) {
     int force = 1, epochs_done_paused = 0, last_paused = -1, last_speed = -1;
     const int batch = vae_trainer_config(t->tr[0])->batch;
     while (!atomic_load_explicit(&t->stop, memory_order_relaxed)) {
-        /* commands */
+        /* commands (their count first: everything it covers is visible below) */
+        unsigned commands = atomic_load_explicit(&t->commands, memory_order_acquire);
+        if (commands != t->commands_seen) force = 1; /* (a command may have changed nothing) */
         int resets = atomic_load_explicit(&t->reset_requests, memory_order_relaxed);
         if (resets != resets_seen) {
             resets_seen = resets;
@@ -648,6 +653,9 @@ static void *trainer_main(void *arg) {
             t_lat = now;
         if (force || (!paused && now - t_pub >= PUBLISH_MS * 1e-3)) {
             history_add(t, vae_trainer_steps(t->tr[0]));
+            /* a step still queued is a command not yet shown */
+            t->commands_seen =
+                commands - (atomic_load_explicit(&t->step_requests, memory_order_relaxed) > 0);
             if (force) {
                 encode_now(t);
                 t_lat = now;
@@ -699,6 +707,7 @@ AppTrainer *app_trainer_start(const AppTrainerConfig *c, AppSnapshotBox *box, ch
     atomic_init(&t->stop, 0);
     atomic_init(&t->paused, c->start_paused);
     atomic_init(&t->speed, 0);
+    atomic_init(&t->commands, 0);
     atomic_init(&t->step_requests, 0);
     atomic_init(&t->reset_requests, 0);
     atomic_init(&t->beta_bits, f2u(c->tc.beta));
@@ -748,16 +757,32 @@ void app_trainer_stop(AppTrainer *t) {
     free(t);
 }
 
+/* Every command bumps `commands` after making its change, so a trainer that reads the
+ * count before the changes has seen at least that many. */
+static void command_done(AppTrainer *t) {
+    atomic_fetch_add_explicit(&t->commands, 1, memory_order_release);
+}
+
+unsigned app_trainer_commands(const AppTrainer *t) {
+    return t ? atomic_load_explicit(&((AppTrainer *)t)->commands, memory_order_acquire) : 0;
+}
+
 void app_trainer_toggle_pause(AppTrainer *t) {
-    if (t) atomic_fetch_xor_explicit(&t->paused, 1, memory_order_relaxed);
+    if (!t) return;
+    atomic_fetch_xor_explicit(&t->paused, 1, memory_order_relaxed);
+    command_done(t);
 }
 
 void app_trainer_step_once(AppTrainer *t) {
-    if (t) atomic_fetch_add_explicit(&t->step_requests, 1, memory_order_relaxed);
+    if (!t) return;
+    atomic_fetch_add_explicit(&t->step_requests, 1, memory_order_relaxed);
+    command_done(t);
 }
 
 void app_trainer_reset(AppTrainer *t) {
-    if (t) atomic_fetch_add_explicit(&t->reset_requests, 1, memory_order_relaxed);
+    if (!t) return;
+    atomic_fetch_add_explicit(&t->reset_requests, 1, memory_order_relaxed);
+    command_done(t);
 }
 
 static void scale_setting(AppTrainer *t, atomic_uint *bits, float factor, float lo, float hi) {
@@ -766,6 +791,7 @@ static void scale_setting(AppTrainer *t, atomic_uint *bits, float factor, float 
     if (v > hi) v = hi;
     atomic_store_explicit(bits, f2u(v), memory_order_relaxed);
     atomic_fetch_add_explicit(&t->settings_gen, 1, memory_order_release);
+    command_done(t);
 }
 
 void app_trainer_scale_beta(AppTrainer *t, float factor) {
@@ -782,6 +808,7 @@ void app_trainer_speed(AppTrainer *t, int delta) {
     if (s < 0) s = 0;
     if (s >= APP_SPEED_LEVELS) s = APP_SPEED_LEVELS - 1;
     atomic_store_explicit(&t->speed, s, memory_order_relaxed);
+    command_done(t);
 }
 
 double app_trainer_throughput(const AppTrainer *t) {

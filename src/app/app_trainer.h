@@ -42,6 +42,8 @@ void app_trainer_speed(AppTrainer *t, int delta); /* + faster, - slower */
 const char *app_trainer_speed_name(int level);
 /* Samples trained per second of running (not paused) time, both models together. */
 double app_trainer_throughput(const AppTrainer *t);
+/* Commands given so far (pause, step, reset, beta, lr, speed), for AppSnapshot.commands. */
+unsigned app_trainer_commands(const AppTrainer *t);
 
 /* Encodes the test set for snapshots on `workers` threads (the caller's and workers - 1
  * more), with buffers for models of these shapes. NULL with a sentence in err. */
