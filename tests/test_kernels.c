@@ -1,10 +1,12 @@
 /* The fast paths against plain references: the vectorised exp / log1p against libm in
- * double, the NaN/Inf scan, and Adam against torch.optim.Adam's formula in double. */
+ * double, the NaN/Inf scan, Adam against torch.optim.Adam's formula in double, and the
+ * encode-only workspace against a full one. */
 #include <math.h>
 #include <string.h>
 
 #include "adam.h"
 #include "check.h"
+#include "model.h"
 #include "nn.h"
 #include "rng.h"
 
@@ -83,10 +85,47 @@ static void test_adam(void) {
     CHECK_MSG(worst < 1e-5, "adam max abs deviation %g", worst);
 }
 
+/* vae_workspace_init_encoder leaves out the decoder's buffers (and the input copy unless
+ * cvae appends labels) and encodes exactly as a full workspace does. */
+static void test_encoder_workspace(void) {
+    char err[VAE_ERR_LEN];
+    const int n = 150, chunk = 64;
+    float x[150 * 784];
+    uint8_t labels[150];
+    VaeRng r;
+    vae_rng_seed(&r, 7, 1);
+    for (int i = 0; i < n * 784; i++)
+        x[i] = vae_rng_uniform(&r);
+    for (int i = 0; i < n; i++)
+        labels[i] = (uint8_t)(i % 10);
+    for (int kind = 0; kind < 2; kind++) {
+        VaeConfig c = vae_config_default();
+        if (kind) c.kind = VAE_KIND_CVAE;
+        VaeModel m;
+        CHECK(vae_model_init(&m, &c, err) == VAE_OK);
+        vae_model_init_params(&m, 3);
+        VaeWorkspace full, enc;
+        CHECK(vae_workspace_init(&full, &m, chunk, err) == VAE_OK);
+        CHECK(vae_workspace_init_encoder(&enc, &m, chunk, err) == VAE_OK);
+        CHECK(enc.zin == NULL && enc.logits == NULL && enc.g[0] == NULL);
+        CHECK(kind ? enc.x != NULL : enc.x == NULL);
+        static float mu[2][150 * 2], lv[2][150 * 2];
+        vae_model_encode(&m, &full, x, labels, n, mu[0], lv[0]);
+        vae_model_encode(&m, &enc, x, labels, n, mu[1], lv[1]);
+        CHECK_MSG(memcmp(mu[0], mu[1], sizeof mu[0]) == 0 &&
+                      memcmp(lv[0], lv[1], sizeof lv[0]) == 0,
+                  "kind %d: encode-only workspace encodes differently", kind);
+        vae_workspace_free(&full);
+        vae_workspace_free(&enc);
+        vae_model_free(&m);
+    }
+}
+
 int main(void) {
     test_exp_log1p();
     test_sigmoid();
     test_all_finite();
     test_adam();
+    test_encoder_workspace();
     return CHECK_DONE();
 }

@@ -5,6 +5,7 @@
  * a single step advances it by one, reset clears the history. Run it under TSan too. */
 #include <math.h>
 #include <pthread.h>
+#include <sched.h>
 #include <string.h>
 #include <time.h>
 
@@ -19,6 +20,7 @@
 
 static AppSnapshotBox box;
 static atomic_int producer_done;
+static long producer_waits, producer_max_live;
 static VaeModel live[2];
 
 static void *producer(void *arg) {
@@ -32,6 +34,13 @@ static void *producer(void *arg) {
                 live[m].params[i] = (float)seq;
         AppSnapshot *s = reuse ? reuse : app_box_acquire(&box);
         reuse = NULL;
+        while (!s && app_snapshot_live() >= APP_BOX_SNAPSHOTS) {
+            /* both snapshots in use: the consumer is between its take and its hand-back */
+            producer_waits++;
+            sched_yield();
+            s = app_box_acquire(&box);
+        }
+        if (app_snapshot_live() > producer_max_live) producer_max_live = app_snapshot_live();
         if (!s || app_snapshot_set_models(s, models, 2, N_POINTS) != 0) {
             fprintf(stderr, "producer: out of memory\n");
             exit(1);
@@ -105,7 +114,11 @@ static void test_handoff(void) {
     CHECK(backwards == 0);
     CHECK_MSG(last == N_PUBLISH, "last seen %llu", (unsigned long long)last);
     CHECK(taken > 0);
-    printf("hand-off: %ld of %d snapshots seen by the consumer\n", taken, N_PUBLISH);
+    CHECK_MSG(producer_max_live <= APP_BOX_SNAPSHOTS, "%ld snapshots existed at once",
+              producer_max_live);
+    printf("hand-off: %ld of %d snapshots seen by the consumer, at most %ld in existence, "
+           "%ld waits for one\n",
+           taken, N_PUBLISH, producer_max_live, producer_waits);
     app_snapshot_free(cur);
     app_box_destroy(&box);
     CHECK_MSG(app_snapshot_live() == 0, "%ld snapshots leaked", app_snapshot_live());

@@ -155,7 +155,7 @@ static int snapshot_checkpoints(App *a) {
     int rc = enc ? app_snapshot_build(s, models, a->n_models, a->shown, enc) : -1;
     app_encoder_destroy(enc);
     if (rc != 0) {
-        app_snapshot_free(s);
+        app_box_discard(&a->box, s);
         return fail("out of memory building the snapshot");
     }
     s->seq = 1;

@@ -71,13 +71,26 @@ void app_snapshot_free(AppSnapshot *s) {
 void app_box_init(AppSnapshotBox *b) {
     atomic_init(&b->ready, NULL);
     atomic_init(&b->spare, NULL);
+    atomic_init(&b->live, 0);
+}
+
+void app_box_discard(AppSnapshotBox *b, AppSnapshot *s) {
+    if (!s) return;
+    app_snapshot_free(s);
+    atomic_fetch_sub_explicit(&b->live, 1, memory_order_relaxed);
 }
 
 AppSnapshot *app_box_acquire(AppSnapshotBox *b) {
     AppSnapshot *s = atomic_exchange_explicit(&b->spare, NULL, memory_order_acq_rel);
     if (s) return s;
+    /* Unread: the reader has never seen it, so refilling it loses nothing but a frame. */
+    s = atomic_exchange_explicit(&b->ready, NULL, memory_order_acq_rel);
+    if (s) return s;
+    if (atomic_load_explicit(&b->live, memory_order_relaxed) >= APP_BOX_SNAPSHOTS) return NULL;
     s = calloc(1, sizeof *s);
-    if (s) atomic_fetch_add(&live_snapshots, 1);
+    if (!s) return NULL;
+    atomic_fetch_add(&live_snapshots, 1);
+    atomic_fetch_add_explicit(&b->live, 1, memory_order_relaxed);
     return s;
 }
 
@@ -89,14 +102,14 @@ AppSnapshot *app_box_take(AppSnapshotBox *b, AppSnapshot *current) {
     AppSnapshot *s = atomic_exchange_explicit(&b->ready, NULL, memory_order_acq_rel);
     if (!s) return current;
     if (current) {
-        /* If the writer has not picked up the previous spare, we own it again: free it. */
-        AppSnapshot *old = atomic_exchange_explicit(&b->spare, current, memory_order_acq_rel);
-        app_snapshot_free(old);
+        /* If the writer has not picked up the previous spare, we own it again: free it
+         * (cannot happen with two snapshots, kept for safety). */
+        app_box_discard(b, atomic_exchange_explicit(&b->spare, current, memory_order_acq_rel));
     }
     return s;
 }
 
 void app_box_destroy(AppSnapshotBox *b) {
-    app_snapshot_free(atomic_exchange(&b->ready, NULL));
-    app_snapshot_free(atomic_exchange(&b->spare, NULL));
+    app_box_discard(b, atomic_exchange(&b->ready, NULL));
+    app_box_discard(b, atomic_exchange(&b->spare, NULL));
 }

@@ -74,15 +74,20 @@ long app_snapshot_live(void);
 /* The hand-off: two atomic mailboxes. `ready` carries the newest published snapshot to
  * the reader; `spare` carries consumed ones back to the writer for reuse. Each exchange
  * transfers exclusive ownership, so neither side ever waits or reads memory the other
- * may write. At most four snapshots exist: writer's, ready, spare, reader's current. */
+ * may write. At most APP_BOX_SNAPSHOTS exist: the reader's current one and one the writer
+ * fills, publishes, and takes back to refill while it is still unread. */
+#define APP_BOX_SNAPSHOTS 2
 typedef struct {
     _Atomic(AppSnapshot *) ready;
     _Atomic(AppSnapshot *) spare;
+    atomic_int live; /* snapshots of this box in existence */
 } AppSnapshotBox;
 
 void app_box_init(AppSnapshotBox *b);
-/* Writer: a snapshot to fill: recycled if one is available, else a new zeroed one
- * (NULL if out of memory). */
+/* Writer: a snapshot to fill: the spare, else the published one the reader has not
+ * taken yet (it is unpublished), else a new zeroed one while fewer than
+ * APP_BOX_SNAPSHOTS exist. NULL if none is free at this instant (the reader is between
+ * taking a new snapshot and handing back its old one: try again later) or out of memory. */
 AppSnapshot *app_box_acquire(AppSnapshotBox *b);
 /* Writer: publish s. If the reader had not taken the previous one yet, it comes back
  * in *reuse (else NULL) for the writer to fill next. */
@@ -90,6 +95,8 @@ void app_box_publish(AppSnapshotBox *b, AppSnapshot *s, AppSnapshot **reuse);
 /* Reader: the newest published snapshot, or current if nothing new. When a new one is
  * returned, current is handed back to the writer. Never blocks. */
 AppSnapshot *app_box_take(AppSnapshotBox *b, AppSnapshot *current);
+/* Writer: free a snapshot it acquired but will not publish. */
+void app_box_discard(AppSnapshotBox *b, AppSnapshot *s);
 /* Free what is still in the mailboxes (both threads must be done). */
 void app_box_destroy(AppSnapshotBox *b);
 

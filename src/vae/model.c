@@ -262,26 +262,40 @@ VaeStatus vae_model_clone(VaeModel *dst, const VaeModel *src, char err[VAE_ERR_L
 /* ---------------------------------------------------------------------------- */
 /* inference */
 
-VaeStatus vae_workspace_init(VaeWorkspace *ws, const VaeModel *m, int max_batch,
-                             char err[VAE_ERR_LEN]) {
+static VaeStatus workspace_alloc(VaeWorkspace *ws, const VaeModel *m, int max_batch, int decoder,
+                                 char err[VAE_ERR_LEN]) {
     memset(ws, 0, sizeof *ws);
     if (max_batch < 1) return vae_fail(err, VAE_ERR_ARG, "batch size %d must be >= 1", max_batch);
     size_t B = (size_t)max_batch;
     ws->max_batch = max_batch;
     int ok = 1;
-    ok &= (ws->x = malloc(sizeof(float) * B * (size_t)m->enc_in)) != NULL;
-    for (int i = 0; i < m->n_enc; i++) {
+    /* encode reads the images in place unless labels are appended (cvae) */
+    if (decoder || m->enc_in != m->n_in)
+        ok &= (ws->x = malloc(sizeof(float) * B * (size_t)m->enc_in)) != NULL;
+    for (int i = 0; i < m->n_enc; i++)
         ok &= (ws->h[i] = malloc(sizeof(float) * B * (size_t)m->enc[i].out)) != NULL;
-        ok &= (ws->g[i] = malloc(sizeof(float) * B * (size_t)m->dec[i].out)) != NULL;
-    }
     ok &= (ws->head = malloc(sizeof(float) * B * (size_t)m->head_out)) != NULL;
-    ok &= (ws->zin = malloc(sizeof(float) * B * (size_t)m->dec_in)) != NULL;
-    ok &= (ws->logits = malloc(sizeof(float) * B * (size_t)m->n_in)) != NULL;
+    if (decoder) {
+        for (int i = 0; i < m->n_enc; i++) /* the last decoder layer writes the output */
+            ok &= (ws->g[i] = malloc(sizeof(float) * B * (size_t)m->dec[i].out)) != NULL;
+        ok &= (ws->zin = malloc(sizeof(float) * B * (size_t)m->dec_in)) != NULL;
+        ok &= (ws->logits = malloc(sizeof(float) * B * (size_t)m->n_in)) != NULL;
+    }
     if (!ok) {
         vae_workspace_free(ws);
         return vae_fail(err, VAE_ERR_NOMEM, "cannot allocate a workspace for batch %d", max_batch);
     }
     return VAE_OK;
+}
+
+VaeStatus vae_workspace_init(VaeWorkspace *ws, const VaeModel *m, int max_batch,
+                             char err[VAE_ERR_LEN]) {
+    return workspace_alloc(ws, m, max_batch, 1, err);
+}
+
+VaeStatus vae_workspace_init_encoder(VaeWorkspace *ws, const VaeModel *m, int max_batch,
+                                     char err[VAE_ERR_LEN]) {
+    return workspace_alloc(ws, m, max_batch, 0, err);
 }
 
 void vae_workspace_free(VaeWorkspace *ws) {

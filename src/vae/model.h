@@ -105,6 +105,10 @@ typedef struct {
 
 VaeStatus vae_workspace_init(VaeWorkspace *ws, const VaeModel *m, int max_batch,
                              char err[VAE_ERR_LEN]);
+/* Scratch for vae_model_encode only: no decoder buffers (and no input copy unless cvae
+ * appends labels), about half the size. Never pass it to a decode. */
+VaeStatus vae_workspace_init_encoder(VaeWorkspace *ws, const VaeModel *m, int max_batch,
+                                     char err[VAE_ERR_LEN]);
 void vae_workspace_free(VaeWorkspace *ws);
 
 /* Encode b images (b, n_in) in [0,1]. mu and logvar are (b, latent); logvar may be NULL,
