@@ -68,6 +68,12 @@ typedef struct {
     AppGridJob job;
 } AppPane;
 
+/* A growing list of measurements (ms) for --stats percentiles. */
+typedef struct {
+    double *v;
+    long n, cap;
+} AppSamples;
+
 typedef struct {
     AppOptions opt;
     VaeDataset ds;
@@ -119,8 +125,8 @@ typedef struct {
     long frame;
     char screenshot_path[1024]; /* save this frame when set */
     /* stats */
-    double *frame_ms;
-    long n_frame_ms, cap_frame_ms;
+    AppSamples frame_ms; /* --stats: time of each drawn frame */
+    AppSamples snap_ms;  /* --stats: publication of a snapshot to its first present */
 } App;
 
 /* app_plane.c */

@@ -454,25 +454,33 @@ static int cmp_double(const void *x, const void *y) {
     return (a > b) - (a < b);
 }
 
-static void record_frame(App *a, double ms) {
-    if (a->n_frame_ms == a->cap_frame_ms) {
-        long cap = a->cap_frame_ms ? a->cap_frame_ms * 2 : 1024;
-        double *p = realloc(a->frame_ms, (size_t)cap * sizeof *p);
+static void record(AppSamples *s, double ms) {
+    if (s->n == s->cap) {
+        long cap = s->cap ? s->cap * 2 : 1024;
+        double *p = realloc(s->v, (size_t)cap * sizeof *p);
         if (!p) return;
-        a->frame_ms = p, a->cap_frame_ms = cap;
+        s->v = p, s->cap = cap;
     }
-    a->frame_ms[a->n_frame_ms++] = ms;
+    s->v[s->n++] = ms;
+}
+
+/* The q-quantile (nearest rank) of s, sorting it; 0 if empty. */
+static double quantile(AppSamples *s, double q) {
+    if (s->n == 0) return 0;
+    qsort(s->v, (size_t)s->n, sizeof *s->v, cmp_double);
+    long k = (long)ceil(q * (double)s->n) - 1;
+    return s->v[k < 0 ? 0 : k];
 }
 
 static void print_stats(App *a, double wall) {
-    double p50 = 0, p99 = 0;
-    if (a->n_frame_ms > 0) {
-        qsort(a->frame_ms, (size_t)a->n_frame_ms, sizeof *a->frame_ms, cmp_double);
-        p50 = a->frame_ms[(a->n_frame_ms - 1) / 2];
-        p99 = a->frame_ms[(long)ceil(0.99 * (double)a->n_frame_ms) - 1];
-    }
-    printf("frames=%ld fps=%.1f p50_ms=%.2f p99_ms=%.2f train_samples_per_s=%.0f\n", a->frame,
+    double p50 = quantile(&a->frame_ms, 0.5), p99 = quantile(&a->frame_ms, 0.99);
+    printf("frames=%ld fps=%.1f p50_ms=%.2f p99_ms=%.2f train_samples_per_s=%.0f", a->frame,
            wall > 0 ? (double)a->frame / wall : 0, p50, p99, app_trainer_throughput(a->trainer));
+    /* publication to first present of each snapshot after the first frame */
+    if (a->snap_ms.n > 0)
+        printf(" snapshots=%ld snapshot_p99_ms=%.1f snapshot_max_ms=%.1f", a->snap_ms.n,
+               quantile(&a->snap_ms, 0.99), quantile(&a->snap_ms, 1.0));
+    printf("\n");
     fflush(stdout);
 }
 
@@ -674,7 +682,8 @@ int main(int argc, char **argv) {
         double t3 = now_s();
         /* frame time of drawn frames: input + update + draw, plus present unless it waits
          * for vsync */
-        if (redraw) record_frame(a, 1e3 * ((t1 - t0) + (a->vsync ? 0 : t3 - t2)));
+        if (redraw) record(&a->frame_ms, 1e3 * ((t1 - t0) + (a->vsync ? 0 : t3 - t2)));
+        if (fresh && a->frame > 0) record(&a->snap_ms, 1e3 * (t3 - a->snap->published_s));
         a->frame++;
         if (last) a->quit = 1;
         /* pace at 60 fps when present does not (no vsync, or a skipped frame) */
@@ -706,6 +715,7 @@ done:
     if (sdl_up) SDL_Quit();
     vae_dataset_free(&a->ds);
     app_script_free(&script);
-    free(a->frame_ms);
+    free(a->frame_ms.v);
+    free(a->snap_ms.v);
     return rc;
 }

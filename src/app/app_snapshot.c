@@ -5,6 +5,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 static atomic_long live_snapshots;
 
@@ -95,6 +96,9 @@ AppSnapshot *app_box_acquire(AppSnapshotBox *b) {
 }
 
 void app_box_publish(AppSnapshotBox *b, AppSnapshot *s, AppSnapshot **reuse) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    s->published_s = (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
     *reuse = atomic_exchange_explicit(&b->ready, s, memory_order_acq_rel);
 }
 

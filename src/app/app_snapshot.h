@@ -34,8 +34,9 @@ typedef struct {
 } AppLatentStats;
 
 typedef struct AppSnapshot {
-    uint64_t seq;      /* publication number, from 1 */
-    unsigned commands; /* the trainer's commands (app_trainer_commands) this state includes */
+    uint64_t seq;       /* publication number, from 1 */
+    double published_s; /* CLOCK_MONOTONIC seconds at publication (set by app_box_publish) */
+    unsigned commands;  /* the trainer's commands (app_trainer_commands) this state includes */
     int n_models;
     VaeModel model[APP_MAX_MODELS];        /* own arenas */
     int n_points;                          /* test images */
