@@ -341,6 +341,15 @@ expect 2 "$(C truncated)"        "eval with a truncated checkpoint"   -- eval --
 expect 2 "$(C wrongshape)"       "decode with a wrong-shape checkpoint" -- decode --model "$(C wrongshape)" --z 0,0
 expect 2 "$(C random)"           "sample with a random-bytes checkpoint" -- sample --model "$(C random)" --out "$W/g.png"
 expect 2 "$(C nometa)"           "train --init with a foreign checkpoint" -- train --init "$(C nometa)" --data "$D/good" --out "$W/x"
+expect 2 "--hidden"             "train --init with another --hidden"  -- train --init "$M" --hidden 32 --data "$D/good" --out "$W/x"
+expect 2 "--kind"               "train --init with another --kind"    -- train --init "$M" --kind ae --data "$D/good" --out "$W/x"
+# ... while flags that agree with the checkpoint are fine
+if "$VAE" train --init "$M" --hidden 16 --kind vae --epochs 1 --batch 32 --quiet --data "$D/good" \
+    --out "$W/init-ok.safetensors" >/dev/null 2>"$W/err"; then
+    pass=$((pass + 1)); echo "ok   train --init with agreeing shape flags"
+else
+    fail=$((fail + 1)); echo "FAIL train --init with agreeing shape flags: $(head -c 300 "$W/err")"
+fi
 # The message stays one printable line: no raw newline or ESC from the file reaches stderr.
 info_err=$("$VAE" info --model "$(C ctrl_name)" 2>&1 >/dev/null)
 if [ "$(printf '%s\n' "$info_err" | wc -l)" -eq 1 ] && ! printf '%s' "$info_err" | grep -q $'\x1b'; then

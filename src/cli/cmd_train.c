@@ -36,6 +36,7 @@ static void on_log(void *ud, const char *msg) {
 int cmd_train(int argc, char **argv) {
     const char *data = NULL, *dataset = NULL, *out = NULL, *init = NULL, *flow = NULL;
     CliModelFlags mf = {"vae", "512,256", "bernoulli", 2};
+    const CliModelFlags mf_default = mf; /* a flag given on the command line differs */
     VaeTrainConfig tc = vae_train_config_default();
     int epochs = 30, threads = cli_default_threads(), quiet = 0;
     const CliOpt opts[] = {
@@ -58,7 +59,8 @@ int cmd_train(int argc, char **argv) {
         {"--seed", OPT_U64, &tc.seed, "S", "random seed (default 0)"},
         {"--threads", OPT_INT, &threads, "T",
          "threads: data-parallel shards of each batch (default: the CPUs online)"},
-        {"--init", OPT_STR, &init, "FILE", "start from this checkpoint"},
+        {"--init", OPT_STR, &init, "FILE",
+         "start from this checkpoint (its shape: shape flags must agree with it)"},
         {"--out", OPT_STR, &out, "FILE", "checkpoint to write (.safetensors), required"},
         {"--quiet", OPT_FLAG, &quiet, NULL, "no progress output"},
     };
@@ -113,6 +115,23 @@ int cmd_train(int argc, char **argv) {
         VaeCkptMeta im;
         if (vae_checkpoint_load(init, &start, &im, err) != VAE_OK) {
             rc = cli_error(CLI_USAGE, "%s", err);
+            goto done;
+        }
+        /* a model loaded with --init keeps its shape: a shape flag must agree with it */
+        const char *bad = NULL;
+        if (mf.kind != mf_default.kind && cfg.kind != start.cfg.kind) bad = "--kind";
+        if (mf.likelihood != mf_default.likelihood && cfg.likelihood != start.cfg.likelihood)
+            bad = "--likelihood";
+        if (mf.latent != mf_default.latent && cfg.latent != start.cfg.latent) bad = "--latent";
+        if (mf.hidden != mf_default.hidden &&
+            (cfg.n_hidden != start.cfg.n_hidden ||
+             memcmp(cfg.hidden, start.cfg.hidden, sizeof cfg.hidden[0] * (size_t)cfg.n_hidden)))
+            bad = "--hidden";
+        if (bad) {
+            rc = cli_error(CLI_USAGE,
+                           "train: %s disagrees with the model in %s (a model "
+                           "loaded with --init keeps its shape)",
+                           bad, init);
             goto done;
         }
         cfg = start.cfg;
