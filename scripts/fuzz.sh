@@ -7,7 +7,7 @@
 #   FUZZ_TARGETS="idx script" scripts/fuzz.sh ...     only these targets
 # Seeds: tests/fuzz_corpus/<name>/ for fuzz_<name>. Corpora grow in build-fuzz/corpus/,
 # findings (crash-*, leak-*, timeout-*, oom-*) land in build-fuzz/artifacts/ and fail the
-# run. One line per target: executions, exec/s, corpus growth, result. Built without
+# run (an earlier run's are moved to build-fuzz/artifacts/earlier/ first). One line per target: executions, exec/s, corpus growth, result. Built without
 # NDEBUG: the targets' assert()s are checks.
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
@@ -40,6 +40,10 @@ limit=()
 [ "$SECS" -gt 0 ] && limit=(-max_total_time="$SECS")
 pids=()
 for n in "${names[@]}"; do
+    # an earlier run's findings are kept, out of this run's way
+    for f in "$B/artifacts/$n-"*; do
+        [ -e "$f" ] && mkdir -p "$B/artifacts/earlier" && mv "$f" "$B/artifacts/earlier/"
+    done
     rm -rf "$B/corpus/$n"
     mkdir -p "$B/corpus/$n"
     [ -d "tests/fuzz_corpus/$n" ] && cp -r "tests/fuzz_corpus/$n/." "$B/corpus/$n/"
@@ -61,7 +65,7 @@ for i in "${!names[@]}"; do
     rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -1)
     seeds=$(find "tests/fuzz_corpus/$n" -type f 2>/dev/null | wc -l)
     corpus=$(find "$B/corpus/$n" -type f | wc -l)
-    found=$(find "$B/artifacts" -name "$n-*" -type f | wc -l)
+    found=$(find "$B/artifacts" -maxdepth 1 -name "$n-*" -type f | wc -l)
     if [ $rc -eq 0 ] && [ "$found" -eq 0 ] && [ -n "$runs" ]; then
         echo "fuzz: fuzz_$n: ${runs} executions (${rate}/s), corpus $seeds -> $corpus, no findings"
     else

@@ -1,6 +1,6 @@
 /* libFuzzer target for the explorer's --script parser (src/app/app_script.c, a pure
  * function over a buffer): any input must parse or fail with a message, never crash,
- * and every parsed event must be within the documented ranges. */
+ * and every parsed event must be within its kind's documented range (app_script.h). */
 #include <assert.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -19,8 +19,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
             assert(e->frame >= 0 && (i == 0 || e->frame >= s.ev[i - 1].frame));
             assert(e->line >= 1);
             assert(strlen(e->text) < APP_SCRIPT_TEXT);
-            assert(e->x >= -COORD_MAX && e->x <= COORD_MAX && e->y >= -COORD_MAX &&
-                   e->y <= COORD_MAX);
+            assert(e->kind >= APP_EV_MOVE && e->kind <= APP_EV_STEPS);
+            assert(e->button >= 0 && e->button <= APP_BUTTON_RIGHT);
+            switch (e->kind) {
+            case APP_EV_HOVER: assert(e->x >= 0 && e->x <= APP_SCRIPT_HOVER_MAX); break;
+            case APP_EV_STEPS: assert(e->x >= 0 && e->x <= APP_SCRIPT_STEPS_MAX); break;
+            case APP_EV_RESIZE:
+                assert(e->x >= 1 && e->x <= COORD_MAX && e->y >= 1 && e->y <= COORD_MAX);
+                break;
+            default:
+                assert(e->x >= -COORD_MAX && e->x <= COORD_MAX && e->y >= -COORD_MAX &&
+                       e->y <= COORD_MAX && e->x2 >= -COORD_MAX && e->x2 <= COORD_MAX &&
+                       e->y2 >= -COORD_MAX && e->y2 <= COORD_MAX);
+            }
         }
         app_script_free(&s);
     } else {

@@ -10,7 +10,7 @@
 #define MAX_LINE 1024
 #define MAX_TOKENS 8
 #define MAX_EVENTS 1000000
-#define COORD_MAX 100000
+#define COORD_MAX APP_SCRIPT_COORD_MAX
 
 static const struct {
     const char *name;
@@ -133,14 +133,14 @@ static int parse_line(char *line, AppScriptEvent *ev, char *err, int err_len) {
     case APP_EV_QUIT:
     case APP_EV_SETTLE: return 1;
     case APP_EV_STEPS:
-        if (!to_long(a[0], 0, 1000000000L, &v)) {
+        if (!to_long(a[0], 0, APP_SCRIPT_STEPS_MAX, &v)) {
             snprintf(err, (size_t)err_len, "steps needs a step count, got '%.40s'", a[0]);
             return -1;
         }
         ev->x = (int)v;
         return 1;
     case APP_EV_HOVER:
-        if (!to_long(a[0], 0, 100000000L, &v)) {
+        if (!to_long(a[0], 0, APP_SCRIPT_HOVER_MAX, &v)) {
             snprintf(err, (size_t)err_len, "hover needs a test image index, got '%.40s'", a[0]);
             return -1;
         }

@@ -26,13 +26,17 @@ typedef enum {
 enum { APP_BUTTON_LEFT = 1, APP_BUTTON_MIDDLE = 2, APP_BUTTON_RIGHT = 3 };
 
 #define APP_SCRIPT_TEXT 256
+#define APP_SCRIPT_COORD_MAX 100000      /* |coordinate|, wheel, resize sides */
+#define APP_SCRIPT_HOVER_MAX 100000000L  /* hover INDEX */
+#define APP_SCRIPT_STEPS_MAX 1000000000L /* steps N */
 
 typedef struct {
     long frame;
     int line;
     AppEventKind kind;
     int button;
-    int x, y, x2, y2; /* window points; wheel: y = DY; resize: x, y = W, H; hover: x = INDEX */
+    int x, y, x2, y2; /* window points; wheel: y = DY; resize: x, y = W, H; hover: x = INDEX;
+                         steps: x = N */
     char text[APP_SCRIPT_TEXT]; /* key name or screenshot path */
 } AppScriptEvent;
 
