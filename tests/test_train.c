@@ -95,20 +95,34 @@ static void test_threads_agree(const char *what, VaeKind kind, float free_bits, 
     }
     const VaeModel *ma = vae_trainer_model(a), *mb = vae_trainer_model(b),
                    *mc = vae_trainer_model(c);
-    double worst = 0, scale = 0;
-    for (size_t i = 0; i < ma->n_params; i++) {
-        double d1 = fabs(ma->params[i] - mb->params[i]), d2 = fabs(ma->params[i] - mc->params[i]);
-        worst = fmax(worst, fmax(d1, d2));
-        scale = fmax(scale, fabs(ma->params[i]));
+    /* Adam moves a weight by about lr whatever the size of its gradient, so a gradient at
+     * the level of float rounding (the weight of a pixel that is almost always 0, say) can
+     * move it either way, and such weights end a step or two apart: they must be rare and
+     * scattered. A shard summed wrong moves whole tensors. */
+    double worst = 0;
+    size_t apart = 0, worst_tensor = 0; /* parameters more than a tenth of a step apart */
+    const char *worst_name = "";
+    for (int k = 0; k < ma->n_info; k++) {
+        const VaeParamInfo *t = &ma->info[k];
+        size_t n = 0;
+        for (size_t i = t->offset; i < t->offset + t->size; i++) {
+            double d =
+                fmax(fabs(ma->params[i] - mb->params[i]), fabs(ma->params[i] - mc->params[i]));
+            worst = fmax(worst, d);
+            n += d > 1e-4;
+        }
+        apart += n;
+        if (t->size >= 1000 && n * 100 > t->size && n > worst_tensor)
+            worst_tensor = n, worst_name = t->name;
     }
-    printf("%s: 1 vs 2 vs 3 threads after 30 steps: loss sums %.4f %.4f %.4f, max param diff "
-           "%.2g\n",
-           what, la, lb, lc, worst);
+    printf("%s: 1 vs 2 vs 3 threads after 30 steps: loss sums %.4f %.4f %.4f, %zu of %zu "
+           "parameters more than 1e-4 apart (max %.2g)\n",
+           what, la, lb, lc, apart, ma->n_params, worst);
     CHECK_MSG(fabs(la - lb) < 1e-3 * fabs(la) && fabs(la - lc) < 1e-3 * fabs(la), "%s losses",
               what);
-    /* Adam's first steps move every weight by ~lr whatever the gradient's size, so the
-     * rounding differences stay far below one step */
-    CHECK_MSG(worst < 2e-4, "%s: parameters differ by %g", what, worst);
+    CHECK_MSG(apart * 5000 <= ma->n_params, "%s: %zu parameters apart", what, apart);
+    CHECK_MSG(worst_tensor == 0, "%s: %zu parameters of %s apart (over 1 %%)", what, worst_tensor,
+              worst_name);
     vae_trainer_destroy(a);
     vae_trainer_destroy(b);
     vae_trainer_destroy(c);
