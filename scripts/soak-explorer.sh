@@ -40,8 +40,9 @@ frames=$(awk -v m="$minutes" 'BEGIN { printf "%d", m * 3600 }')
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 # One 1800-frame cycle, repeated: the cursor circles (decoding every frame) while, at fixed
-# frames, the keys and mouse actions of the help overlay happen in turn. Every third cycle
-# also saves both models (S), takes a screenshot (P) and resets the models (R).
+# frames, the keys and mouse actions of the help overlay happen in turn. Every third cycle,
+# the first included (so that warm-up sees one), also saves both models (S), takes a
+# screenshot (P) and resets the models (R).
 awk -v n="$frames" 'BEGIN {
     for (f = 0; f < n; f++) {
         c = f % 1800; k = int(f / 1800)
@@ -70,8 +71,8 @@ awk -v n="$frames" 'BEGIN {
         if (c == 1300) printf "%d key ,\n", f
         if (c == 1400) printf "%d key .\n", f
         if (c == 1500) printf "%d dblclick 400 400\n", f
-        if (c == 1600 && k % 3 == 2) printf "%d key s\n%d key p\n", f, f
-        if (c == 1700 && k % 3 == 2) printf "%d key r\n", f
+        if (c == 1600 && k % 3 == 0) printf "%d key s\n%d key p\n", f, f
+        if (c == 1700 && k % 3 == 0) printf "%d key r\n", f
     }
 }' > "$tmp/soak.script"
 

@@ -18,7 +18,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
             const AppScriptEvent *e = &s.ev[i];
             assert(e->frame >= 0 && (i == 0 || e->frame >= s.ev[i - 1].frame));
             assert(e->line >= 1);
-            assert(strlen(e->text) < APP_SCRIPT_TEXT);
+            int texty = e->kind == APP_EV_KEY || e->kind == APP_EV_SCREENSHOT;
+            assert(texty ? e->text && strlen(e->text) < APP_SCRIPT_TEXT : e->text == NULL);
             assert(e->kind >= APP_EV_MOVE && e->kind <= APP_EV_STEPS);
             assert(e->button >= 0 && e->button <= APP_BUTTON_RIGHT);
             switch (e->kind) {

@@ -449,27 +449,31 @@ static int inject_script(App *a, const AppScript *sc, int *next, long script_fra
     return 1;
 }
 
-static int cmp_double(const void *x, const void *y) {
-    double a = *(const double *)x, b = *(const double *)y;
-    return (a > b) - (a < b);
-}
+#define HIST_LO_MS 0.01
+#define HIST_RATIO 1.005 /* bin k > 0 holds (LO * RATIO^(k-1), LO * RATIO^k] */
 
-static void record(AppSamples *s, double ms) {
-    if (s->n == s->cap) {
-        long cap = s->cap ? s->cap * 2 : 1024;
-        double *p = realloc(s->v, (size_t)cap * sizeof *p);
-        if (!p) return;
-        s->v = p, s->cap = cap;
+static void record(AppHistogram *h, double ms) {
+    int k = 0;
+    if (ms > HIST_LO_MS) {
+        double f = ceil(log(ms / HIST_LO_MS) / log(HIST_RATIO));
+        k = f >= APP_HIST_BINS - 1 ? APP_HIST_BINS - 1 : (int)f;
     }
-    s->v[s->n++] = ms;
+    h->bin[k]++;
+    h->n++;
+    if (ms > h->max) h->max = ms;
 }
 
-/* The q-quantile (nearest rank) of s, sorting it; 0 if empty. */
-static double quantile(AppSamples *s, double q) {
-    if (s->n == 0) return 0;
-    qsort(s->v, (size_t)s->n, sizeof *s->v, cmp_double);
-    long k = (long)ceil(q * (double)s->n) - 1;
-    return s->v[k < 0 ? 0 : k];
+/* The q-quantile (nearest rank) to within a bin (0.5 %): the upper edge of the bin holding
+ * it, or the maximum if that is smaller. 0 if empty. */
+static double quantile(const AppHistogram *h, double q) {
+    if (h->n == 0) return 0;
+    long rank = (long)ceil(q * (double)h->n), seen = 0;
+    if (rank < 1) rank = 1;
+    for (int k = 0; k < APP_HIST_BINS; k++) {
+        seen += h->bin[k];
+        if (seen >= rank) return fmin(HIST_LO_MS * pow(HIST_RATIO, k), h->max);
+    }
+    return h->max;
 }
 
 static void print_stats(App *a, double wall) {
@@ -479,7 +483,7 @@ static void print_stats(App *a, double wall) {
     /* publication to first present of each snapshot after the first frame */
     if (a->snap_ms.n > 0)
         printf(" snapshots=%ld snapshot_p99_ms=%.1f snapshot_max_ms=%.1f", a->snap_ms.n,
-               quantile(&a->snap_ms, 0.99), quantile(&a->snap_ms, 1.0));
+               quantile(&a->snap_ms, 0.99), a->snap_ms.max);
     printf("\n");
     fflush(stdout);
 }
@@ -715,7 +719,5 @@ done:
     if (sdl_up) SDL_Quit();
     vae_dataset_free(&a->ds);
     app_script_free(&script);
-    free(a->frame_ms.v);
-    free(a->snap_ms.v);
     return rc;
 }

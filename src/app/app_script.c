@@ -48,6 +48,13 @@ static int to_long(const char *s, long lo, long hi, long *out) {
     return 1;
 }
 
+static char *dup(const char *s) {
+    size_t n = strlen(s) + 1;
+    char *d = malloc(n);
+    if (d) memcpy(d, s, n);
+    return d;
+}
+
 static int to_button(const char *s, int *b) {
     if (!strcmp(s, "left"))
         *b = APP_BUTTON_LEFT;
@@ -128,7 +135,10 @@ static int parse_line(char *line, AppScriptEvent *ev, char *err, int err_len) {
             snprintf(err, (size_t)err_len, "argument too long");
             return -1;
         }
-        strcpy(ev->text, a[0]);
+        if (!(ev->text = dup(a[0]))) {
+            snprintf(err, (size_t)err_len, "out of memory");
+            return -1;
+        }
         return 1;
     case APP_EV_QUIT:
     case APP_EV_SETTLE: return 1;
@@ -198,17 +208,20 @@ int app_script_parse(AppScript *s, const char *buf, size_t len, const char *name
         if (s->n > 0 && ev.frame < s->ev[s->n - 1].frame) {
             snprintf(msg, sizeof msg, "frame %ld comes after frame %ld (frames must not decrease)",
                      ev.frame, s->ev[s->n - 1].frame);
+            free(ev.text);
             goto fail;
         }
         if (s->n == cap) {
             if (cap >= MAX_EVENTS) {
                 snprintf(msg, sizeof msg, "more than %d events", MAX_EVENTS);
+                free(ev.text);
                 goto fail;
             }
             int ncap = cap ? cap * 2 : 16;
             AppScriptEvent *p = realloc(s->ev, (size_t)ncap * sizeof *p);
             if (!p) {
                 snprintf(msg, sizeof msg, "out of memory");
+                free(ev.text);
                 goto fail;
             }
             s->ev = p;
@@ -224,6 +237,8 @@ fail:
 }
 
 void app_script_free(AppScript *s) {
+    for (int i = 0; i < s->n; i++)
+        free(s->ev[i].text);
     free(s->ev);
     s->ev = NULL;
     s->n = 0;

@@ -25,7 +25,7 @@ typedef enum {
 
 enum { APP_BUTTON_LEFT = 1, APP_BUTTON_MIDDLE = 2, APP_BUTTON_RIGHT = 3 };
 
-#define APP_SCRIPT_TEXT 256
+#define APP_SCRIPT_TEXT 256              /* longest key name or path + 1 */
 #define APP_SCRIPT_COORD_MAX 100000      /* |coordinate|, wheel, resize sides */
 #define APP_SCRIPT_HOVER_MAX 100000000L  /* hover INDEX */
 #define APP_SCRIPT_STEPS_MAX 1000000000L /* steps N */
@@ -37,7 +37,8 @@ typedef struct {
     int button;
     int x, y, x2, y2; /* window points; wheel: y = DY; resize: x, y = W, H; hover: x = INDEX;
                          steps: x = N */
-    char text[APP_SCRIPT_TEXT]; /* key name or screenshot path */
+    char *text;       /* key name or screenshot path (owned; NULL for the other kinds): a long
+                         soak script is hundreds of thousands of events, so no fixed buffer */
 } AppScriptEvent;
 
 typedef struct {
