@@ -183,6 +183,8 @@ int app_script_parse(AppScript *s, const char *buf, size_t len, const char *name
     char line[MAX_LINE + 1];
     char msg[160];
     size_t pos = 0;
+    AppScriptEvent ev;
+    char *pending = NULL;
     while (pos < len) {
         line_no++;
         size_t end = pos;
@@ -200,37 +202,36 @@ int app_script_parse(AppScript *s, const char *buf, size_t len, const char *name
         memcpy(line, buf + pos, n);
         line[n] = 0;
         pos = end + 1;
-        AppScriptEvent ev;
         int r = parse_line(line, &ev, msg, (int)sizeof msg);
         if (r < 0) goto fail;
         if (r == 0) continue;
+        pending = ev.text;
         ev.line = line_no;
         if (s->n > 0 && ev.frame < s->ev[s->n - 1].frame) {
             snprintf(msg, sizeof msg, "frame %ld comes after frame %ld (frames must not decrease)",
                      ev.frame, s->ev[s->n - 1].frame);
-            free(ev.text);
             goto fail;
         }
         if (s->n == cap) {
             if (cap >= MAX_EVENTS) {
                 snprintf(msg, sizeof msg, "more than %d events", MAX_EVENTS);
-                free(ev.text);
                 goto fail;
             }
             int ncap = cap ? cap * 2 : 16;
             AppScriptEvent *p = realloc(s->ev, (size_t)ncap * sizeof *p);
             if (!p) {
                 snprintf(msg, sizeof msg, "out of memory");
-                free(ev.text);
                 goto fail;
             }
             s->ev = p;
             cap = ncap;
         }
         s->ev[s->n++] = ev;
+        pending = NULL;
     }
     return 0;
 fail:
+    free(pending); /* the text of an event that did not make it into s */
     snprintf(err, (size_t)err_len, "%s:%d: %s", name, line_no, msg);
     app_script_free(s);
     return -1;
