@@ -80,6 +80,47 @@ static void test_reproducible(void) {
 
 /* Data-parallel shards compute the same step as one thread: same noise, same batch, only
  * the order of the gradient sums differs, so parameters agree to float rounding. */
+/* Trainers sharing workers and gradient arenas (the explorer's VAE and AE, stepped in
+ * turn) train exactly as trainers with their own: every float of both arenas, the
+ * alignment padding included (the other model's gradients must not leak into it). The
+ * AE's head is half the VAE's, so each model's padding lies under the other's tensors. */
+static void test_shared(int threads) {
+    VaeConfig cv = vae_config_default(), ca = vae_config_default();
+    ca.kind = VAE_KIND_AE;
+    VaeTrainConfig tc = vae_train_config_default();
+    tc.threads = threads;
+    char err[VAE_ERR_LEN];
+    VaeTrainShared *sh = NULL;
+    CHECK_MSG(vae_train_shared_create(&sh, threads, err) == VAE_OK, "%s", err);
+    VaeTrainer *sv = NULL, *sa = NULL, *ov = NULL, *oa = NULL;
+    /* the AE first: the arenas grow when the larger VAE joins */
+    CHECK(vae_trainer_create_shared(&sa, &ca, NULL, &tc, &ds.train, sh, err) == VAE_OK);
+    CHECK(vae_trainer_create_shared(&sv, &cv, NULL, &tc, &ds.train, sh, err) == VAE_OK);
+    CHECK(vae_trainer_create(&ov, &cv, NULL, &tc, &ds.train, err) == VAE_OK);
+    CHECK(vae_trainer_create(&oa, &ca, NULL, &tc, &ds.train, err) == VAE_OK);
+    for (int i = 0; i < 12; i++) {
+        vae_trainer_step(sv, NULL);
+        vae_trainer_step(sa, NULL);
+        vae_trainer_step(ov, NULL);
+        vae_trainer_step(oa, NULL);
+    }
+    const VaeModel *a = vae_trainer_model(sv), *b = vae_trainer_model(ov);
+    CHECK_MSG(memcmp(a->params, b->params, a->n_params * sizeof(float)) == 0,
+              "%d threads: the shared VAE differs from its own-arena twin", threads);
+    a = vae_trainer_model(sa), b = vae_trainer_model(oa);
+    CHECK_MSG(memcmp(a->params, b->params, a->n_params * sizeof(float)) == 0,
+              "%d threads: the shared AE differs from its own-arena twin", threads);
+    VaeTrainer *bad = NULL;
+    tc.threads = threads + 1;
+    CHECK(vae_trainer_create_shared(&bad, &cv, NULL, &tc, &ds.train, sh, err) == VAE_ERR_ARG);
+    CHECK(bad == NULL && strstr(err, "threads") != NULL);
+    vae_trainer_destroy(sv);
+    vae_trainer_destroy(sa);
+    vae_trainer_destroy(ov);
+    vae_trainer_destroy(oa);
+    vae_train_shared_destroy(sh);
+}
+
 static void test_threads_agree(const char *what, VaeKind kind, float free_bits, float dropout,
                                int flows) {
     VaeTrainer *a = make_with(kind, 1e-3f, 3, 1, free_bits, dropout, flows);
@@ -172,6 +213,8 @@ int main(void) {
     test_threads_agree("vae + free bits 1.5", VAE_KIND_VAE, 1.5f, 0.0f, 0);
     test_threads_agree("vae + dropout 0.2", VAE_KIND_VAE, 0.0f, 0.2f, 0);
     test_threads_agree("vae + planar:4", VAE_KIND_VAE, 0.0f, 0.0f, 4);
+    test_shared(1);
+    test_shared(2);
     test_guards();
     vae_dataset_free(&ds);
     return CHECK_DONE();

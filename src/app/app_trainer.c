@@ -37,9 +37,10 @@ struct AppTrainer {
     const VaeSplit *shown; /* whose latents the snapshots carry */
     int n_models, epochs;
     VaeTrainer *tr[APP_MAX_MODELS];
-    EncThread *encoder;   /* the test-set latents, beside the training */
-    AppEncoder *sync_enc; /* the same on this thread, for a command's state (see below) */
-    unsigned state_gen;   /* bumped by every such encode: older encoder jobs are stale */
+    VaeTrainShared *shared; /* the trainers' workers and gradients: they step in turn */
+    EncThread *encoder;     /* the test-set latents, beside the training */
+    AppEncoder *sync_enc;   /* the same on this thread, for a command's state (see below) */
+    unsigned state_gen;     /* bumped by every such encode: older encoder jobs are stale */
     /* start-up: the thread creates the trainers, then reports (1 ok, -1 start_err) */
     const AppTrainerConfig *start_cfg;
     atomic_int start_state;
@@ -519,11 +520,15 @@ const char *app_trainer_speed_name(int level) {
  * this thread's priority) and the encoder. 0, or -1 with a sentence in t->start_err. */
 static int trainer_setup(AppTrainer *t, const AppTrainerConfig *c) {
     char e[VAE_ERR_LEN];
+    if (vae_train_shared_create(&t->shared, c->tc.threads, e) != VAE_OK) {
+        snprintf(t->start_err, sizeof t->start_err, "%s", e);
+        return -1;
+    }
     for (int m = 0; m < c->n_models; m++) {
         VaeTrainConfig tc = c->tc;
         tc.seed = c->tc.seed + (uint64_t)m; /* the two models start differently */
-        if (vae_trainer_create(&t->tr[m], &c->cfg[m], c->init[m], &tc, &c->ds->train, e) !=
-            VAE_OK) {
+        if (vae_trainer_create_shared(&t->tr[m], &c->cfg[m], c->init[m], &tc, &c->ds->train,
+                                      t->shared, e) != VAE_OK) {
             snprintf(t->start_err, sizeof t->start_err, "%s", e);
             return -1;
         }
@@ -753,6 +758,7 @@ void app_trainer_stop(AppTrainer *t) {
         vae_trainer_destroy(t->tr[m]);
         free(t->last_mu[m]);
     }
+    vae_train_shared_destroy(t->shared);
     enc_thread_free(t->encoder);
     app_encoder_destroy(t->sync_enc);
     app_snapshot_free(t->reuse);

@@ -2,7 +2,9 @@
  * (skip the step; after repeated skips restore the last good state and halve lr).
  * With threads > 1 a batch is split into shards trained data-parallel (one per worker,
  * each with its own buffers and gradient arena), then the gradients are summed and Adam
- * runs on slices of the arena, all on the same fork-join pool. */
+ * runs on slices of the arena, all on the same fork-join pool. The pool and the gradient
+ * arenas live in a VaeTrainShared, the trainer's own or one that trainers stepping in
+ * turn share. */
 #include "trainer.h"
 
 #include <math.h>
@@ -20,9 +22,26 @@
 #define REDUCE_BLOCK 2048 /* floats: 8 KB, a quarter of L1d */
 #define MAX_SKIPS 3       /* consecutive non-finite steps before restoring */
 
+struct VaeTrainShared {
+    VaePool *pool;
+    int threads;                   /* workers, the calling thread included */
+    size_t cap;                    /* floats in each gradient arena */
+    float *grads[VAE_MAX_WORKERS]; /* one per worker: its shard's gradients (worker 0's
+                                      receives the sum) */
+};
+
+/* A stretch of the arena between tensors (alignment padding), never written by a step. */
+typedef struct {
+    size_t off, len;
+} Gap;
+
 struct VaeTrainer {
     VaeModel model;
-    float *grads, *m, *v; /* (n_params) each, mirroring the arena */
+    VaeTrainShared *sh; /* workers and gradient arenas */
+    int own_sh;         /* sh is this trainer's (else borrowed) */
+    Gap gaps[VAE_MAX_PARAMS + 1];
+    int n_gaps;
+    float *m, *v;  /* (n_params) each, mirroring the arena */
     float *good_p; /* the last known good parameters (Adam's moments start afresh on a restore) */
     long good_t;   /* adam_t when they were saved */
     VaeTrainConfig tc;
@@ -35,17 +54,16 @@ struct VaeTrainer {
     uint8_t *labels; /* (B) labels of the current batch */
     VaeLogFn log;
     void *log_ud;
-    /* data-parallel workers: shard i trains rows [row0, row0 + rows) of the batch */
-    VaePool *pool;
+    /* data-parallel workers: shard i trains rows [row0, row0 + rows) of the batch, with
+     * gradients in sh->grads[i] */
     int n_shards;
     struct Shard {
         VaeStepBuffers sb;
-        float *grads; /* (n_params); shard 0's is t->grads */
         int row0, rows;
         VaeLossValues lv;
-        int finite; /* this worker's slice of the summed gradients is finite */
     } shard[VAE_MAX_WORKERS];
-    VaeLossParams lp; /* of the step in progress */
+    int finite[VAE_MAX_WORKERS]; /* worker w's slice of the summed gradients is finite */
+    VaeLossParams lp;            /* of the step in progress */
     double dim_kl_total[VAE_MAX_LATENT];
 };
 
@@ -64,6 +82,74 @@ static void logf_(VaeTrainer *t, const char *fmt, ...) {
     t->log(t->log_ud, buf);
 }
 
+VaeStatus vae_train_shared_create(VaeTrainShared **out, int threads, char err[VAE_ERR_LEN]) {
+    *out = NULL;
+    if (threads < 0 || threads > VAE_MAX_WORKERS)
+        return vae_fail(err, VAE_ERR_ARG, "threads must be in 1..%d", VAE_MAX_WORKERS);
+    VaeTrainShared *s = calloc(1, sizeof *s);
+    if (!s) return vae_fail(err, VAE_ERR_NOMEM, "cannot allocate training workers");
+    s->threads = threads > 1 ? threads : 1;
+    VaeStatus st = vae_pool_create(&s->pool, s->threads, err);
+    if (st != VAE_OK) {
+        free(s);
+        return st;
+    }
+    *out = s;
+    return VAE_OK;
+}
+
+void vae_train_shared_destroy(VaeTrainShared *s) {
+    if (!s) return;
+    vae_pool_destroy(s->pool);
+    for (int i = 0; i < VAE_MAX_WORKERS; i++)
+        free(s->grads[i]);
+    free(s);
+}
+
+/* Gradient arenas of at least n floats, one per worker. Their contents need not survive:
+ * a step overwrites every tensor (and zeroes the gaps, see zero_gaps). */
+static VaeStatus shared_reserve(VaeTrainShared *s, size_t n, char err[VAE_ERR_LEN]) {
+    if (s->grads[0] && s->cap >= n) return VAE_OK;
+    size_t bytes = (n * sizeof(float) + 63) & ~(size_t)63;
+    for (int i = 0; i < s->threads; i++) {
+        free(s->grads[i]);
+        s->grads[i] = aligned_alloc(64, bytes);
+        if (!s->grads[i]) {
+            s->cap = 0;
+            return vae_fail(err, VAE_ERR_NOMEM, "cannot allocate gradients");
+        }
+        memset(s->grads[i], 0, bytes);
+    }
+    s->cap = n;
+    return VAE_OK;
+}
+
+/* The stretches of [0, n_params) that no tensor covers. */
+static void find_gaps(VaeTrainer *t) {
+    const VaeModel *m = &t->model;
+    size_t pos = 0;
+    t->n_gaps = 0;
+    for (;;) { /* the tensor starting next at or after pos */
+        size_t next = m->n_params, end = m->n_params;
+        for (int i = 0; i < m->n_info; i++)
+            if (m->info[i].offset >= pos && m->info[i].offset < next) {
+                next = m->info[i].offset;
+                end = next + m->info[i].size;
+            }
+        if (next > pos) t->gaps[t->n_gaps++] = (Gap){pos, next - pos};
+        if (next >= m->n_params) break;
+        pos = end;
+    }
+}
+
+/* A shared arena holds the other trainer's last gradients: its values in our gaps would
+ * be summed and scanned (a non-finite one would skip our step). */
+static void zero_gaps(VaeTrainer *t) {
+    for (int i = 0; i < t->n_shards; i++)
+        for (int k = 0; k < t->n_gaps; k++)
+            memset(t->sh->grads[i] + t->gaps[k].off, 0, t->gaps[k].len * sizeof(float));
+}
+
 static void save_good(VaeTrainer *t) {
     size_t n = t->model.n_params * sizeof(float);
     memcpy(t->good_p, t->model.params, n);
@@ -73,7 +159,8 @@ static void save_good(VaeTrainer *t) {
 void vae_trainer_reset(VaeTrainer *t, uint64_t seed) {
     size_t n = t->model.n_params * sizeof(float);
     vae_model_init_params(&t->model, seed);
-    memset(t->grads, 0, n);
+    for (int i = 0; i < t->n_shards; i++)
+        memset(t->sh->grads[i], 0, n);
     memset(t->m, 0, n);
     memset(t->v, 0, n);
     t->adam_t = 0;
@@ -91,6 +178,12 @@ void vae_trainer_reset(VaeTrainer *t, uint64_t seed) {
 VaeStatus vae_trainer_create(VaeTrainer **out, const VaeConfig *cfg, const VaeModel *init,
                              const VaeTrainConfig *tc, const VaeSplit *train,
                              char err[VAE_ERR_LEN]) {
+    return vae_trainer_create_shared(out, cfg, init, tc, train, NULL, err);
+}
+
+VaeStatus vae_trainer_create_shared(VaeTrainer **out, const VaeConfig *cfg, const VaeModel *init,
+                                    const VaeTrainConfig *tc, const VaeSplit *train,
+                                    VaeTrainShared *shared, char err[VAE_ERR_LEN]) {
     *out = NULL;
     if (tc->batch < 1 || tc->batch > 65536)
         return vae_fail(err, VAE_ERR_ARG, "batch size %d out of range 1..65536", tc->batch);
@@ -104,6 +197,9 @@ VaeStatus vae_trainer_create(VaeTrainer **out, const VaeConfig *cfg, const VaeMo
         return vae_fail(err, VAE_ERR_ARG, "free bits and KL warm-up must be >= 0");
     if (tc->threads < 0 || tc->threads > VAE_MAX_WORKERS)
         return vae_fail(err, VAE_ERR_ARG, "threads must be in 1..%d", VAE_MAX_WORKERS);
+    if (shared && shared->threads != (tc->threads > 1 ? tc->threads : 1))
+        return vae_fail(err, VAE_ERR_ARG, "the shared workers are %d threads, the trainer wants %d",
+                        shared->threads, tc->threads);
     if (!train || train->n < 1) return vae_fail(err, VAE_ERR_ARG, "no training images");
     if (train->rows * train->cols != cfg->input_h * cfg->input_w)
         return vae_fail(err, VAE_ERR_ARG, "images are %dx%d but the model expects %dx%d",
@@ -120,30 +216,31 @@ VaeStatus vae_trainer_create(VaeTrainer **out, const VaeConfig *cfg, const VaeMo
         }
     }
     size_t n = t->model.n_params;
-    t->grads = aligned_alloc(64, n * sizeof(float));
     t->m = aligned_alloc(64, n * sizeof(float));
     t->v = aligned_alloc(64, n * sizeof(float));
     t->good_p = malloc(n * sizeof(float));
     t->order = malloc(sizeof(int) * (size_t)train->n);
     t->labels = malloc((size_t)tc->batch);
-    if (!t->grads || !t->m || !t->v || !t->good_p || !t->order || !t->labels) {
+    if (!t->m || !t->v || !t->good_p || !t->order || !t->labels) {
         s = vae_fail(err, VAE_ERR_NOMEM, "cannot allocate optimizer state");
         goto fail;
     }
     /* no more shards than rows: every shard of a full batch gets at least one */
     t->n_shards = tc->threads > 1 ? (tc->threads < tc->batch ? tc->threads : tc->batch) : 1;
-    s = vae_pool_create(&t->pool, t->n_shards, err);
+    if (shared) {
+        t->sh = shared;
+    } else {
+        s = vae_train_shared_create(&t->sh, t->n_shards, err);
+        if (s != VAE_OK) goto fail;
+        t->own_sh = 1;
+    }
+    s = shared_reserve(t->sh, n, err);
     if (s != VAE_OK) goto fail;
+    find_gaps(t);
     int rows = (tc->batch + t->n_shards - 1) / t->n_shards;
     for (int i = 0; i < t->n_shards; i++) {
         s = vae_step_buffers_init(&t->shard[i].sb, &t->model, rows, err);
         if (s != VAE_OK) goto fail;
-        t->shard[i].grads = i ? aligned_alloc(64, n * sizeof(float)) : t->grads;
-        if (!t->shard[i].grads) {
-            s = vae_fail(err, VAE_ERR_NOMEM, "cannot allocate gradients");
-            goto fail;
-        }
-        memset(t->shard[i].grads, 0, n * sizeof(float)); /* padding stays zero */
     }
     t->tc = *tc;
     t->train = train;
@@ -161,13 +258,10 @@ fail:
 
 void vae_trainer_destroy(VaeTrainer *t) {
     if (!t) return;
-    vae_pool_destroy(t->pool); /* joins the workers before their buffers go */
-    for (int i = 0; i < VAE_MAX_WORKERS; i++) {
+    if (t->own_sh) vae_train_shared_destroy(t->sh); /* joins the workers before their buffers go */
+    for (int i = 0; i < VAE_MAX_WORKERS; i++)
         vae_step_buffers_free(&t->shard[i].sb);
-        if (i) free(t->shard[i].grads);
-    }
     vae_model_free(&t->model);
-    free(t->grads);
     free(t->m);
     free(t->v);
     free(t->good_p);
@@ -197,6 +291,7 @@ static void fill_dropout(VaeRng *r, float *mask, size_t n, float p) {
 static void job_forward(void *ctx, int w, int n) {
     (void)n;
     VaeTrainer *t = ctx;
+    if (w >= t->n_shards) return; /* shared workers, a batch smaller than their number */
     struct Shard *sh = &t->shard[w];
     vae_step_forward(&t->model, &sh->sb, t->labels + sh->row0, sh->rows, &t->lp, &sh->lv);
 }
@@ -204,9 +299,11 @@ static void job_forward(void *ctx, int w, int n) {
 static void job_backward(void *ctx, int w, int n) {
     (void)n;
     VaeTrainer *t = ctx;
+    if (w >= t->n_shards) return;
     struct Shard *sh = &t->shard[w];
     if (isfinite(sh->lv.loss))
-        vae_step_backward(&t->model, &sh->sb, t->labels + sh->row0, sh->rows, &t->lp, sh->grads);
+        vae_step_backward(&t->model, &sh->sb, t->labels + sh->row0, sh->rows, &t->lp,
+                          t->sh->grads[w]);
 }
 
 static void job_forward_backward(void *ctx, int w, int n) {
@@ -225,28 +322,28 @@ static void job_reduce(void *ctx, int w, int n) {
     VaeTrainer *t = ctx;
     size_t lo, hi;
     slice(t, w, n, &lo, &hi);
-    float *g = t->grads;
+    float *g = t->sh->grads[0];
     int finite = 1;
     /* block by block, so that the finiteness scan reads a sum still in L1 (one pass over
      * memory instead of two: the reduce and Adam are memory-bound) */
     for (size_t b0 = lo; b0 < hi; b0 += REDUCE_BLOCK) {
         size_t b1 = b0 + REDUCE_BLOCK < hi ? b0 + REDUCE_BLOCK : hi;
         for (int k = 1; k < t->n_shards; k++) {
-            const float *gk = t->shard[k].grads;
+            const float *gk = t->sh->grads[k];
             for (size_t i = b0; i < b1; i++)
                 g[i] += gk[i];
         }
         finite &= vae_all_finite(g + b0, b1 - b0);
     }
-    t->shard[w].finite = finite;
+    t->finite[w] = finite;
 }
 
 static void job_adam(void *ctx, int w, int n) {
     VaeTrainer *t = ctx;
     size_t lo, hi;
     slice(t, w, n, &lo, &hi);
-    vae_adam_step(t->model.params + lo, t->grads + lo, t->m + lo, t->v + lo, hi - lo, t->tc.lr,
-                  t->tc.adam_b1, t->tc.adam_b2, t->tc.adam_eps, t->adam_t);
+    vae_adam_step(t->model.params + lo, t->sh->grads[0] + lo, t->m + lo, t->v + lo, hi - lo,
+                  t->tc.lr, t->tc.adam_b1, t->tc.adam_b2, t->tc.adam_eps, t->adam_t);
 }
 
 VaeStatus vae_trainer_step(VaeTrainer *t, VaeStepStats *st) {
@@ -283,20 +380,21 @@ VaeStatus vae_trainer_step(VaeTrainer *t, VaeStepStats *st) {
                          t->tc.dropout);
     }
 
+    if (!t->own_sh) zero_gaps(t);
     VaeLossParams lp = {beta_now(t), t->tc.free_bits, t->tc.dropout, b, NULL};
     t->lp = lp;
     if (W > 1 && vae && lp.free_bits > 0.0f) {
         /* free bits decide per dimension on the KL of the whole batch */
-        vae_pool_run(t->pool, job_forward, t);
+        vae_pool_run(t->sh->pool, job_forward, t);
         for (int j = 0; j < L; j++) {
             t->dim_kl_total[j] = 0.0;
             for (int i = 0; i < W; i++)
                 t->dim_kl_total[j] += t->shard[i].sb.dim_kl[j];
         }
         t->lp.dim_kl_total = t->dim_kl_total;
-        vae_pool_run(t->pool, job_backward, t);
+        vae_pool_run(t->sh->pool, job_backward, t);
     } else {
-        vae_pool_run(t->pool, job_forward_backward, t);
+        vae_pool_run(t->sh->pool, job_forward_backward, t);
     }
 
     /* the batch's loss from the shards' means */
@@ -318,14 +416,14 @@ VaeStatus vae_trainer_step(VaeTrainer *t, VaeStepStats *st) {
 
     int finite = isfinite(lv.loss);
     if (finite) {
-        vae_pool_run(t->pool, job_reduce, t);
-        for (int i = 0; i < W; i++)
-            finite &= t->shard[i].finite;
+        vae_pool_run(t->sh->pool, job_reduce, t);
+        for (int i = 0; i < t->sh->threads; i++)
+            finite &= t->finite[i];
     }
     VaeStepStats s = {lv.loss, lv.recon, lv.kl, lp.beta, t->tc.lr, 0, 0};
     if (finite) {
         t->adam_t++;
-        vae_pool_run(t->pool, job_adam, t);
+        vae_pool_run(t->sh->pool, job_adam, t);
         t->skips = 0;
         if (t->adam_t - t->good_t >= GOOD_EVERY) save_good(t);
     } else {

@@ -57,6 +57,20 @@ VaeStatus vae_trainer_create(VaeTrainer **out, const VaeConfig *cfg, const VaeMo
                              const VaeTrainConfig *tc, const VaeSplit *train,
                              char err[VAE_ERR_LEN]);
 void vae_trainer_destroy(VaeTrainer *t);
+
+/* What trainers stepped in turn by one thread (never at the same time) can share: the
+ * data-parallel worker threads and the shards' gradient arenas. The explorer trains its
+ * VAE and AE this way, so that neither model's workers spin or sleep through the other's
+ * steps, and one set of gradients serves both. */
+typedef struct VaeTrainShared VaeTrainShared;
+VaeStatus vae_train_shared_create(VaeTrainShared **out, int threads, char err[VAE_ERR_LEN]);
+/* After every trainer that uses it. NULL is fine. */
+void vae_train_shared_destroy(VaeTrainShared *s);
+/* vae_trainer_create with the workers and gradient arenas of shared (borrowed: it must
+ * outlive the trainer); tc->threads must be the number it was created with. */
+VaeStatus vae_trainer_create_shared(VaeTrainer **out, const VaeConfig *cfg, const VaeModel *init,
+                                    const VaeTrainConfig *tc, const VaeSplit *train,
+                                    VaeTrainShared *shared, char err[VAE_ERR_LEN]);
 void vae_trainer_set_log(VaeTrainer *t, VaeLogFn fn, void *ud);
 
 /* One minibatch (the next of the current epoch's shuffled order; a new epoch starts
