@@ -86,7 +86,9 @@ static void test_adam(void) {
 }
 
 /* vae_workspace_init_encoder leaves out the decoder's buffers (and the input copy unless
- * cvae appends labels) and encodes exactly as a full workspace does. */
+ * cvae appends labels) and encodes exactly as a full workspace does; so does a model
+ * holding only the arena's first vae_model_encoder_params floats (the explorer's encoder
+ * thread copies no more), the rest left zero. */
 static void test_encoder_workspace(void) {
     char err[VAE_ERR_LEN];
     const int n = 150, chunk = 64;
@@ -109,12 +111,22 @@ static void test_encoder_workspace(void) {
         CHECK(vae_workspace_init_encoder(&enc, &m, chunk, err) == VAE_OK);
         CHECK(enc.zin == NULL && enc.logits == NULL && enc.g[0] == NULL);
         CHECK(kind ? enc.x != NULL : enc.x == NULL);
-        static float mu[2][150 * 2], lv[2][150 * 2];
+        static float mu[3][150 * 2], lv[3][150 * 2];
         vae_model_encode(&m, &full, x, labels, n, mu[0], lv[0]);
         vae_model_encode(&m, &enc, x, labels, n, mu[1], lv[1]);
         CHECK_MSG(memcmp(mu[0], mu[1], sizeof mu[0]) == 0 &&
                       memcmp(lv[0], lv[1], sizeof lv[0]) == 0,
                   "kind %d: encode-only workspace encodes differently", kind);
+        VaeModel half;
+        CHECK(vae_model_init(&half, &c, err) == VAE_OK);
+        size_t ne = vae_model_encoder_params(&m);
+        CHECK(ne > 0 && ne < m.n_params);
+        memcpy(half.params, m.params, ne * sizeof(float));
+        vae_model_encode(&half, &enc, x, labels, n, mu[2], lv[2]);
+        CHECK_MSG(memcmp(mu[0], mu[2], sizeof mu[0]) == 0 &&
+                      memcmp(lv[0], lv[2], sizeof lv[0]) == 0,
+                  "kind %d: the encoder's leading %zu floats do not encode alike", kind, ne);
+        vae_model_free(&half);
         vae_workspace_free(&full);
         vae_workspace_free(&enc);
         vae_model_free(&m);

@@ -267,7 +267,7 @@ struct EncThread {
     AppEncoder *enc;
     const VaeSplit *test;
     int n_models;
-    VaeModel model[APP_MAX_MODELS]; /* the job: parameters to encode with */
+    VaeModel model[APP_MAX_MODELS]; /* the job: the encoder parameters to encode with */
     int64_t step;                   /* the step they are from */
     unsigned gen;                   /* the trainer's state_gen at submission */
     float *mu[APP_MAX_MODELS];      /* the result */
@@ -329,7 +329,9 @@ static EncThread *enc_thread_start(const VaeModel *const *models, int n_models,
     if (!e) goto fail;
     e->test = test, e->n_models = n_models;
     for (int m = 0; m < n_models; m++) {
-        if (vae_model_clone(&e->model[m], models[m], e2) != VAE_OK) goto fail;
+        /* only the encoder's tensors are ever copied in (enc_submit): the decoder's pages
+         * of this arena are never touched, so they take no memory */
+        if (vae_model_init(&e->model[m], &models[m]->cfg, e2) != VAE_OK) goto fail;
         e->mu[m] = calloc((size_t)test->n * (size_t)models[m]->cfg.latent + 1, sizeof(float));
         if (!e->mu[m]) goto fail;
     }
@@ -382,7 +384,8 @@ static int enc_submit(EncThread *e, const VaeModel *const *models, int64_t step,
     int idle = e->state == ENC_IDLE;
     if (idle) {
         for (int m = 0; m < e->n_models; m++)
-            memcpy(e->model[m].params, models[m]->params, models[m]->n_params * sizeof(float));
+            memcpy(e->model[m].params, models[m]->params,
+                   vae_model_encoder_params(models[m]) * sizeof(float));
         e->step = step, e->gen = gen;
         e->state = ENC_PENDING;
         pthread_cond_broadcast(&e->cond);

@@ -198,15 +198,23 @@ VaeStatus vae_model_init(VaeModel *m, const VaeConfig *cfg, char err[VAE_ERR_LEN
         at = align16(at + (size_t)K);
     }
     m->n_params = at;
-    m->params = aligned_alloc(64, sizeof(float) * at);
-    if (!m->params) return vae_fail(err, VAE_ERR_NOMEM, "cannot allocate %zu parameters", at);
-    memset(m->params, 0, sizeof(float) * at);
+    /* calloc rather than aligned_alloc + memset: pages nobody writes stay unbacked, so a
+     * copy that takes only the encoder's tensors (vae_model_encoder_params) costs only
+     * their memory */
+    m->block = calloc(sizeof(float) * at + 64, 1);
+    if (!m->block) return vae_fail(err, VAE_ERR_NOMEM, "cannot allocate %zu parameters", at);
+    m->params = (float *)(((uintptr_t)m->block + 63) & ~(uintptr_t)63);
     return VAE_OK;
+}
+
+size_t vae_model_encoder_params(const VaeModel *m) {
+    return m->dec[0].w; /* the encoder trunk and head come first, the decoder after */
 }
 
 void vae_model_free(VaeModel *m) {
     if (!m) return;
-    free(m->params);
+    free(m->block);
+    m->block = NULL;
     m->params = NULL;
 }
 

@@ -81,7 +81,8 @@ typedef struct {
     int n_info;
     VaeParamInfo info[VAE_MAX_PARAMS];
     size_t n_params;
-    float *params; /* the arena, owned (64-byte aligned) */
+    float *params; /* the arena (64-byte aligned), inside block */
+    void *block;   /* the allocation, owned */
 } VaeModel;
 
 /* Lay out the arena for cfg and allocate it (zeroed). */
@@ -89,6 +90,9 @@ VaeStatus vae_model_init(VaeModel *m, const VaeConfig *cfg, char err[VAE_ERR_LEN
 void vae_model_free(VaeModel *m);
 /* PyTorch nn.Linear default init: U(-1/sqrt(in), 1/sqrt(in)) for weight and bias. */
 void vae_model_init_params(VaeModel *m, uint64_t seed);
+/* The arena's leading floats that encoding reads (encoder trunk and head; the decoder
+ * and flows follow): copying these into a fresh model is enough for vae_model_encode. */
+size_t vae_model_encoder_params(const VaeModel *m);
 /* Deep copy (same config, new arena). */
 VaeStatus vae_model_clone(VaeModel *dst, const VaeModel *src, char err[VAE_ERR_LEN]);
 
