@@ -80,11 +80,13 @@ static void test_reproducible(void) {
 
 /* Data-parallel shards compute the same step as one thread: same noise, same batch, only
  * the order of the gradient sums differs, so parameters agree to float rounding. */
-/* Trainers sharing workers and gradient arenas (the explorer's VAE and AE, stepped in
- * turn) train exactly as trainers with their own: every float of both arenas, the
- * alignment padding included (the other model's gradients must not leak into it). The
- * AE's head is half the VAE's, so each model's padding lies under the other's tensors. */
-static void test_shared(int threads) {
+/* Trainers sharing workers, gradient arenas and step buffers (the explorer's VAE and AE,
+ * stepped in turn) train exactly as trainers with their own: every float of both arenas,
+ * the alignment padding included (the other model's gradients must not leak into it).
+ * The AE's head is half the VAE's, so each model's padding lies under the other's
+ * tensors. VAE first, as the explorer does: the AE uses the VAE's step buffers; AE first:
+ * the arenas grow when the VAE joins, and the AE's buffers are too small for it. */
+static void test_shared(int threads, int vae_first) {
     VaeConfig cv = vae_config_default(), ca = vae_config_default();
     ca.kind = VAE_KIND_AE;
     VaeTrainConfig tc = vae_train_config_default();
@@ -93,9 +95,12 @@ static void test_shared(int threads) {
     VaeTrainShared *sh = NULL;
     CHECK_MSG(vae_train_shared_create(&sh, threads, err) == VAE_OK, "%s", err);
     VaeTrainer *sv = NULL, *sa = NULL, *ov = NULL, *oa = NULL;
-    /* the AE first: the arenas grow when the larger VAE joins */
-    CHECK(vae_trainer_create_shared(&sa, &ca, NULL, &tc, &ds.train, sh, err) == VAE_OK);
-    CHECK(vae_trainer_create_shared(&sv, &cv, NULL, &tc, &ds.train, sh, err) == VAE_OK);
+    for (int k = 0; k < 2; k++) {
+        if (k == !vae_first)
+            CHECK(vae_trainer_create_shared(&sv, &cv, NULL, &tc, &ds.train, sh, err) == VAE_OK);
+        else
+            CHECK(vae_trainer_create_shared(&sa, &ca, NULL, &tc, &ds.train, sh, err) == VAE_OK);
+    }
     CHECK(vae_trainer_create(&ov, &cv, NULL, &tc, &ds.train, err) == VAE_OK);
     CHECK(vae_trainer_create(&oa, &ca, NULL, &tc, &ds.train, err) == VAE_OK);
     for (int i = 0; i < 12; i++) {
@@ -213,8 +218,9 @@ int main(void) {
     test_threads_agree("vae + free bits 1.5", VAE_KIND_VAE, 1.5f, 0.0f, 0);
     test_threads_agree("vae + dropout 0.2", VAE_KIND_VAE, 0.0f, 0.2f, 0);
     test_threads_agree("vae + planar:4", VAE_KIND_VAE, 0.0f, 0.0f, 4);
-    test_shared(1);
-    test_shared(2);
+    test_shared(1, 1);
+    test_shared(2, 1);
+    test_shared(2, 0);
     test_guards();
     vae_dataset_free(&ds);
     return CHECK_DONE();

@@ -22,12 +22,22 @@
 #define REDUCE_BLOCK 2048 /* floats: 8 KB, a quarter of L1d */
 #define MAX_SKIPS 3       /* consecutive non-finite steps before restoring */
 
+/* What a model's step buffers are sized by: each buffer grows with these. */
+typedef struct {
+    int rows, n_in, enc_in, dec_in, head_out, latent, flows, n_enc;
+    int hidden[VAE_MAX_HIDDEN];
+} BufShape;
+
 struct VaeTrainShared {
     VaePool *pool;
     int threads;                   /* workers, the calling thread included */
     size_t cap;                    /* floats in each gradient arena */
     float *grads[VAE_MAX_WORKERS]; /* one per worker: its shard's gradients (worker 0's
                                       receives the sum) */
+    /* step buffers of the first trainer's shards, lent to later trainers they fit */
+    VaeStepBuffers sb[VAE_MAX_WORKERS];
+    int sb_n; /* shards that have them (0 = none yet) */
+    BufShape sb_shape;
 };
 
 /* A stretch of the arena between tensors (alignment padding), never written by a step. */
@@ -58,7 +68,8 @@ struct VaeTrainer {
      * gradients in sh->grads[i] */
     int n_shards;
     struct Shard {
-        VaeStepBuffers sb;
+        VaeStepBuffers *sb; /* &own, or the shared ones */
+        VaeStepBuffers own;
         int row0, rows;
         VaeLossValues lv;
     } shard[VAE_MAX_WORKERS];
@@ -101,9 +112,55 @@ VaeStatus vae_train_shared_create(VaeTrainShared **out, int threads, char err[VA
 void vae_train_shared_destroy(VaeTrainShared *s) {
     if (!s) return;
     vae_pool_destroy(s->pool);
-    for (int i = 0; i < VAE_MAX_WORKERS; i++)
+    for (int i = 0; i < VAE_MAX_WORKERS; i++) {
         free(s->grads[i]);
+        vae_step_buffers_free(&s->sb[i]);
+    }
     free(s);
+}
+
+static BufShape buf_shape(const VaeModel *m, int rows) {
+    BufShape b = {rows,          m->n_in,      m->enc_in, m->dec_in, m->head_out,
+                  m->cfg.latent, m->cfg.flows, m->n_enc,  {0}};
+    for (int i = 0; i < m->n_enc; i++)
+        b.hidden[i] = m->cfg.hidden[i];
+    return b;
+}
+
+/* Buffers sized for a hold every buffer b needs (the same layers, none narrower). */
+static int buf_fits(const BufShape *a, const BufShape *b) {
+    int ok = a->n_enc == b->n_enc && a->rows >= b->rows && a->n_in >= b->n_in &&
+             a->enc_in >= b->enc_in && a->dec_in >= b->dec_in && a->head_out >= b->head_out &&
+             a->latent >= b->latent && a->flows >= b->flows;
+    for (int i = 0; i < a->n_enc; i++)
+        ok &= a->hidden[i] >= b->hidden[i];
+    return ok;
+}
+
+/* Point the shards at step buffers: the shared ones (made by the first trainer), or their
+ * own when these do not fit. */
+static VaeStatus attach_buffers(VaeTrainer *t, int rows, char err[VAE_ERR_LEN]) {
+    VaeTrainShared *sh = t->sh;
+    BufShape mine = buf_shape(&t->model, rows);
+    if (sh->sb_n == 0) {
+        for (int i = 0; i < t->n_shards; i++) {
+            VaeStatus s = vae_step_buffers_init(&sh->sb[i], &t->model, rows, err);
+            if (s != VAE_OK) return s;
+            sh->sb_n = i + 1;
+        }
+        sh->sb_shape = mine;
+    }
+    int shared = sh->sb_n >= t->n_shards && buf_fits(&sh->sb_shape, &mine);
+    for (int i = 0; i < t->n_shards; i++) {
+        if (shared) {
+            t->shard[i].sb = &sh->sb[i];
+            continue;
+        }
+        VaeStatus s = vae_step_buffers_init(&t->shard[i].own, &t->model, rows, err);
+        if (s != VAE_OK) return s;
+        t->shard[i].sb = &t->shard[i].own;
+    }
+    return VAE_OK;
 }
 
 /* Gradient arenas of at least n floats, one per worker. Their contents need not survive:
@@ -237,11 +294,8 @@ VaeStatus vae_trainer_create_shared(VaeTrainer **out, const VaeConfig *cfg, cons
     s = shared_reserve(t->sh, n, err);
     if (s != VAE_OK) goto fail;
     find_gaps(t);
-    int rows = (tc->batch + t->n_shards - 1) / t->n_shards;
-    for (int i = 0; i < t->n_shards; i++) {
-        s = vae_step_buffers_init(&t->shard[i].sb, &t->model, rows, err);
-        if (s != VAE_OK) goto fail;
-    }
+    s = attach_buffers(t, (tc->batch + t->n_shards - 1) / t->n_shards, err);
+    if (s != VAE_OK) goto fail;
     t->tc = *tc;
     t->train = train;
     vae_trainer_reset(t, tc->seed);
@@ -260,7 +314,7 @@ void vae_trainer_destroy(VaeTrainer *t) {
     if (!t) return;
     if (t->own_sh) vae_train_shared_destroy(t->sh); /* joins the workers before their buffers go */
     for (int i = 0; i < VAE_MAX_WORKERS; i++)
-        vae_step_buffers_free(&t->shard[i].sb);
+        vae_step_buffers_free(&t->shard[i].own);
     vae_model_free(&t->model);
     free(t->m);
     free(t->v);
@@ -293,7 +347,7 @@ static void job_forward(void *ctx, int w, int n) {
     VaeTrainer *t = ctx;
     if (w >= t->n_shards) return; /* shared workers, a batch smaller than their number */
     struct Shard *sh = &t->shard[w];
-    vae_step_forward(&t->model, &sh->sb, t->labels + sh->row0, sh->rows, &t->lp, &sh->lv);
+    vae_step_forward(&t->model, sh->sb, t->labels + sh->row0, sh->rows, &t->lp, &sh->lv);
 }
 
 static void job_backward(void *ctx, int w, int n) {
@@ -302,7 +356,7 @@ static void job_backward(void *ctx, int w, int n) {
     if (w >= t->n_shards) return;
     struct Shard *sh = &t->shard[w];
     if (isfinite(sh->lv.loss))
-        vae_step_backward(&t->model, &sh->sb, t->labels + sh->row0, sh->rows, &t->lp,
+        vae_step_backward(&t->model, sh->sb, t->labels + sh->row0, sh->rows, &t->lp,
                           t->sh->grads[w]);
 }
 
@@ -366,17 +420,17 @@ VaeStatus vae_trainer_step(VaeTrainer *t, VaeStepStats *st) {
         sh->row0 = row;
         sh->rows = b / W + (i < b % W);
         row += sh->rows;
-        vae_data_batch(d, idx + sh->row0, sh->rows, sh->sb.x);
-        if (vae) vae_rng_normals(&t->rng, sh->sb.eps, sh->rows * L);
+        vae_data_batch(d, idx + sh->row0, sh->rows, sh->sb->x);
+        if (vae) vae_rng_normals(&t->rng, sh->sb->eps, sh->rows * L);
     }
     for (int r = 0; r < b; r++)
         t->labels[r] = d->labels[idx[r]];
     if (t->tc.dropout > 0.0f) {
         for (int i = 0; i < W; i++)
-            fill_dropout(&t->rng, t->shard[i].sb.xmask, (size_t)t->shard[i].rows * D,
+            fill_dropout(&t->rng, t->shard[i].sb->xmask, (size_t)t->shard[i].rows * D,
                          t->tc.dropout);
         for (int i = 0; i < W; i++)
-            fill_dropout(&t->rng, t->shard[i].sb.zmask, (size_t)t->shard[i].rows * L,
+            fill_dropout(&t->rng, t->shard[i].sb->zmask, (size_t)t->shard[i].rows * L,
                          t->tc.dropout);
     }
 
@@ -389,7 +443,7 @@ VaeStatus vae_trainer_step(VaeTrainer *t, VaeStepStats *st) {
         for (int j = 0; j < L; j++) {
             t->dim_kl_total[j] = 0.0;
             for (int i = 0; i < W; i++)
-                t->dim_kl_total[j] += t->shard[i].sb.dim_kl[j];
+                t->dim_kl_total[j] += t->shard[i].sb->dim_kl[j];
         }
         t->lp.dim_kl_total = t->dim_kl_total;
         vae_pool_run(t->sh->pool, job_backward, t);
@@ -408,7 +462,7 @@ VaeStatus vae_trainer_step(VaeTrainer *t, VaeStepStats *st) {
         for (int j = 0; j < L; j++) {
             double dk = 0.0;
             for (int i = 0; i < W; i++)
-                dk += t->shard[i].sb.dim_kl[j];
+                dk += t->shard[i].sb->dim_kl[j];
             dk /= b;
             lv.kl_used += (dk < lp.free_bits ? lp.free_bits : dk) - dk;
         }
