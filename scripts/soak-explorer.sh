@@ -8,7 +8,8 @@
 # ARGS go to vae-explorer (e.g. --dataset fashion). Runs in a temporary directory (S and P
 # write models/ and screenshots/ there); SOAK_RSS_LOG=FILE keeps the RSS samples. Prints the RSS samples' summary:
 #   frames=N minutes=M rss_warm_mb=A (peak at the end of warm-up) rss_peak_mb=B rss_end_mb=C
-#   growth_after_warmup_mb=B-A
+#   growth_after_warmup_mb=B-A rss_hwm_mb=H (the kernel's VmHWM at the last sample: the
+#   true peak, start-up included)
 # and exits 1 if the explorer failed or the peak grew by more than --slack MB (default 8)
 # after warm-up (default 60 s), 0 otherwise, 2 on bad usage.
 set -u
@@ -97,13 +98,14 @@ done
 start=$(date +%s)
 : > rss.txt
 while kill -0 "$pid" 2>/dev/null; do
-    rss=$(awk '/^VmRSS:/ { print $2 }' "/proc/$pid/status" 2>/dev/null)
+    # resident now, and the kernel's high-water mark (which also sees peaks between samples)
+    rss=$(awk '/^VmRSS:/ { r = $2 } /^VmHWM:/ { h = $2 } END { if (r) print r, h }' "/proc/$pid/status" 2>/dev/null)
     [ -n "$rss" ] && echo "$(( $(date +%s) - start )) $rss" >> rss.txt
     sleep 5
 done
 wait "$runner"
 rc=$?
-# SOAK_RSS_LOG=FILE keeps the samples (seconds, RSS in kB)
+# SOAK_RSS_LOG=FILE keeps the samples (seconds, RSS and high-water mark in kB)
 if [ -n "${SOAK_RSS_LOG:-}" ]; then
     case "$SOAK_RSS_LOG" in /*) cp rss.txt "$SOAK_RSS_LOG" ;; *) cp rss.txt "$root/$SOAK_RSS_LOG" ;; esac
 fi
@@ -118,11 +120,11 @@ if grep -q "ERROR: \|runtime error:" err.txt; then
     exit 1
 fi
 awk -v w="$warmup" -v slack="$slack" -v stats="$(grep 'frames=' stats.txt | tail -n 1)" -v m="$minutes" '
-    { if ($1 <= w) { if ($2 > warm) warm = $2 } else if ($2 > peak) peak = $2; last = $2; n++ }
+    { if ($1 <= w) { if ($2 > warm) warm = $2 } else if ($2 > peak) peak = $2; last = $2; n++; if ($3 > hwm) hwm = $3 }
     END {
         if (peak < warm) peak = warm
-        printf "%s minutes=%s samples=%d rss_warm_mb=%.1f rss_peak_mb=%.1f rss_end_mb=%.1f growth_after_warmup_mb=%.1f\n",
-            stats, m, n, warm / 1024, peak / 1024, last / 1024, (peak - warm) / 1024
+        printf "%s minutes=%s samples=%d rss_warm_mb=%.1f rss_peak_mb=%.1f rss_end_mb=%.1f growth_after_warmup_mb=%.1f rss_hwm_mb=%.1f\n",
+            stats, m, n, warm / 1024, peak / 1024, last / 1024, (peak - warm) / 1024, hwm / 1024
         if (warm == 0) { print "soak-explorer.sh: no RSS samples during warm-up" > "/dev/stderr"; exit 1 }
         exit (peak - warm) / 1024 > slack
     }' rss.txt

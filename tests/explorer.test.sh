@@ -86,7 +86,7 @@ mkdir -p "$T/cwd"
     --stats >"$T/out.txt" 2>"$T/err.txt")
 rc=$?
 check "scripted session exits 0 (rc=$rc: $(head -c 300 "$T/err.txt"))" [ $rc -eq 0 ]
-check "--stats line" grep -Eq '^frames=[0-9]+ fps=[0-9.]+ p50_ms=[0-9.]+ p99_ms=[0-9.]+ train_samples_per_s=[0-9]+ snapshots=[1-9][0-9]* snapshot_p99_ms=[0-9.]+ snapshot_max_ms=[0-9.]+$' "$T/out.txt"
+check "--stats line" grep -Eq '^frames=[0-9]+ fps=[0-9.]+ p50_ms=[0-9.]+ p99_ms=[0-9.]+ train_samples_per_s=[0-9]+ snapshots=[1-9][0-9]* snapshot_p99_ms=[0-9.]+ snapshot_max_ms=[0-9.]+( peak_rss_mb=[0-9.]+)?$' "$T/out.txt"
 cat "$T/out.txt"
 for f in a b a2 compare help zoom pan grid grid_icdf ae resized; do
     check "screenshot $f.png written" [ -s "$T/$f.png" ]

@@ -12,6 +12,7 @@
 #include "check.h"
 #include "rng.h"
 
+#include "../src/app/app_save.c"
 #include "../src/app/app_snapshot.c"
 #include "../src/app/app_trainer.c"
 
@@ -41,7 +42,7 @@ static void *producer(void *arg) {
             s = app_box_acquire(&box);
         }
         if (app_snapshot_live() > producer_max_live) producer_max_live = app_snapshot_live();
-        if (!s || app_snapshot_set_models(s, models, 2, N_POINTS) != 0) {
+        if (!s || app_snapshot_set_models(s, models, 2, N_POINTS, 1) != 0) {
             fprintf(stderr, "producer: out of memory\n");
             exit(1);
         }
@@ -236,8 +237,39 @@ static void test_trainer_thread(void) {
     free(ds.train.images), free(ds.train.labels), free(ds.test.images), free(ds.test.labels);
 }
 
+/* A trainer's snapshot copies the decoders and flows only (its encoder tensors stay zero,
+ * their pages never written); a whole one (--no-train) copies everything; going back to
+ * decoder-only takes a fresh arena rather than keep stale encoder pages. */
+static void test_decoder_only(void) {
+    char err[VAE_ERR_LEN];
+    VaeConfig c = vae_config_default();
+    c.flows = 2;
+    VaeModel src;
+    CHECK(vae_model_init(&src, &c, err) == VAE_OK);
+    vae_model_init_params(&src, 9);
+    const VaeModel *models[1] = {&src};
+    AppSnapshot *s = calloc(1, sizeof *s);
+    atomic_fetch_add(&live_snapshots, 1); /* as app_box_acquire counts them */
+    size_t ne = vae_model_encoder_params(&src), n = src.n_params;
+    for (int round = 0; round < 3; round++) {
+        int whole = round == 1;
+        CHECK(app_snapshot_set_models(s, models, 1, N_POINTS, whole) == 0);
+        CHECK(s->encoders == whole && s->lv[0] != NULL && s->mu[0] != NULL);
+        const float *p = s->model[0].params;
+        int enc_ok = 1;
+        for (size_t i = 0; i < ne; i++)
+            enc_ok &= whole ? p[i] == src.params[i] : p[i] == 0.0f;
+        CHECK_MSG(enc_ok, "round %d: encoder tensors %s", round, whole ? "not copied" : "not zero");
+        CHECK_MSG(memcmp(p + ne, src.params + ne, (n - ne) * sizeof(float)) == 0,
+                  "round %d: decoder and flows differ", round);
+    }
+    app_snapshot_free(s);
+    vae_model_free(&src);
+}
+
 int main(void) {
     test_handoff();
     test_trainer_thread();
+    test_decoder_only();
     return CHECK_DONE();
 }

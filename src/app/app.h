@@ -7,6 +7,7 @@
 #include <SDL.h>
 
 #include "app_args.h"
+#include "app_save.h"
 #include "app_script.h"
 #include "app_snapshot.h"
 #include "app_text.h"
@@ -119,7 +120,8 @@ typedef struct {
     int hover_pane, hover_idx;
     SDL_Texture *orig_tex; /* the hovered test image */
     int orig_idx;
-    int events_seen; /* trainer events already echoed to stderr */
+    int events_seen;     /* trainer events already echoed to stderr */
+    unsigned saves_seen; /* the trainer's saves already told (a toast each) */
     char toast[256];
     int toast_error;
     Uint32 toast_until;

@@ -1,11 +1,9 @@
 /* Input handlers: SDL events (real or injected by --script) change App state only;
  * file actions (S save checkpoints, P screenshot) report through an on-screen message. */
-#include <errno.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 
 #include <SDL_image.h>
@@ -30,21 +28,15 @@ static int pane_at(const App *a, int x, int y) {
     return -1;
 }
 
-static int ensure_dir(const char *dir, char *err, int err_len) {
-    if (mkdir(dir, 0777) == 0 || errno == EEXIST) return 0;
-    snprintf(err, (size_t)err_len, "cannot create %s/: %s", dir, strerror(errno));
-    return -1;
-}
-
 int app_save_screenshot(App *a, const char *path, char *err, int err_len) {
     SDL_Surface *s =
-        SDL_CreateRGBSurfaceWithFormat(0, a->pix_w, a->pix_h, 32, SDL_PIXELFORMAT_ARGB8888);
+        SDL_CreateRGBSurfaceWithFormat(0, a->pix_w, a->pix_h, 32, SDL_PIXELFORMAT_RGBA32);
     if (!s) {
         snprintf(err, (size_t)err_len, "screenshot: %s", SDL_GetError());
         return -1;
     }
     int rc = -1;
-    if (SDL_RenderReadPixels(a->ren, NULL, SDL_PIXELFORMAT_ARGB8888, s->pixels, s->pitch) != 0)
+    if (SDL_RenderReadPixels(a->ren, NULL, SDL_PIXELFORMAT_RGBA32, s->pixels, s->pitch) != 0)
         snprintf(err, (size_t)err_len, "screenshot: %s", SDL_GetError());
     else if (IMG_SavePNG(s, path) != 0)
         snprintf(err, (size_t)err_len, "cannot write %s: %s", path, IMG_GetError());
@@ -54,40 +46,28 @@ int app_save_screenshot(App *a, const char *path, char *err, int err_len) {
     return rc;
 }
 
+/* While training, the trainer thread saves its live models (the snapshot on screen has
+ * no encoders) and its next snapshot carries the message; with --no-train the snapshot
+ * holds the whole checkpoints and is saved here. */
 static void save_models(App *a) {
-    char err[VAE_ERR_LEN + 64];
     const AppSnapshot *s = a->snap;
     if (!s) return;
-    if (ensure_dir("models", err, sizeof err) != 0) {
-        app_toast(a, 1, "%s", err);
+    if (!s->encoders) {
+        if (a->trainer) app_trainer_save(a->trainer);
         return;
     }
-    char names[APP_MAX_MODELS][96];
-    for (int m = 0; m < s->n_models; m++) {
-        const VaeModel *mod = &s->model[m];
-        VaeCkptMeta meta = {0};
-        meta.beta = mod->cfg.kind == VAE_KIND_AE ? 0 : s->beta;
-        snprintf(meta.dataset, sizeof meta.dataset, "%s", a->ds.name);
-        meta.epoch = s->epoch;
-        meta.step = s->step;
-        meta.seed = a->opt.tc.seed + (uint64_t)m;
-        snprintf(names[m], sizeof names[m], "models/%s-step%lld.safetensors",
-                 vae_kind_name(mod->cfg.kind), (long long)s->step);
-        char e[VAE_ERR_LEN];
-        if (vae_checkpoint_save(names[m], mod, &meta, e) != VAE_OK) {
-            app_toast(a, 1, "save failed: %s", e);
-            return;
-        }
-    }
-    if (s->n_models == 2)
-        app_toast(a, 0, "saved %s and %s", names[0], names[1]);
-    else
-        app_toast(a, 0, "saved %s", names[0]);
+    const VaeModel *models[APP_MAX_MODELS];
+    for (int m = 0; m < s->n_models; m++)
+        models[m] = &s->model[m];
+    AppSaveInfo info = {a->ds.name, s->step, s->epoch, s->beta, a->opt.tc.seed};
+    char msg[VAE_ERR_LEN + 256];
+    int rc = app_save_models(models, s->n_models, &info, msg, (int)sizeof msg);
+    app_toast(a, rc != 0, "%s", msg);
 }
 
 static void screenshot_key(App *a) {
     char err[256];
-    if (ensure_dir("screenshots", err, sizeof err) != 0) {
+    if (app_ensure_dir("screenshots", err, sizeof err) != 0) {
         app_toast(a, 1, "%s", err);
         return;
     }

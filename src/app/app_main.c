@@ -152,7 +152,7 @@ static int snapshot_checkpoints(App *a) {
     AppEncoder *enc =
         s ? app_encoder_create(models, a->n_models, a->shown, a->opt.threads, err, sizeof err)
           : NULL;
-    int rc = enc ? app_snapshot_build(s, models, a->n_models, a->shown, enc) : -1;
+    int rc = enc ? app_snapshot_build(s, models, a->n_models, a->shown, enc, 1) : -1;
     app_encoder_destroy(enc);
     if (rc != 0) {
         app_box_discard(&a->box, s);
@@ -484,6 +484,16 @@ static void print_stats(App *a, double wall) {
     if (a->snap_ms.n > 0)
         printf(" snapshots=%ld snapshot_p99_ms=%.1f snapshot_max_ms=%.1f", a->snap_ms.n,
                quantile(&a->snap_ms, 0.99), a->snap_ms.max);
+    /* the kernel's high-water mark of resident memory (Linux), start-up included */
+    FILE *f = fopen("/proc/self/status", "r");
+    if (f) {
+        char line[128];
+        long kb = -1;
+        while (fgets(line, sizeof line, f))
+            if (sscanf(line, "VmHWM: %ld kB", &kb) == 1) break;
+        fclose(f);
+        if (kb >= 0) printf(" peak_rss_mb=%.1f", kb / 1024.0);
+    }
     printf("\n");
     fflush(stdout);
 }
@@ -613,6 +623,10 @@ int main(int argc, char **argv) {
             if (s->n_events != a->events_seen && s->message[0]) /* also for logs and tests */
                 fprintf(stderr, "vae-explorer: trainer: %s\n", s->message);
             a->events_seen = s->n_events;
+            if (s->saves != a->saves_seen) { /* the trainer saved (S) */
+                a->saves_seen = s->saves;
+                app_toast(a, s->save_failed, "%s", s->save_msg);
+            }
             /* render-thread workspaces follow the snapshot's model shapes */
             for (int m = 0; m < s->n_models; m++) {
                 if (a->ws[m].max_batch == 0 &&

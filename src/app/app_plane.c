@@ -119,7 +119,8 @@ void app_plane_recon(App *a, AppPane *p) {
 
 /* 200 samples of q(z|x) for the hovered test point: z0 from the Gaussian, zk after the
  * flows (the same as z0 without). Seeded by the image index, so they hold still while
- * hovering and change only when the model does. */
+ * hovering and change only when the model does. The Gaussian is the snapshot's latents
+ * (the dot's own mu and logvar: a trainer's snapshot has no encoder). */
 void app_plane_posterior(App *a, AppPane *p) {
     const VaeModel *m = app_pane_model(a, p);
     const AppSnapshot *s = a->snap;
@@ -130,12 +131,10 @@ void app_plane_posterior(App *a, AppPane *p) {
     if (!p->post_z0) p->post_z0 = malloc(n * sizeof *p->post_z0);
     if (!p->post_zk) p->post_zk = malloc(n * sizeof *p->post_zk);
     if (!p->post_z0 || !p->post_zk) return;
-    float x[APP_PIXELS_MAX], mu[VAE_MAX_LATENT], lv[VAE_MAX_LATENT];
-    uint8_t label = a->shown->labels[i];
-    vae_data_batch(a->shown, &i, 1, x);
-    vae_model_posterior_samples(m, &a->ws[p->model], x, label, APP_POST_SAMPLES, (uint64_t)i,
-                                p->post_z0, p->post_zk);
-    vae_model_encode(m, &a->ws[p->model], x, &label, 1, mu, lv);
+    const int L = m->cfg.latent;
+    const float *mu = s->mu[p->model] + (size_t)i * L, *lv = s->lv[p->model] + (size_t)i * L;
+    vae_model_posterior_samples_from(m, mu, lv, APP_POST_SAMPLES, (uint64_t)i, p->post_z0,
+                                     p->post_zk);
     for (int j = 0; j < 2; j++) {
         p->post_mu[j] = mu[j];
         p->post_sd[j] = expf(0.5f * lv[j]);

@@ -14,35 +14,41 @@ long app_snapshot_live(void) {
 }
 
 int app_snapshot_set_models(AppSnapshot *dst, const VaeModel *const *models, int n_models,
-                            int n_points) {
+                            int n_points, int encoders) {
     char err[VAE_ERR_LEN];
     for (int i = 0; i < APP_MAX_MODELS; i++) {
         VaeModel *d = &dst->model[i];
         if (i >= n_models) {
             vae_model_free(d);
             memset(d, 0, sizeof *d);
-            free(dst->mu[i]);
-            dst->mu[i] = NULL;
+            free(dst->mu[i]), free(dst->lv[i]);
+            dst->mu[i] = dst->lv[i] = NULL;
             continue;
         }
         const VaeModel *s = models[i];
-        if (d->params && d->n_params == s->n_params && !memcmp(&d->cfg, &s->cfg, sizeof d->cfg)) {
-            memcpy(d->params, s->params, s->n_params * sizeof *s->params);
-        } else {
+        /* a fresh arena when the shape changes, or when encoder pages written earlier
+         * would stay resident for nothing */
+        if (!d->params || d->n_params != s->n_params || memcmp(&d->cfg, &s->cfg, sizeof d->cfg) ||
+            (dst->encoders && !encoders)) {
             vae_model_free(d);
             memset(d, 0, sizeof *d);
-            if (vae_model_clone(d, s, err) != VAE_OK) return -1;
+            if (vae_model_init(d, &s->cfg, err) != VAE_OK) return -1;
         }
-        if (!dst->mu[i] || dst->n_points != n_points || dst->mu_latent[i] != s->cfg.latent) {
-            free(dst->mu[i]);
+        size_t from = encoders ? 0 : vae_model_encoder_params(s);
+        memcpy(d->params + from, s->params + from, (s->n_params - from) * sizeof *s->params);
+        if (!dst->mu[i] || !dst->lv[i] || dst->n_points != n_points ||
+            dst->mu_latent[i] != s->cfg.latent) {
+            free(dst->mu[i]), free(dst->lv[i]);
+            size_t n = (size_t)(n_points > 0 ? n_points : 1) * (size_t)s->cfg.latent;
             dst->mu_latent[i] = s->cfg.latent;
-            dst->mu[i] = calloc((size_t)(n_points > 0 ? n_points : 1) * (size_t)s->cfg.latent,
-                                sizeof(float));
-            if (!dst->mu[i]) return -1;
+            dst->mu[i] = calloc(n, sizeof(float));
+            dst->lv[i] = calloc(n, sizeof(float));
+            if (!dst->mu[i] || !dst->lv[i]) return -1;
         }
     }
     dst->n_models = n_models;
     dst->n_points = n_points;
+    dst->encoders = encoders;
     return 0;
 }
 
@@ -63,6 +69,7 @@ void app_snapshot_free(AppSnapshot *s) {
     for (int i = 0; i < APP_MAX_MODELS; i++) {
         vae_model_free(&s->model[i]);
         free(s->mu[i]);
+        free(s->lv[i]);
     }
     free(s->hist);
     free(s);

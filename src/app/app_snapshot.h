@@ -38,9 +38,15 @@ typedef struct AppSnapshot {
     double published_s; /* CLOCK_MONOTONIC seconds at publication (set by app_box_publish) */
     unsigned commands;  /* the trainer's commands (app_trainer_commands) this state includes */
     int n_models;
-    VaeModel model[APP_MAX_MODELS];        /* own arenas */
+    /* Own arenas. A trainer's snapshots hold only the decoders and flows (encoders): the
+     * window decodes, takes the posterior of a test image from mu and lv below, and asks
+     * the trainer to save; the encoder tensors' pages are never written (vae_model_init
+     * calloc's), which saves half of each model's memory per snapshot. */
+    VaeModel model[APP_MAX_MODELS];
+    int encoders;                          /* 1: the encoder tensors are filled too */
     int n_points;                          /* test images */
     float *mu[APP_MAX_MODELS];             /* (n_points, latent of that model): mu per test image */
+    float *lv[APP_MAX_MODELS];             /* (n_points, latent): its logvar (0 for an AE) */
     int mu_latent[APP_MAX_MODELS];         /* allocation shape of mu (internal) */
     AppLatentStats lstats[APP_MAX_MODELS]; /* per-dimension KL and activity, with mu */
     int64_t latents_step;                  /* step at which the latents were computed */
@@ -58,14 +64,18 @@ typedef struct AppSnapshot {
     int paused;
     int speed;         /* speed level, 0 = full */
     char message[160]; /* last event of the trainer (guards, errors), "" if none */
-    int n_events;      /* events so far (a new one can repeat the last text) */
+    unsigned saves;    /* saves the trainer has made (app_trainer_save), the last: */
+    int save_failed;
+    char save_msg[320]; /* "saved A and B" or why not */
+    int n_events;       /* events so far (a new one can repeat the last text) */
 } AppSnapshot;
 
-/* Make dst a snapshot of the given models (cloned, or memcpy'd into dst's arenas when
- * their sizes match, so a recycled snapshot does not allocate). The latents, history and
- * status are filled by the caller. 0 on success, -1 on allocation failure. */
+/* Make dst a snapshot of the given models (copied into dst's arenas when their shapes
+ * match, so a recycled snapshot does not allocate): the whole models if encoders, else
+ * the decoders and flows only. The latents, history and status are filled by the caller.
+ * 0 on success, -1 on allocation failure. */
 int app_snapshot_set_models(AppSnapshot *dst, const VaeModel *const *models, int n_models,
-                            int n_points);
+                            int n_points, int encoders);
 /* Copy n points of history into dst (growing its buffer). 0 / -1. */
 int app_snapshot_set_history(AppSnapshot *dst, const AppLossPoint *hist, int n);
 void app_snapshot_free(AppSnapshot *s); /* NULL is fine */

@@ -5,6 +5,8 @@
  * parameters, at a lower priority and at most a third of the time. */
 #include "app_trainer.h"
 
+#include "app_save.h"
+
 #include "pool.h"
 
 #include <cblas.h>
@@ -68,7 +70,12 @@ struct AppTrainer {
     uint64_t seq;
     int64_t latents_step;
     uint64_t latents_seq;
-    float *last_mu[APP_MAX_MODELS];            /* latents of the last encode, (n_test, latent) */
+    float *last_mu[APP_MAX_MODELS]; /* latents of the last encode, (n_test, latent) */
+    float *last_lv[APP_MAX_MODELS]; /* and their logvar */
+    atomic_int save_requests;       /* app_trainer_save calls */
+    unsigned saves;                 /* saves made, and the last one's result: */
+    int save_failed;
+    char save_msg[320];
     AppLatentStats last_stats[APP_MAX_MODELS]; /* and their statistics */
 };
 
@@ -157,7 +164,7 @@ struct AppEncoder {
     const VaeModel *const *models;
     int n_models;
     const VaeSplit *test;
-    float *mu_out[APP_MAX_MODELS];
+    float *mu_out[APP_MAX_MODELS], *lv_out[APP_MAX_MODELS];
 };
 
 AppEncoder *app_encoder_create(const VaeModel *const *models, int n_models, const VaeSplit *test,
@@ -214,18 +221,23 @@ static void encode_worker(void *ctx, int wi, int n_workers) {
                              vae ? w->lv : NULL);
             memcpy(enc->mu_out[m] + (size_t)i0 * (size_t)L, w->mu,
                    (size_t)b * (size_t)L * sizeof *w->mu);
+            if (vae)
+                memcpy(enc->lv_out[m] + (size_t)i0 * (size_t)L, w->lv,
+                       (size_t)b * (size_t)L * sizeof *w->lv);
             if (vae) stats_add(&w->sums[m], w->mu, w->lv, b, L);
         }
     }
 }
 
-/* mu of every test image into mu_out[m] (n_test, latent) and the statistics into
- * stats_out[m] (zeroed for an AE and for m >= n_models). */
+/* mu and logvar of every test image into mu_out[m] and lv_out[m] (n_test, latent; an AE's
+ * lv_out is left alone) and the statistics into stats_out[m] (zeroed for an AE and for
+ * m >= n_models). */
 static void encoder_run(AppEncoder *enc, const VaeModel *const *models, int n_models,
-                        const VaeSplit *test, float *const *mu_out, AppLatentStats *stats_out) {
+                        const VaeSplit *test, float *const *mu_out, float *const *lv_out,
+                        AppLatentStats *stats_out) {
     enc->models = models, enc->n_models = n_models, enc->test = test;
     for (int m = 0; m < n_models; m++)
-        enc->mu_out[m] = mu_out[m];
+        enc->mu_out[m] = mu_out[m], enc->lv_out[m] = lv_out[m];
     vae_pool_run(enc->pool, encode_worker, enc);
     for (int m = 0; m < APP_MAX_MODELS; m++) {
         memset(&stats_out[m], 0, sizeof stats_out[m]);
@@ -242,9 +254,9 @@ static void encoder_run(AppEncoder *enc, const VaeModel *const *models, int n_mo
 }
 
 int app_snapshot_build(AppSnapshot *s, const VaeModel *const *models, int n_models,
-                       const VaeSplit *test, AppEncoder *enc) {
-    if (app_snapshot_set_models(s, models, n_models, test->n) != 0) return -1;
-    if (enc) encoder_run(enc, models, n_models, test, s->mu, s->lstats);
+                       const VaeSplit *test, AppEncoder *enc, int encoders) {
+    if (app_snapshot_set_models(s, models, n_models, test->n, encoders) != 0) return -1;
+    if (enc) encoder_run(enc, models, n_models, test, s->mu, s->lv, s->lstats);
     return 0;
 }
 
@@ -270,7 +282,7 @@ struct EncThread {
     VaeModel model[APP_MAX_MODELS]; /* the job: the encoder parameters to encode with */
     int64_t step;                   /* the step they are from */
     unsigned gen;                   /* the trainer's state_gen at submission */
-    float *mu[APP_MAX_MODELS];      /* the result */
+    float *mu[APP_MAX_MODELS], *lv[APP_MAX_MODELS]; /* the result */
     AppLatentStats stats[APP_MAX_MODELS];
     double seconds; /* how long the job took */
 };
@@ -292,7 +304,7 @@ static void *encoder_main(void *arg) {
         e->state = ENC_RUNNING;
         pthread_mutex_unlock(&e->lock);
         double t0 = now_s();
-        encoder_run(e->enc, models, e->n_models, e->test, e->mu, e->stats);
+        encoder_run(e->enc, models, e->n_models, e->test, e->mu, e->lv, e->stats);
         double secs = now_s() - t0;
         pthread_mutex_lock(&e->lock);
         e->seconds = secs;
@@ -317,7 +329,7 @@ static void enc_thread_free(EncThread *e) {
     app_encoder_destroy(e->enc);
     for (int m = 0; m < APP_MAX_MODELS; m++) {
         vae_model_free(&e->model[m]);
-        free(e->mu[m]);
+        free(e->mu[m]), free(e->lv[m]);
     }
     free(e);
 }
@@ -332,8 +344,10 @@ static EncThread *enc_thread_start(const VaeModel *const *models, int n_models,
         /* only the encoder's tensors are ever copied in (enc_submit): the decoder's pages
          * of this arena are never touched, so they take no memory */
         if (vae_model_init(&e->model[m], &models[m]->cfg, e2) != VAE_OK) goto fail;
-        e->mu[m] = calloc((size_t)test->n * (size_t)models[m]->cfg.latent + 1, sizeof(float));
-        if (!e->mu[m]) goto fail;
+        size_t n = (size_t)test->n * (size_t)models[m]->cfg.latent + 1;
+        e->mu[m] = calloc(n, sizeof(float));
+        e->lv[m] = calloc(n, sizeof(float));
+        if (!e->mu[m] || !e->lv[m]) goto fail;
     }
     e->enc = app_encoder_create(models, n_models, test, workers, err, err_len);
     if (!e->enc) goto fail_quiet;
@@ -357,9 +371,10 @@ fail_quiet:
     return NULL;
 }
 
-/* Trainer side. Take a finished job's latents into last_mu/last_stats: 1 if there were. */
-static int enc_collect(EncThread *e, float *const *last_mu, AppLatentStats *last_stats,
-                       int64_t *step, unsigned gen, double *seconds) {
+/* Trainer side. Take a finished job's latents into last_mu/last_lv/last_stats: 1 if there
+ * were. */
+static int enc_collect(EncThread *e, float *const *last_mu, float *const *last_lv,
+                       AppLatentStats *last_stats, int64_t *step, unsigned gen, double *seconds) {
     pthread_mutex_lock(&e->lock);
     int done = e->state == ENC_DONE;
     if (done && e->gen != gen) { /* from before a command's encode: drop it */
@@ -367,9 +382,11 @@ static int enc_collect(EncThread *e, float *const *last_mu, AppLatentStats *last
         done = 0;
     }
     if (done) {
-        for (int m = 0; m < e->n_models; m++)
-            memcpy(last_mu[m], e->mu[m],
-                   (size_t)e->test->n * (size_t)e->model[m].cfg.latent * sizeof(float));
+        for (int m = 0; m < e->n_models; m++) {
+            size_t n = (size_t)e->test->n * (size_t)e->model[m].cfg.latent * sizeof(float);
+            memcpy(last_mu[m], e->mu[m], n);
+            memcpy(last_lv[m], e->lv[m], n);
+        }
         memcpy(last_stats, e->stats, sizeof e->stats);
         *step = e->step, *seconds = e->seconds;
         e->state = ENC_IDLE;
@@ -442,14 +459,16 @@ static int publish(AppTrainer *t, double samples_per_s) {
     const VaeModel *models[APP_MAX_MODELS];
     for (int m = 0; m < t->n_models; m++)
         models[m] = vae_trainer_model(t->tr[m]);
-    if (app_snapshot_build(s, models, t->n_models, t->shown, NULL) != 0 ||
+    if (app_snapshot_build(s, models, t->n_models, t->shown, NULL, 0) != 0 ||
         app_snapshot_set_history(s, t->hist, t->n_hist) != 0) {
         app_box_discard(t->box, s);
         return -1;
     }
-    for (int m = 0; m < t->n_models; m++)
-        memcpy(s->mu[m], t->last_mu[m],
-               (size_t)s->n_points * (size_t)models[m]->cfg.latent * sizeof(float));
+    for (int m = 0; m < t->n_models; m++) {
+        size_t n = (size_t)s->n_points * (size_t)models[m]->cfg.latent * sizeof(float);
+        memcpy(s->mu[m], t->last_mu[m], n);
+        memcpy(s->lv[m], t->last_lv[m], n);
+    }
     memcpy(s->lstats, t->last_stats, sizeof s->lstats);
     const VaeTrainConfig *tc = vae_trainer_config(t->tr[0]);
     s->latents_step = t->latents_step;
@@ -469,6 +488,9 @@ static int publish(AppTrainer *t, double samples_per_s) {
     s->speed = atomic_load_explicit(&t->speed, memory_order_relaxed);
     snprintf(s->message, sizeof s->message, "%s", t->message);
     s->n_events = t->n_events;
+    s->saves = t->saves;
+    s->save_failed = t->save_failed;
+    snprintf(s->save_msg, sizeof s->save_msg, "%s", t->save_msg);
     app_box_publish(t->box, s, &t->reuse);
     return 0;
 }
@@ -476,7 +498,8 @@ static int publish(AppTrainer *t, double samples_per_s) {
 /* Take the encoder's finished latents, if any; they go out with the next snapshot. */
 static void collect_latents(AppTrainer *t, double *encode_s) {
     int64_t step;
-    if (enc_collect(t->encoder, t->last_mu, t->last_stats, &step, t->state_gen, encode_s)) {
+    if (enc_collect(t->encoder, t->last_mu, t->last_lv, t->last_stats, &step, t->state_gen,
+                    encode_s)) {
         t->latents_step = step;
         t->latents_seq = t->seq + 1;
     }
@@ -498,9 +521,21 @@ static void encode_now(AppTrainer *t) {
     for (int m = 0; m < t->n_models; m++)
         models[m] = vae_trainer_model(t->tr[m]);
     t->state_gen++;
-    encoder_run(t->sync_enc, models, t->n_models, t->shown, t->last_mu, t->last_stats);
+    encoder_run(t->sync_enc, models, t->n_models, t->shown, t->last_mu, t->last_lv, t->last_stats);
     t->latents_step = vae_trainer_steps(t->tr[0]);
     t->latents_seq = t->seq + 1;
+}
+
+/* The S key while training: the live models, on this thread (app_trainer_save). */
+static void save_now(AppTrainer *t) {
+    const VaeModel *models[APP_MAX_MODELS];
+    for (int m = 0; m < t->n_models; m++)
+        models[m] = vae_trainer_model(t->tr[m]);
+    AppSaveInfo info = {t->ds->name, vae_trainer_steps(t->tr[0]), vae_trainer_epoch_index(t->tr[0]),
+                        vae_trainer_config(t->tr[0])->beta, t->seed};
+    t->save_failed =
+        app_save_models(models, t->n_models, &info, t->save_msg, (int)sizeof t->save_msg) != 0;
+    t->saves++;
 }
 
 static void on_log(void *ud, const char *msg) {
@@ -536,8 +571,10 @@ static int trainer_setup(AppTrainer *t, const AppTrainerConfig *c) {
             return -1;
         }
         vae_trainer_set_log(t->tr[m], on_log, t);
-        t->last_mu[m] = calloc((size_t)t->shown->n * (size_t)c->cfg[m].latent + 1, sizeof(float));
-        if (!t->last_mu[m]) {
+        size_t n = (size_t)t->shown->n * (size_t)c->cfg[m].latent + 1;
+        t->last_mu[m] = calloc(n, sizeof(float));
+        t->last_lv[m] = calloc(n, sizeof(float));
+        if (!t->last_mu[m] || !t->last_lv[m]) {
             snprintf(t->start_err, sizeof t->start_err, "out of memory");
             return -1;
         }
@@ -571,12 +608,18 @@ static void *trainer_main(void *arg) {
     int settings_seen = -1, resets_seen = 0;
     double t_pub = 0, t_lat = -1e9, encode_s = 0.05, rate = 0, t_rate = now_s();
     long long samples_rate = 0;
-    int force = 1, epochs_done_paused = 0, last_paused = -1, last_speed = -1;
+    int force = 1, epochs_done_paused = 0, last_paused = -1, last_speed = -1, saves_seen = 0;
     const int batch = vae_trainer_config(t->tr[0])->batch;
     while (!atomic_load_explicit(&t->stop, memory_order_relaxed)) {
         /* commands (their count first: everything it covers is visible below) */
         unsigned commands = atomic_load_explicit(&t->commands, memory_order_acquire);
         if (commands != t->commands_seen) force = 1; /* (a command may have changed nothing) */
+        int saves = atomic_load_explicit(&t->save_requests, memory_order_relaxed);
+        if (saves != saves_seen) {
+            saves_seen = saves;
+            save_now(t);
+            force = 1;
+        }
         int resets = atomic_load_explicit(&t->reset_requests, memory_order_relaxed);
         if (resets != resets_seen) {
             resets_seen = resets;
@@ -690,6 +733,11 @@ static void *trainer_main(void *arg) {
             }
         }
     }
+    /* a save asked for before the stop (the acquire pairs with app_trainer_stop's store,
+     * which follows the request) */
+    if (atomic_load_explicit(&t->stop, memory_order_acquire) &&
+        atomic_load_explicit(&t->save_requests, memory_order_relaxed) != saves_seen)
+        save_now(t);
     return NULL;
 }
 
@@ -718,6 +766,7 @@ AppTrainer *app_trainer_start(const AppTrainerConfig *c, AppSnapshotBox *box, ch
     atomic_init(&t->stop, 0);
     atomic_init(&t->paused, c->start_paused);
     atomic_init(&t->speed, 0);
+    atomic_init(&t->save_requests, 0);
     atomic_init(&t->commands, 0);
     atomic_init(&t->step_requests, 0);
     atomic_init(&t->reset_requests, 0);
@@ -759,7 +808,7 @@ void app_trainer_stop(AppTrainer *t) {
     }
     for (int m = 0; m < APP_MAX_MODELS; m++) {
         vae_trainer_destroy(t->tr[m]);
-        free(t->last_mu[m]);
+        free(t->last_mu[m]), free(t->last_lv[m]);
     }
     vae_train_shared_destroy(t->shared);
     enc_thread_free(t->encoder);
@@ -812,6 +861,10 @@ void app_trainer_scale_beta(AppTrainer *t, float factor) {
 
 void app_trainer_scale_lr(AppTrainer *t, float factor) {
     if (t) scale_setting(t, &t->lr_bits, factor, 1e-6f, 1e-1f);
+}
+
+void app_trainer_save(AppTrainer *t) {
+    if (t) atomic_fetch_add_explicit(&t->save_requests, 1, memory_order_relaxed);
 }
 
 void app_trainer_speed(AppTrainer *t, int delta) {

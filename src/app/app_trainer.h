@@ -39,6 +39,10 @@ void app_trainer_reset(AppTrainer *t);     /* fresh parameters, history cleared 
 void app_trainer_scale_beta(AppTrainer *t, float factor);
 void app_trainer_scale_lr(AppTrainer *t, float factor);
 void app_trainer_speed(AppTrainer *t, int delta); /* + faster, - slower */
+/* Save the live models (app_save_models) on the trainer thread, soon; a snapshot's saves,
+ * save_failed and save_msg tell how it went. A save asked for just before stopping is
+ * still made. */
+void app_trainer_save(AppTrainer *t);
 const char *app_trainer_speed_name(int level);
 /* Samples trained per second of running (not paused) time, both models together. */
 double app_trainer_throughput(const AppTrainer *t);
@@ -52,9 +56,10 @@ AppEncoder *app_encoder_create(const VaeModel *const *models, int n_models, cons
                                int workers, char *err, int err_len);
 void app_encoder_destroy(AppEncoder *enc); /* NULL is fine */
 
-/* Copy models into s and, with an encoder, compute the test-set latents (mu per image)
- * and their per-dimension statistics. Shared by the trainer thread and --no-train. 0 / -1. */
+/* Copy models into s (whole if encoders, else decoders and flows) and, with an encoder,
+ * compute the test-set latents (mu and logvar per image) and their per-dimension
+ * statistics. Shared by the trainer thread and --no-train. 0 / -1. */
 int app_snapshot_build(AppSnapshot *s, const VaeModel *const *models, int n_models,
-                       const VaeSplit *test, AppEncoder *enc);
+                       const VaeSplit *test, AppEncoder *enc, int encoders);
 
 #endif

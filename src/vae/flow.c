@@ -168,9 +168,15 @@ void vae_flow_apply(const VaeModel *m, float *z, int b, float *logdet) {
 
 void vae_model_posterior_samples(const VaeModel *m, VaeWorkspace *ws, const float *x, uint8_t label,
                                  int n, uint64_t seed, float *z0, float *zk) {
-    const int L = m->cfg.latent;
-    float mu[VAE_MAX_LATENT], lv[VAE_MAX_LATENT], sd[VAE_MAX_LATENT];
+    float mu[VAE_MAX_LATENT], lv[VAE_MAX_LATENT];
     vae_model_encode(m, ws, x, &label, 1, mu, lv);
+    vae_model_posterior_samples_from(m, mu, lv, n, seed, z0, zk);
+}
+
+void vae_model_posterior_samples_from(const VaeModel *m, const float *mu, const float *lv, int n,
+                                      uint64_t seed, float *z0, float *zk) {
+    const int L = m->cfg.latent;
+    float sd[VAE_MAX_LATENT];
     for (int j = 0; j < L; j++)
         sd[j] = m->cfg.kind == VAE_KIND_AE ? 0.0f : expf(0.5f * lv[j]);
     VaeRng r;

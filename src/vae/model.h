@@ -141,5 +141,9 @@ void vae_flow_apply(const VaeModel *m, float *z, int b, float *logdet);
  * For an AE every sample is mu. ws needs max_batch >= 1. */
 void vae_model_posterior_samples(const VaeModel *m, VaeWorkspace *ws, const float *x, uint8_t label,
                                  int n, uint64_t seed, float *z0, float *zk);
+/* The same from the posterior's mu and logvar (L each, as vae_model_encode gives them),
+ * without the encoder: only the flows' parameters are read. */
+void vae_model_posterior_samples_from(const VaeModel *m, const float *mu, const float *logvar,
+                                      int n, uint64_t seed, float *z0, float *zk);
 
 #endif
