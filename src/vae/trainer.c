@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "adam.h"
+#include "half.h"
 #include "pool.h"
 #include "rng.h"
 #include "step.h"
@@ -51,9 +52,13 @@ struct VaeTrainer {
     int own_sh;         /* sh is this trainer's (else borrowed) */
     Gap gaps[VAE_MAX_PARAMS + 1];
     int n_gaps;
-    float *m, *v;  /* (n_params) each, mirroring the arena */
-    float *good_p; /* the last known good parameters (Adam's moments start afresh on a restore) */
-    long good_t;   /* adam_t when they were saved */
+    float *m, *v; /* (n_params) each, mirroring the arena */
+    /* the last known good parameters, as halves: they are read only to recover from a
+     * divergence, where 2^-11 of relative rounding is nothing next to what a restore
+     * undoes, and half the size keeps 2 bytes per parameter out of memory (Adam's moments
+     * start afresh on a restore) */
+    uint16_t *good_h;
+    long good_t; /* adam_t when they were saved */
     VaeTrainConfig tc;
     const VaeSplit *train;
     int *order, pos, epoch;
@@ -208,8 +213,7 @@ static void zero_gaps(VaeTrainer *t) {
 }
 
 static void save_good(VaeTrainer *t) {
-    size_t n = t->model.n_params * sizeof(float);
-    memcpy(t->good_p, t->model.params, n);
+    vae_f32_to_f16(t->model.params, t->good_h, t->model.n_params);
     t->good_t = t->adam_t;
 }
 
@@ -275,10 +279,10 @@ VaeStatus vae_trainer_create_shared(VaeTrainer **out, const VaeConfig *cfg, cons
     size_t n = t->model.n_params;
     t->m = aligned_alloc(64, n * sizeof(float));
     t->v = aligned_alloc(64, n * sizeof(float));
-    t->good_p = malloc(n * sizeof(float));
+    t->good_h = malloc(n * sizeof(uint16_t));
     t->order = malloc(sizeof(int) * (size_t)train->n);
     t->labels = malloc((size_t)tc->batch);
-    if (!t->m || !t->v || !t->good_p || !t->order || !t->labels) {
+    if (!t->m || !t->v || !t->good_h || !t->order || !t->labels) {
         s = vae_fail(err, VAE_ERR_NOMEM, "cannot allocate optimizer state");
         goto fail;
     }
@@ -318,7 +322,7 @@ void vae_trainer_destroy(VaeTrainer *t) {
     vae_model_free(&t->model);
     free(t->m);
     free(t->v);
-    free(t->good_p);
+    free(t->good_h);
     free(t->order);
     free(t->labels);
     free(t);
@@ -487,7 +491,7 @@ VaeStatus vae_trainer_step(VaeTrainer *t, VaeStepStats *st) {
             /* the moments are left out: after a divergence they hold the huge gradients
              * that led there, and a fresh start (with the halved rate) is what recovers;
              * not copying them also keeps 8 bytes per parameter out of memory */
-            memcpy(t->model.params, t->good_p, n);
+            vae_f16_to_f32(t->good_h, t->model.params, t->model.n_params);
             memset(t->m, 0, n);
             memset(t->v, 0, n);
             t->adam_t = t->good_t = 0;
