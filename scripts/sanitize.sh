@@ -30,7 +30,7 @@ reports() { grep -lE 'ERROR: (Address|Leak|Thread|UndefinedBehavior)Sanitizer|WA
 
 # Build the explorer too when its libraries are installed (they are after scripts/setup.sh).
 APP=OFF
-pkg-config --exists sdl2 SDL2_ttf SDL2_image fontconfig 2>/dev/null && [ -n "$(ls src/app/*.c 2>/dev/null)" ] && APP=ON
+pkg-config --exists sdl2 SDL2_ttf fontconfig 2>/dev/null && [ -n "$(ls src/app/*.c 2>/dev/null)" ] && APP=ON
 
 TARGETS=() # empty: build everything
 build() { # DIR FLAGS...: configure + build (TARGETS, or all), quietly; log in DIR/build.log

@@ -6,9 +6,9 @@
 #include <string.h>
 #include <time.h>
 
-#include <SDL_image.h>
 
 #include "app.h"
+#include "fileio.h"
 
 void app_toast(App *a, int error, const char *fmt, ...) {
     va_list ap;
@@ -28,22 +28,19 @@ static int pane_at(const App *a, int x, int y) {
     return -1;
 }
 
+/* Band by band from the renderer into the PNG encoder: a whole-window copy would add 4 MB
+ * to the explorer's peak memory. */
+static int read_band(void *ctx, int y0, int n, uint8_t *dst) {
+    App *a = ctx;
+    SDL_Rect r = {0, y0, a->pix_w, n};
+    return SDL_RenderReadPixels(a->ren, &r, SDL_PIXELFORMAT_RGB24, dst, a->pix_w * 3);
+}
+
 int app_save_screenshot(App *a, const char *path, char *err, int err_len) {
-    SDL_Surface *s =
-        SDL_CreateRGBSurfaceWithFormat(0, a->pix_w, a->pix_h, 32, SDL_PIXELFORMAT_RGBA32);
-    if (!s) {
-        snprintf(err, (size_t)err_len, "screenshot: %s", SDL_GetError());
-        return -1;
-    }
-    int rc = -1;
-    if (SDL_RenderReadPixels(a->ren, NULL, SDL_PIXELFORMAT_RGBA32, s->pixels, s->pitch) != 0)
-        snprintf(err, (size_t)err_len, "screenshot: %s", SDL_GetError());
-    else if (IMG_SavePNG(s, path) != 0)
-        snprintf(err, (size_t)err_len, "cannot write %s: %s", path, IMG_GetError());
-    else
-        rc = 0;
-    SDL_FreeSurface(s);
-    return rc;
+    char e[VAE_ERR_LEN];
+    if (vae_png_write_rows(path, a->pix_w, a->pix_h, 3, read_band, a, e) == VAE_OK) return 0;
+    snprintf(err, (size_t)err_len, "screenshot: %s (%s)", e, SDL_GetError());
+    return -1;
 }
 
 /* While training, the trainer thread saves its live models (the snapshot on screen has

@@ -22,4 +22,11 @@ VaeStatus vae_file_read_all(const char *path, size_t max_size, uint8_t **out, si
 VaeStatus vae_png_write(const char *path, const uint8_t *pixels, int w, int h, int channels,
                         char err[VAE_ERR_LEN]);
 
+/* Fills dst with n rows from row y0 (w * channels bytes each, packed); nonzero = failed. */
+typedef int (*VaePngRowsFn)(void *ctx, int y0, int n, uint8_t *dst);
+/* The same, the rows asked for a band (~64 KB) at a time: an image never held whole,
+ * such as a window's screenshot read back from the renderer band by band. */
+VaeStatus vae_png_write_rows(const char *path, int w, int h, int channels, VaePngRowsFn rows,
+                             void *ctx, char err[VAE_ERR_LEN]);
+
 #endif
