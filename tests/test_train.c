@@ -126,6 +126,25 @@ static void test_shared(int threads, int vae_first) {
     vae_train_shared_destroy(sh);
 }
 
+/* An epoch whose last batch has fewer rows than shards: the empty shard adds nothing, and
+ * the step is not taken for a non-finite one (its loss over zero rows was 0/0). */
+static void test_empty_shard(void) {
+    VaeSplit small = ds.train;
+    small.n = 129; /* batches of 128 and 1; with 2 shards the second batch leaves one empty */
+    VaeConfig c = vae_config_default();
+    VaeTrainConfig tc = vae_train_config_default();
+    tc.threads = 2;
+    VaeTrainer *t = NULL;
+    char err[VAE_ERR_LEN];
+    CHECK(vae_trainer_create(&t, &c, NULL, &tc, &small, err) == VAE_OK);
+    for (int i = 0; i < 4; i++) {
+        VaeStepStats st;
+        vae_trainer_step(t, &st);
+        CHECK_MSG(!st.skipped && isfinite(st.loss), "step %d of a 129-image epoch skipped", i);
+    }
+    vae_trainer_destroy(t);
+}
+
 static void test_threads_agree(const char *what, VaeKind kind, float free_bits, float dropout,
                                int flows) {
     VaeTrainer *a = make_with(kind, 1e-3f, 3, 1, free_bits, dropout, flows);
@@ -218,6 +237,7 @@ int main(void) {
     test_threads_agree("vae + free bits 1.5", VAE_KIND_VAE, 1.5f, 0.0f, 0);
     test_threads_agree("vae + dropout 0.2", VAE_KIND_VAE, 0.0f, 0.2f, 0);
     test_threads_agree("vae + planar:4", VAE_KIND_VAE, 0.0f, 0.0f, 4);
+    test_empty_shard();
     test_shared(1, 1);
     test_shared(2, 1);
     test_shared(2, 0);

@@ -351,6 +351,11 @@ static void job_forward(void *ctx, int w, int n) {
     VaeTrainer *t = ctx;
     if (w >= t->n_shards) return; /* shared workers, a batch smaller than their number */
     struct Shard *sh = &t->shard[w];
+    if (sh->rows == 0) { /* an epoch's last batch with fewer rows than shards */
+        memset(&sh->lv, 0, sizeof sh->lv);
+        memset(sh->sb->dim_kl, 0, sizeof sh->sb->dim_kl);
+        return;
+    }
     vae_step_forward(&t->model, sh->sb, t->labels + sh->row0, sh->rows, &t->lp, &sh->lv);
 }
 
@@ -359,6 +364,10 @@ static void job_backward(void *ctx, int w, int n) {
     VaeTrainer *t = ctx;
     if (w >= t->n_shards) return;
     struct Shard *sh = &t->shard[w];
+    if (sh->rows == 0) { /* adds nothing to the sum */
+        memset(t->sh->grads[w], 0, t->model.n_params * sizeof(float));
+        return;
+    }
     if (isfinite(sh->lv.loss))
         vae_step_backward(&t->model, sh->sb, t->labels + sh->row0, sh->rows, &t->lp,
                           t->sh->grads[w]);
