@@ -58,8 +58,11 @@ void vae_linear_forward(float *out, const float *inp, const float *weight, const
                         int C, int OC) {
     for (int b = 0; b < B; b++)
         memcpy(out + (size_t)b * OC, bias, sizeof(float) * (size_t)OC);
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, B, OC, C, 1.0f, inp, C, weight, C, 1.0f,
-                out, OC);
+    if (B == 1) /* one row (the explorer's cursor): sgemm would repack the whole weight */
+        cblas_sgemv(CblasRowMajor, CblasNoTrans, OC, C, 1.0f, weight, C, inp, 1, 1.0f, out, 1);
+    else
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, B, OC, C, 1.0f, inp, C, weight, C,
+                    1.0f, out, OC);
 }
 
 void vae_linear_backward(float *dinp, float *dweight, float *dbias, const float *dout,
