@@ -11,7 +11,6 @@
 #include <time.h>
 #include <unistd.h>
 
-
 #include "app.h"
 #include "fileio.h"
 

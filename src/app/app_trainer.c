@@ -221,10 +221,11 @@ static void encode_worker(void *ctx, int wi, int n_workers) {
                              vae ? w->lv : NULL);
             memcpy(enc->mu_out[m] + (size_t)i0 * (size_t)L, w->mu,
                    (size_t)b * (size_t)L * sizeof *w->mu);
-            if (vae)
+            if (vae) {
                 memcpy(enc->lv_out[m] + (size_t)i0 * (size_t)L, w->lv,
                        (size_t)b * (size_t)L * sizeof *w->lv);
-            if (vae) stats_add(&w->sums[m], w->mu, w->lv, b, L);
+                stats_add(&w->sums[m], w->mu, w->lv, b, L);
+            }
         }
     }
 }
