@@ -6,7 +6,9 @@ foreach(src ${VAE_TEST_SOURCES})
   get_filename_component(name ${src} NAME_WE)
   add_executable(${name} ${src})
   target_link_libraries(${name} PRIVATE vae)
-  target_include_directories(${name} PRIVATE ${CMAKE_SOURCE_DIR}/tests)
+  # tests reach the library's internals (kernels, pool, file formats) as well
+  target_include_directories(${name} PRIVATE ${CMAKE_SOURCE_DIR}/tests
+                             ${CMAKE_SOURCE_DIR}/src/vae/internal)
   add_test(NAME ${name} COMMAND ${name})
   set_tests_properties(${name} PROPERTIES
     ENVIRONMENT "VAE_DATA_DIR=${VAE_DATA_DIR};VAE_TMP=${CMAKE_BINARY_DIR}/tmp"
@@ -40,6 +42,7 @@ if(VAE_FUZZ)
     add_executable(${name} ${src})
     target_link_options(${name} PRIVATE -fsanitize=fuzzer)
     target_link_libraries(${name} PRIVATE vae)
+    target_include_directories(${name} PRIVATE ${CMAKE_SOURCE_DIR}/src/vae/internal)
   endforeach()
 endif()
 

@@ -4,6 +4,7 @@
 #define APP_ARGS_H
 
 #include <stdint.h>
+#include <stdio.h>
 
 #include "model.h"
 #include "trainer.h"
@@ -11,6 +12,7 @@
 typedef struct {
     const char *data_dir;   /* --data DIR; NULL = from --dataset */
     const char *dataset;    /* "mnist" or "fashion" */
+    const char *scatter;    /* "test" or "train" */
     const char *model_path; /* --model FILE */
     const char *ae_path;    /* --ae-model FILE */
     int no_train;
@@ -21,7 +23,7 @@ typedef struct {
     int scatter_train;      /* --scatter train: the training set on the plane, not the test set */
     int epochs;             /* --epochs N: pause after N epochs; 0 = train until stopped */
     int threads;            /* --threads T: data-parallel training threads (default: CPUs) */
-    int width, height;      /* --size WxH, window points */
+    int width, height;      /* --size WxH, window points (adjacent: parsed together) */
     long frames;            /* --frames N; 0 = run until quit */
     const char *screenshot; /* --screenshot FILE */
     const char *script;     /* --script FILE */
@@ -32,6 +34,6 @@ typedef struct {
 /* 0 on success (opts->help set for --help), -1 with a sentence in err. */
 int app_args_parse(AppOptions *opts, int argc, char **argv, char *err, int err_len);
 /* The --help text. */
-const char *app_args_usage(void);
+void app_args_print_usage(FILE *f);
 
 #endif

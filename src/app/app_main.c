@@ -40,24 +40,6 @@ static int is_dir(const char *p) {
 
 /* ---- initialisation helpers ------------------------------------------------------ */
 
-/* data/mnist relative to the working directory, else to the executable (build/..). */
-static const char *default_data_dir(const char *dataset, char *buf, size_t len) {
-    if (!strcmp(dataset, "fashion")) return "/usr/share/datasets/fashion-mnist";
-    if (is_dir("data/mnist")) return "data/mnist";
-    char exe[1024];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (n > 0) {
-        exe[n] = 0;
-        char *slash = strrchr(exe, '/');
-        if (slash) {
-            *slash = 0;
-            snprintf(buf, len, "%s/../data/mnist", exe);
-            if (is_dir(buf)) return buf;
-        }
-    }
-    return "data/mnist";
-}
-
 static int load_script(const char *path, AppScript *script) {
     uint8_t *buf = NULL;
     size_t len = 0;
@@ -512,7 +494,7 @@ int main(int argc, char **argv) {
     /* ---- initialise ---- */
     if (app_args_parse(&a->opt, argc, argv, msg, sizeof msg) != 0) return fail("%s", msg);
     if (a->opt.help) {
-        fputs(app_args_usage(), stdout);
+        app_args_print_usage(stdout);
         return 0;
     }
     if (a->opt.script && (rc = load_script(a->opt.script, &script)) != 0) goto done;
@@ -522,13 +504,14 @@ int main(int argc, char **argv) {
         goto done;
     }
     char dirbuf[1200];
-    const char *dir =
-        a->opt.data_dir ? a->opt.data_dir : default_data_dir(a->opt.dataset, dirbuf, sizeof dirbuf);
+    const char *dir = a->opt.data_dir;
+    if (!dir && vae_dataset_find(a->opt.dataset, dirbuf, sizeof dirbuf, err) != VAE_OK) {
+        rc = fail("%s", err);
+        goto done;
+    }
+    if (!dir) dir = dirbuf;
     if (!is_dir(dir)) {
-        rc = fail("%s: no such data directory%s", dir,
-                  a->opt.data_dir ? ""
-                                  : " (run scripts/fetch-data.sh, or use --data DIR or "
-                                    "--dataset fashion)");
+        rc = fail("%s: no such data directory", dir);
         goto done;
     }
     if (vae_dataset_load(&a->ds, dir, err) != VAE_OK) {

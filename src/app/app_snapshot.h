@@ -8,6 +8,7 @@
 #include <stdatomic.h>
 #include <stdint.h>
 
+#include "latents.h"
 #include "model.h"
 
 #define APP_MAX_MODELS 2
@@ -23,15 +24,7 @@ typedef struct {
     AppLoss loss[APP_MAX_MODELS];
 } AppLossPoint;
 
-/* What the test-set encoding says about a VAE's latent dimensions (computed with the
- * latents, from mu and logvar of q(z|x); for flows that is the base Gaussian q0). */
-typedef struct {
-    int valid;                 /* computed (VAE kinds with at least one finite row) */
-    int active;                /* dims with Var[mu_j] > 0.01 (as `vae eval`'s active_units) */
-    int nonfinite;             /* test images whose mu or logvar was not finite (skipped) */
-    float kl[VAE_MAX_LATENT];  /* mean over images of 0.5 (mu^2 + e^lv - 1 - lv), nats */
-    float var[VAE_MAX_LATENT]; /* Var over images of mu_j */
-} AppLatentStats;
+typedef VaeLatentStats AppLatentStats;
 
 typedef struct AppSnapshot {
     uint64_t seq;       /* publication number, from 1 */

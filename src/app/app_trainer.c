@@ -7,7 +7,8 @@
 
 #include "app_save.h"
 
-#include "pool.h"
+#include "clock.h"
+#include "latents.h"
 
 #include <cblas.h>
 #include <math.h>
@@ -105,153 +106,30 @@ static float u2f(unsigned u) {
 
 /* ---- snapshot building ------------------------------------------------------- */
 
-/* Per-dimension KL of q(z|x) against N(0, I) and Var[mu_j] over the test set, from
- * running sums (double: 10,000+ images). Rows with a non-finite value are skipped. */
-typedef struct {
-    double n, mu[VAE_MAX_LATENT], mu2[VAE_MAX_LATENT], kl[VAE_MAX_LATENT];
-    int nonfinite;
-} StatSums;
-
-static void stats_add(StatSums *a, const float *mu, const float *lv, int b, int L) {
-    for (int i = 0; i < b; i++) {
-        const float *m = mu + (size_t)i * L, *v = lv + (size_t)i * L;
-        int finite = 1;
-        for (int j = 0; j < L; j++)
-            finite &= isfinite(m[j]) && isfinite(v[j]);
-        if (!finite) {
-            a->nonfinite++;
-            continue;
-        }
-        a->n++;
-        for (int j = 0; j < L; j++) {
-            double mj = m[j], lj = v[j];
-            a->mu[j] += mj;
-            a->mu2[j] += mj * mj;
-            a->kl[j] += 0.5 * (mj * mj + exp(lj) - 1.0 - lj);
-        }
-    }
-}
-
-static void stats_finish(const StatSums *a, int L, AppLatentStats *out) {
-    memset(out, 0, sizeof *out);
-    out->nonfinite = a->nonfinite;
-    if (a->n < 1) return;
-    out->valid = 1;
-    for (int j = 0; j < L; j++) {
-        double mean = a->mu[j] / a->n;
-        double var = a->mu2[j] / a->n - mean * mean;
-        out->var[j] = (float)(var > 0 ? var : 0);
-        out->kl[j] = (float)(a->kl[j] / a->n);
-        if (var > 0.01) out->active++;
-    }
-}
-
-/* The test-set encoder: chunks of ENCODE_CHUNK images dealt out over the workers of a
- * pool (chunk c to worker c mod n), each with its own workspaces, buffers and sums; the
- * workers write disjoint rows of the snapshot's latents. */
-typedef struct {
-    VaeWorkspace ws[APP_MAX_MODELS];
-    float *x, *mu, *lv; /* (ENCODE_CHUNK, pixels), (ENCODE_CHUNK, VAE_MAX_LATENT) x 2 */
-    int idx[ENCODE_CHUNK];
-    StatSums sums[APP_MAX_MODELS];
-} EncodeWorker;
-
-struct AppEncoder {
-    VaePool *pool;
-    int n;
-    EncodeWorker w[VAE_MAX_WORKERS];
-    /* the job being run */
-    const VaeModel *const *models;
-    int n_models;
-    const VaeSplit *test;
-    float *mu_out[APP_MAX_MODELS], *lv_out[APP_MAX_MODELS];
-};
-
-AppEncoder *app_encoder_create(const VaeModel *const *models, int n_models, const VaeSplit *test,
-                               int workers, char *err, int err_len) {
-    char e[VAE_ERR_LEN] = "out of memory";
-    AppEncoder *enc = calloc(1, sizeof *enc);
-    if (!enc) goto fail;
-    enc->n = workers < 1 ? 1 : workers > VAE_MAX_WORKERS ? VAE_MAX_WORKERS : workers;
-    if (vae_pool_create(&enc->pool, enc->n, e) != VAE_OK) goto fail;
-    size_t pixels = (size_t)test->rows * (size_t)test->cols;
-    for (int i = 0; i < enc->n; i++) {
-        EncodeWorker *w = &enc->w[i];
-        w->x = malloc(ENCODE_CHUNK * pixels * sizeof *w->x);
-        w->mu = malloc(ENCODE_CHUNK * VAE_MAX_LATENT * sizeof *w->mu);
-        w->lv = malloc(ENCODE_CHUNK * VAE_MAX_LATENT * sizeof *w->lv);
-        if (!w->x || !w->mu || !w->lv) goto fail;
-        for (int m = 0; m < n_models; m++)
-            if (vae_workspace_init_encoder(&w->ws[m], models[m], ENCODE_CHUNK, e) != VAE_OK)
-                goto fail;
-    }
-    return enc;
-fail:
-    snprintf(err, (size_t)err_len, "%s", e);
-    app_encoder_destroy(enc);
-    return NULL;
-}
-
-void app_encoder_destroy(AppEncoder *enc) {
-    if (!enc) return;
-    vae_pool_destroy(enc->pool);
-    for (int i = 0; i < VAE_MAX_WORKERS; i++) {
-        for (int m = 0; m < APP_MAX_MODELS; m++)
-            vae_workspace_free(&enc->w[i].ws[m]);
-        free(enc->w[i].x), free(enc->w[i].mu), free(enc->w[i].lv);
-    }
-    free(enc);
-}
-
-static void encode_worker(void *ctx, int wi, int n_workers) {
-    AppEncoder *enc = ctx;
-    EncodeWorker *w = &enc->w[wi];
-    const VaeSplit *test = enc->test;
-    memset(w->sums, 0, sizeof w->sums);
-    for (int i0 = wi * ENCODE_CHUNK; i0 < test->n; i0 += n_workers * ENCODE_CHUNK) {
-        int b = test->n - i0 < ENCODE_CHUNK ? test->n - i0 : ENCODE_CHUNK;
-        for (int k = 0; k < b; k++)
-            w->idx[k] = i0 + k;
-        vae_data_batch(test, w->idx, b, w->x);
-        for (int m = 0; m < enc->n_models; m++) {
-            const VaeModel *model = enc->models[m];
-            int L = model->cfg.latent, vae = model->cfg.kind != VAE_KIND_AE;
-            /* logvar comes from the same head product as mu: only a copy more */
-            vae_model_encode(model, &w->ws[m], w->x, test->labels + i0, b, w->mu,
-                             vae ? w->lv : NULL);
-            memcpy(enc->mu_out[m] + (size_t)i0 * (size_t)L, w->mu,
-                   (size_t)b * (size_t)L * sizeof *w->mu);
-            if (vae) {
-                memcpy(enc->lv_out[m] + (size_t)i0 * (size_t)L, w->lv,
-                       (size_t)b * (size_t)L * sizeof *w->lv);
-                stats_add(&w->sums[m], w->mu, w->lv, b, L);
-            }
-        }
-    }
-}
-
-/* mu and logvar of every test image into mu_out[m] and lv_out[m] (n_test, latent; an AE's
- * lv_out is left alone) and the statistics into stats_out[m] (zeroed for an AE and for
- * m >= n_models). */
+/* mu and logvar of every shown image into mu_out[m] and lv_out[m] (n, latent) and the
+ * statistics into stats_out[m] (zeroed for m >= n_models). */
 static void encoder_run(AppEncoder *enc, const VaeModel *const *models, int n_models,
                         const VaeSplit *test, float *const *mu_out, float *const *lv_out,
                         AppLatentStats *stats_out) {
-    enc->models = models, enc->n_models = n_models, enc->test = test;
-    for (int m = 0; m < n_models; m++)
-        enc->mu_out[m] = mu_out[m], enc->lv_out[m] = lv_out[m];
-    vae_pool_run(enc->pool, encode_worker, enc);
-    for (int m = 0; m < APP_MAX_MODELS; m++) {
-        memset(&stats_out[m], 0, sizeof stats_out[m]);
-        if (m >= n_models || models[m]->cfg.kind == VAE_KIND_AE) continue;
-        StatSums all = {0};
-        for (int i = 0; i < enc->n; i++) {
-            const StatSums *w = &enc->w[i].sums[m];
-            all.n += w->n, all.nonfinite += w->nonfinite;
-            for (int j = 0; j < VAE_MAX_LATENT; j++)
-                all.mu[j] += w->mu[j], all.mu2[j] += w->mu2[j], all.kl[j] += w->kl[j];
-        }
-        stats_finish(&all, models[m]->cfg.latent, &stats_out[m]);
+    (void)test;
+    memset(stats_out, 0, APP_MAX_MODELS * sizeof *stats_out);
+    vae_split_encode(enc, models, mu_out, lv_out, stats_out);
+    (void)n_models;
+}
+
+AppEncoder *app_encoder_create(const VaeModel *const *models, int n_models, const VaeSplit *test,
+                               int workers, char *err, int err_len) {
+    char e[VAE_ERR_LEN];
+    AppEncoder *enc;
+    if (vae_split_encoder_create(&enc, models, n_models, test, workers, e) != VAE_OK) {
+        snprintf(err, (size_t)err_len, "%s", e);
+        return NULL;
     }
+    return enc;
+}
+
+void app_encoder_destroy(AppEncoder *enc) {
+    vae_split_encoder_destroy(enc);
 }
 
 int app_snapshot_build(AppSnapshot *s, const VaeModel *const *models, int n_models,

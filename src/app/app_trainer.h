@@ -51,7 +51,7 @@ unsigned app_trainer_commands(const AppTrainer *t);
 
 /* Encodes the test set for snapshots on `workers` threads (the caller's and workers - 1
  * more), with buffers for models of these shapes. NULL with a sentence in err. */
-typedef struct AppEncoder AppEncoder;
+typedef struct VaeSplitEncoder AppEncoder;
 AppEncoder *app_encoder_create(const VaeModel *const *models, int n_models, const VaeSplit *test,
                                int workers, char *err, int err_len);
 void app_encoder_destroy(AppEncoder *enc); /* NULL is fine */

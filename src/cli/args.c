@@ -1,5 +1,5 @@
-/* Flag parsing for every command: --name VALUE or --name=VALUE, strict numbers, and help
- * text generated from the same table so the two never disagree. */
+/* Errors, flags (the library's parser, args.h, with each command's table) and the
+ * comma-separated values and model-shape flags several commands share. */
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
@@ -23,88 +23,29 @@ int cli_error(int code, const char *fmt, ...) {
     return code;
 }
 
+static VaeArgs args_of(const CliCommand *cmd, char *prog, size_t len) {
+    snprintf(prog, len, "vae %s", cmd->name);
+    VaeArgs a = {prog, cmd->opts, cmd->n_opts, cmd->max_positional};
+    return a;
+}
+
 void cli_print_help(const CliCommand *cmd) {
+    char prog[64];
+    VaeArgs a = args_of(cmd, prog, sizeof prog);
     printf("usage: vae %s %s\n\n%s\n\noptions:\n", cmd->name, cmd->usage, cmd->summary);
-    for (int i = 0; i < cmd->n_opts; i++) {
-        const CliOpt *o = &cmd->opts[i];
-        char left[48];
-        snprintf(left, sizeof left, "%s%s%s", o->name, o->arg ? " " : "", o->arg ? o->arg : "");
-        printf("  %-24s %s\n", left, o->help);
-    }
+    vae_args_print_help(&a, stdout);
     printf("  %-24s %s\n", "-h, --help", "show this help");
 }
 
-static int set_value(const CliCommand *cmd, const CliOpt *o, const char *v) {
-    char *end;
-    errno = 0;
-    switch (o->type) {
-    case OPT_STR: *(const char **)o->dst = v; return CLI_OK;
-    case OPT_INT: {
-        long x = strtol(v, &end, 10);
-        if (end == v || *end || errno || x < -2147483647L || x > 2147483647L) break;
-        *(int *)o->dst = (int)x;
-        return CLI_OK;
-    }
-    case OPT_FLOAT: {
-        float x = strtof(v, &end);
-        if (end == v || *end || errno || !isfinite(x)) break;
-        *(float *)o->dst = x;
-        return CLI_OK;
-    }
-    case OPT_U64: {
-        if (*v == '-') break;
-        unsigned long long x = strtoull(v, &end, 10);
-        if (end == v || *end || errno) break;
-        *(uint64_t *)o->dst = (uint64_t)x;
-        return CLI_OK;
-    }
-    case OPT_FLAG: break;
-    }
-    return cli_error(CLI_USAGE, "%s: %s expects %s, got \"%s\"", cmd->name, o->name,
-                     o->type == OPT_INT   ? "an integer"
-                     : o->type == OPT_U64 ? "a non-negative integer"
-                                          : "a number",
-                     v);
-}
-
 int cli_parse(const CliCommand *cmd, int argc, char **argv, const char **positional, int *n_pos) {
-    *n_pos = 0;
-    for (int i = 0; i < argc; i++) {
-        const char *a = argv[i];
-        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-            cli_print_help(cmd);
-            return CLI_HELP;
-        }
-        if (a[0] != '-' || a[1] == 0 || (a[1] != '-' && !(a[1] >= '0' && a[1] <= '9'))) {
-            if (a[0] == '-')
-                return cli_error(CLI_USAGE, "%s: unknown flag %s (see vae %s --help)", cmd->name, a,
-                                 cmd->name);
-            if (*n_pos >= cmd->max_positional)
-                return cli_error(CLI_USAGE, "%s: unexpected argument \"%s\" (see vae %s --help)",
-                                 cmd->name, a, cmd->name);
-            positional[(*n_pos)++] = a;
-            continue;
-        }
-        const char *eq = strchr(a, '=');
-        size_t len = eq ? (size_t)(eq - a) : strlen(a);
-        const CliOpt *o = NULL;
-        for (int k = 0; k < cmd->n_opts; k++)
-            if (strlen(cmd->opts[k].name) == len && !strncmp(cmd->opts[k].name, a, len))
-                o = &cmd->opts[k];
-        if (!o)
-            return cli_error(CLI_USAGE, "%s: unknown flag %.*s (see vae %s --help)", cmd->name,
-                             (int)len, a, cmd->name);
-        if (o->type == OPT_FLAG) {
-            if (eq) return cli_error(CLI_USAGE, "%s: %s takes no value", cmd->name, o->name);
-            *(int *)o->dst = 1;
-            continue;
-        }
-        const char *v = eq ? eq + 1 : (i + 1 < argc ? argv[++i] : NULL);
-        if (!v)
-            return cli_error(CLI_USAGE, "%s: %s needs a value (%s)", cmd->name, o->name,
-                             o->arg ? o->arg : "?");
-        int rc = set_value(cmd, o, v);
-        if (rc != CLI_OK) return rc;
+    char prog[64], err[VAE_ERR_LEN];
+    VaeArgs a = args_of(cmd, prog, sizeof prog);
+    int help;
+    if (vae_args_parse(&a, argc, argv, positional, n_pos, &help, err) != VAE_OK)
+        return cli_error(CLI_USAGE, "%s: %s", cmd->name, err);
+    if (help) {
+        cli_print_help(cmd);
+        return CLI_HELP;
     }
     return CLI_OK;
 }

@@ -6,27 +6,18 @@
 
 #include <stdint.h>
 
+#include "args.h"
 #include "data.h"
 #include "model.h"
 #include "trainer.h"
 
 enum { CLI_OK = 0, CLI_FAIL = 1, CLI_USAGE = 2, CLI_HELP = 3 };
 
-typedef enum { OPT_STR, OPT_INT, OPT_FLOAT, OPT_U64, OPT_FLAG } CliOptType;
-
-typedef struct {
-    const char *name; /* "--epochs" */
-    CliOptType type;
-    void *dst;       /* const char **, int *, float *, uint64_t *, int * (flag) */
-    const char *arg; /* "N" for help, NULL for flags */
-    const char *help;
-} CliOpt;
-
 typedef struct {
     const char *name;    /* "train" */
     const char *usage;   /* "--data DIR --out FILE [options]" */
     const char *summary; /* one line */
-    const CliOpt *opts;
+    const VaeOpt *opts;
     int n_opts;
     int max_positional;
     const char *positional_name; /* "PKG_DIR" */
@@ -57,9 +48,6 @@ typedef struct {
 } CliModelFlags;
 int cli_model_config(const CliModelFlags *f, int classes, VaeConfig *cfg);
 
-/* Threads to train with by default: the CPUs online, at most VAE_MAX_WORKERS. */
-int cli_default_threads(void);
-
 /* Comma-separated floats: "0.5,-1" -> n values; 1 on success. */
 int cli_parse_floats(const char *s, float *out, int max, int *n);
 
@@ -73,7 +61,6 @@ void cli_progress_init(CliProgress *p);
 /* done/total units, a label and a free-form tail ("loss 150.2"); final = 1 ends the line. */
 void cli_progress_show(CliProgress *p, const char *label, double done, double total,
                        const char *tail, int final);
-double cli_now(void);
 
 int cmd_import(int argc, char **argv);
 int cmd_train(int argc, char **argv);

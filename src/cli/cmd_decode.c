@@ -51,14 +51,14 @@ static int write_png(const char *path, const float *probs, int n, int cols, cons
 int cmd_decode(int argc, char **argv) {
     const char *model = NULL, *zs = NULL, *out = NULL;
     int label = -1, scale = 1;
-    const CliOpt opts[] = {
-        {"--model", OPT_STR, &model, "FILE", "checkpoint (.safetensors), required"},
-        {"--z", OPT_STR, &zs, "X,Y",
+    const VaeOpt opts[] = {
+        {"--model", VAE_OPT_STR, &model, "FILE", "checkpoint (.safetensors), required"},
+        {"--z", VAE_OPT_STR, &zs, "X,Y",
          "latent point, one value per dimension, required (the decoder's input: with flows, a "
          "point of the flowed space, where the prior N(0, I) lives)"},
-        {"--label", OPT_INT, &label, "L", "class to condition on (cvae models)"},
-        {"--out", OPT_STR, &out, "FILE.png", "write a PNG instead of printing probabilities"},
-        {"--scale", OPT_INT, &scale, "N", "PNG pixels per model pixel (default 1)"},
+        {"--label", VAE_OPT_INT, &label, "L", "class to condition on (cvae models)"},
+        {"--out", VAE_OPT_STR, &out, "FILE.png", "write a PNG instead of printing probabilities"},
+        {"--scale", VAE_OPT_INT, &scale, "N", "PNG pixels per model pixel (default 1)"},
     };
     const CliCommand cmd = {"decode",
                             "--model FILE --z X,Y [--label L] [--out FILE.png]",
@@ -113,16 +113,16 @@ int cmd_sample(int argc, char **argv) {
     int grid = 16, icdf = 0, random = 0, label = -1, scale = 1;
     float range = 3.0f;
     uint64_t seed = 0;
-    const CliOpt opts[] = {
-        {"--model", OPT_STR, &model, "FILE", "checkpoint (.safetensors), required"},
-        {"--grid", OPT_INT, &grid, "N", "N x N images (default 16)"},
-        {"--range", OPT_FLOAT, &range, "R", "evenly spaced z in [-R, R] (default 3)"},
-        {"--icdf", OPT_FLAG, &icdf, NULL, "space z by the prior's inverse CDF instead"},
-        {"--random", OPT_FLAG, &random, NULL, "draw z ~ N(0, I) (any latent size)"},
-        {"--seed", OPT_U64, &seed, "S", "seed for --random (default 0)"},
-        {"--label", OPT_INT, &label, "L", "class to condition on (cvae models)"},
-        {"--scale", OPT_INT, &scale, "N", "PNG pixels per model pixel (default 1)"},
-        {"--out", OPT_STR, &out, "FILE.png", "PNG to write, required"},
+    const VaeOpt opts[] = {
+        {"--model", VAE_OPT_STR, &model, "FILE", "checkpoint (.safetensors), required"},
+        {"--grid", VAE_OPT_INT, &grid, "N", "N x N images (default 16)"},
+        {"--range", VAE_OPT_FLOAT, &range, "R", "evenly spaced z in [-R, R] (default 3)"},
+        {"--icdf", VAE_OPT_FLAG, &icdf, NULL, "space z by the prior's inverse CDF instead"},
+        {"--random", VAE_OPT_FLAG, &random, NULL, "draw z ~ N(0, I) (any latent size)"},
+        {"--seed", VAE_OPT_U64, &seed, "S", "seed for --random (default 0)"},
+        {"--label", VAE_OPT_INT, &label, "L", "class to condition on (cvae models)"},
+        {"--scale", VAE_OPT_INT, &scale, "N", "PNG pixels per model pixel (default 1)"},
+        {"--out", VAE_OPT_STR, &out, "FILE.png", "PNG to write, required"},
     };
     const CliCommand cmd = {"sample",
                             "--model FILE --grid N [--range R | --icdf] --out grid.png",

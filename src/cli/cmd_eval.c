@@ -4,7 +4,8 @@
 #include <string.h>
 
 #include "cli.h"
-#include "nn.h"
+#include "latents.h"
+#include "parallel.h"
 
 typedef struct {
     CliProgress bar;
@@ -31,13 +32,13 @@ int cmd_eval(int argc, char **argv) {
     const char *data = NULL, *dataset = NULL, *model = NULL;
     int iw = 0, threads = 0;
     uint64_t seed = 0;
-    const CliOpt opts[] = {
-        {"--data", OPT_STR, &data, "DIR", "IDX dataset directory (default: --dataset)"},
-        {"--dataset", OPT_STR, &dataset, "NAME", "mnist or fashion"},
-        {"--model", OPT_STR, &model, "FILE", "checkpoint (.safetensors), required"},
-        {"--iw", OPT_INT, &iw, "K", "also the importance-weighted NLL bound with K samples"},
-        {"--seed", OPT_U64, &seed, "S", "seed of the z samples (default 0)"},
-        {"--threads", OPT_INT, &threads, "T", "OpenBLAS threads"},
+    const VaeOpt opts[] = {
+        {"--data", VAE_OPT_STR, &data, "DIR", "IDX dataset directory (default: --dataset)"},
+        {"--dataset", VAE_OPT_STR, &dataset, "NAME", "mnist or fashion"},
+        {"--model", VAE_OPT_STR, &model, "FILE", "checkpoint (.safetensors), required"},
+        {"--iw", VAE_OPT_INT, &iw, "K", "also the importance-weighted NLL bound with K samples"},
+        {"--seed", VAE_OPT_U64, &seed, "S", "seed of the z samples (default 0)"},
+        {"--threads", VAE_OPT_INT, &threads, "T", "OpenBLAS threads"},
     };
     const CliCommand cmd = {
         "eval",
@@ -96,12 +97,12 @@ done:
 
 int cmd_encode(int argc, char **argv) {
     const char *data = NULL, *dataset = NULL, *model = NULL, *out = NULL, *split = "test";
-    const CliOpt opts[] = {
-        {"--data", OPT_STR, &data, "DIR", "IDX dataset directory (default: --dataset)"},
-        {"--dataset", OPT_STR, &dataset, "NAME", "mnist or fashion"},
-        {"--model", OPT_STR, &model, "FILE", "checkpoint (.safetensors), required"},
-        {"--split", OPT_STR, &split, "S", "test (default) or train"},
-        {"--out", OPT_STR, &out, "FILE", "CSV to write (default: standard output)"},
+    const VaeOpt opts[] = {
+        {"--data", VAE_OPT_STR, &data, "DIR", "IDX dataset directory (default: --dataset)"},
+        {"--dataset", VAE_OPT_STR, &dataset, "NAME", "mnist or fashion"},
+        {"--model", VAE_OPT_STR, &model, "FILE", "checkpoint (.safetensors), required"},
+        {"--split", VAE_OPT_STR, &split, "S", "test (default) or train"},
+        {"--out", VAE_OPT_STR, &out, "FILE", "CSV to write (default: standard output)"},
     };
     const CliCommand cmd = {"encode",
                             "--model FILE [--data DIR] [--out latents.csv]",
@@ -119,23 +120,25 @@ int cmd_encode(int argc, char **argv) {
     VaeModel m;
     VaeDataset ds;
     memset(&ds, 0, sizeof ds);
-    VaeWorkspace ws;
-    memset(&ws, 0, sizeof ws);
-    float *x = NULL, *mu = NULL, *lv = NULL;
+    VaeSplitEncoder *enc = NULL;
+    float *mu = NULL, *lv = NULL;
     FILE *f = NULL;
     if ((rc = cli_load_model(model, &m, NULL))) return rc;
     if ((rc = cli_load_dataset(&ds, data, dataset)) || (rc = check_compatible(&m, &ds, model)))
         goto done;
     const VaeSplit *sp = !strcmp(split, "train") ? &ds.train : &ds.test;
-    const int L = m.cfg.latent, B = 256;
+    const int L = m.cfg.latent;
     char err[VAE_ERR_LEN];
-    x = malloc(sizeof(float) * B * (size_t)m.n_in);
-    mu = malloc(sizeof(float) * (size_t)B * L);
-    lv = malloc(sizeof(float) * (size_t)B * L);
-    if (!x || !mu || !lv || vae_workspace_init(&ws, &m, B, err) != VAE_OK) {
+    const VaeModel *models[1] = {&m};
+    mu = malloc(sizeof(float) * (size_t)sp->n * L);
+    lv = calloc((size_t)sp->n * L, sizeof(float)); /* an AE's logvar: 0 */
+    if (!mu || !lv ||
+        vae_split_encoder_create(&enc, models, 1, sp, vae_default_threads(), err) != VAE_OK) {
         rc = cli_error(CLI_FAIL, "encode: out of memory");
         goto done;
     }
+    vae_blas_set_threads(1); /* the encoder's workers each call BLAS */
+    vae_split_encode(enc, models, &mu, &lv, NULL);
     f = out ? fopen(out, "w") : stdout;
     if (!f) {
         rc = cli_error(CLI_FAIL, "cannot write %s", out);
@@ -147,28 +150,19 @@ int cmd_encode(int argc, char **argv) {
     for (int j = 0; j < L; j++)
         fprintf(f, ",logvar%d", j + 1);
     fputc('\n', f);
-    int idx[256];
-    for (int at = 0; at < sp->n; at += B) {
-        int b = sp->n - at < B ? sp->n - at : B;
-        for (int r = 0; r < b; r++)
-            idx[r] = at + r;
-        vae_data_batch(sp, idx, b, x);
-        vae_model_encode(&m, &ws, x, sp->labels + at, b, mu, lv);
-        for (int r = 0; r < b; r++) {
-            fprintf(f, "%d,%d", at + r, sp->labels[at + r]);
-            for (int j = 0; j < L; j++)
-                fprintf(f, ",%.9g", mu[r * L + j]);
-            for (int j = 0; j < L; j++)
-                fprintf(f, ",%.9g", lv[r * L + j]);
-            fputc('\n', f);
-        }
+    for (int r = 0; r < sp->n; r++) {
+        fprintf(f, "%d,%d", r, sp->labels[r]);
+        for (int j = 0; j < L; j++)
+            fprintf(f, ",%.9g", mu[(size_t)r * L + j]);
+        for (int j = 0; j < L; j++)
+            fprintf(f, ",%.9g", lv[(size_t)r * L + j]);
+        fputc('\n', f);
     }
     if (out && fclose(f) != 0) rc = cli_error(CLI_FAIL, "cannot write %s", out);
     f = NULL;
 done:
     if (f && f != stdout) fclose(f);
-    vae_workspace_free(&ws);
-    free(x);
+    vae_split_encoder_destroy(enc);
     free(mu);
     free(lv);
     vae_model_free(&m);

@@ -7,9 +7,9 @@
 int cmd_import(int argc, char **argv) {
     const char *out = "data/mnist";
     uint64_t seed = 0;
-    const CliOpt opts[] = {
-        {"--out", OPT_STR, &out, "DIR", "where to write the IDX files (default data/mnist)"},
-        {"--seed", OPT_U64, &seed, "S", "seed of the split (default 0)"},
+    const VaeOpt opts[] = {
+        {"--out", VAE_OPT_STR, &out, "DIR", "where to write the IDX files (default data/mnist)"},
+        {"--seed", VAE_OPT_U64, &seed, "S", "seed of the split (default 0)"},
     };
     const CliCommand cmd = {
         "import-mnist-json",

@@ -5,8 +5,8 @@
 
 int cmd_info(int argc, char **argv) {
     const char *model = NULL;
-    const CliOpt opts[] = {
-        {"--model", OPT_STR, &model, "FILE", "checkpoint (.safetensors), required"},
+    const VaeOpt opts[] = {
+        {"--model", VAE_OPT_STR, &model, "FILE", "checkpoint (.safetensors), required"},
     };
     const CliCommand cmd = {
         "info", "--model FILE", "Print a checkpoint's architecture and metadata.", opts, 1, 0,

@@ -7,8 +7,8 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "nn.h"
-#include "pool.h"
+#include "clock.h"
+#include "parallel.h"
 
 typedef struct {
     CliProgress bar;
@@ -21,7 +21,7 @@ typedef struct {
 static int on_progress(void *ud, const VaeProgress *p) {
     TrainUi *ui = ud;
     char tail[160];
-    double sps = (double)(p->step - ui->steps0) * ui->batch / (cli_now() - ui->t0 + 1e-9);
+    double sps = (double)(p->step - ui->steps0) * ui->batch / (vae_now() - ui->t0 + 1e-9);
     snprintf(tail, sizeof tail, "loss %.2f recon %.2f kl %.2f  %.0f samples/s", p->loss, p->recon,
              p->kl, sps);
     cli_progress_show(&ui->bar, ui->label, p->batch, p->batches, tail, 0);
@@ -38,31 +38,33 @@ int cmd_train(int argc, char **argv) {
     CliModelFlags mf = {"vae", "512,256", "bernoulli", 2};
     const CliModelFlags mf_default = mf; /* a flag given on the command line differs */
     VaeTrainConfig tc = vae_train_config_default();
-    int epochs = 30, threads = cli_default_threads(), quiet = 0;
-    const CliOpt opts[] = {
-        {"--data", OPT_STR, &data, "DIR", "IDX dataset directory (default: --dataset)"},
-        {"--dataset", OPT_STR, &dataset, "NAME", "mnist (data/mnist) or fashion (Debian package)"},
-        {"--kind", OPT_STR, &mf.kind, "KIND", "vae, ae or cvae (default vae)"},
-        {"--epochs", OPT_INT, &epochs, "N", "passes over the training set (default 30)"},
-        {"--batch", OPT_INT, &tc.batch, "B", "minibatch size (default 128)"},
-        {"--lr", OPT_FLOAT, &tc.lr, "LR", "Adam learning rate (default 0.001)"},
-        {"--beta", OPT_FLOAT, &tc.beta, "B", "KL weight, beta-VAE (default 1)"},
-        {"--kl-warmup", OPT_INT, &tc.kl_warmup, "STEPS", "linear KL warm-up 0 -> beta (default 0)"},
-        {"--free-bits", OPT_FLOAT, &tc.free_bits, "F",
+    int epochs = 30, threads = vae_default_threads(), quiet = 0;
+    const VaeOpt opts[] = {
+        {"--data", VAE_OPT_STR, &data, "DIR", "IDX dataset directory (default: --dataset)"},
+        {"--dataset", VAE_OPT_STR, &dataset, "NAME",
+         "mnist (data/mnist) or fashion (Debian package)"},
+        {"--kind", VAE_OPT_STR, &mf.kind, "KIND", "vae, ae or cvae (default vae)"},
+        {"--epochs", VAE_OPT_INT, &epochs, "N", "passes over the training set (default 30)"},
+        {"--batch", VAE_OPT_INT, &tc.batch, "B", "minibatch size (default 128)"},
+        {"--lr", VAE_OPT_FLOAT, &tc.lr, "LR", "Adam learning rate (default 0.001)"},
+        {"--beta", VAE_OPT_FLOAT, &tc.beta, "B", "KL weight, beta-VAE (default 1)"},
+        {"--kl-warmup", VAE_OPT_INT, &tc.kl_warmup, "STEPS",
+         "linear KL warm-up 0 -> beta (default 0)"},
+        {"--free-bits", VAE_OPT_FLOAT, &tc.free_bits, "F",
          "per-dimension KL floor in nats (default 0)"},
-        {"--dropout", OPT_FLOAT, &tc.dropout, "P", "dropout on the input and on z (default 0)"},
-        {"--likelihood", OPT_STR, &mf.likelihood, "L", "bernoulli (BCE) or gaussian (MSE)"},
-        {"--flow", OPT_STR, &flow, "planar:K",
+        {"--dropout", VAE_OPT_FLOAT, &tc.dropout, "P", "dropout on the input and on z (default 0)"},
+        {"--likelihood", VAE_OPT_STR, &mf.likelihood, "L", "bernoulli (BCE) or gaussian (MSE)"},
+        {"--flow", VAE_OPT_STR, &flow, "planar:K",
          "K planar normalising flows on the posterior sample, K <= 32 (default none)"},
-        {"--hidden", OPT_STR, &mf.hidden, "H1,H2", "hidden layer sizes (default 512,256)"},
-        {"--latent", OPT_INT, &mf.latent, "N", "latent dimensions (default 2)"},
-        {"--seed", OPT_U64, &tc.seed, "S", "random seed (default 0)"},
-        {"--threads", OPT_INT, &threads, "T",
+        {"--hidden", VAE_OPT_STR, &mf.hidden, "H1,H2", "hidden layer sizes (default 512,256)"},
+        {"--latent", VAE_OPT_INT, &mf.latent, "N", "latent dimensions (default 2)"},
+        {"--seed", VAE_OPT_U64, &tc.seed, "S", "random seed (default 0)"},
+        {"--threads", VAE_OPT_INT, &threads, "T",
          "threads: data-parallel shards of each batch (default: the CPUs online)"},
-        {"--init", OPT_STR, &init, "FILE",
+        {"--init", VAE_OPT_STR, &init, "FILE",
          "start from this checkpoint (its shape: shape flags must agree with it)"},
-        {"--out", OPT_STR, &out, "FILE", "checkpoint to write (.safetensors), required"},
-        {"--quiet", OPT_FLAG, &quiet, NULL, "no progress output"},
+        {"--out", VAE_OPT_STR, &out, "FILE", "checkpoint to write (.safetensors), required"},
+        {"--quiet", VAE_OPT_FLAG, &quiet, NULL, "no progress output"},
     };
     const CliCommand cmd = {
         "train",
@@ -153,12 +155,12 @@ int cmd_train(int argc, char **argv) {
         cli_progress_init(&ui.bar);
         snprintf(ui.label, sizeof ui.label, "epoch %*d/%d", epochs >= 10 ? 2 : 1, e + 1, epochs);
         ui.steps0 = vae_trainer_steps(t);
-        ui.t0 = cli_now();
+        ui.t0 = vae_now();
         VaeProgress p;
         vae_trainer_epoch(t, quiet ? NULL : on_progress, &ui, &p);
         if (!quiet) {
             char tail[160];
-            double sps = (double)(p.step - ui.steps0) * tc.batch / (cli_now() - ui.t0 + 1e-9);
+            double sps = (double)(p.step - ui.steps0) * tc.batch / (vae_now() - ui.t0 + 1e-9);
             snprintf(tail, sizeof tail, "loss=%.2f recon=%.2f kl=%.2f samples_per_s=%.0f", p.loss,
                      p.recon, p.kl, sps);
             cli_progress_show(&ui.bar, ui.label, p.batches, p.batches, tail, 1);

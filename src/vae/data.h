@@ -52,6 +52,12 @@ VaeStatus vae_idx_write_labels(const char *path, const uint8_t *labels, int n,
  * given by caller via vae_dataset_set_name), else the label numbers. */
 VaeStatus vae_dataset_load(VaeDataset *ds, const char *dir, char err[VAE_ERR_LEN]);
 void vae_dataset_set_name(VaeDataset *ds, const char *name); /* "fashion" sets Fashion names */
+
+#define VAE_FASHION_DIR "/usr/share/datasets/fashion-mnist" /* Debian's dataset-fashion-mnist */
+/* The directory of a built-in dataset into dir: "mnist" is data/mnist (under the working
+ * directory, else under the repository the running binary was built in), "fashion" is
+ * VAE_FASHION_DIR. VAE_ERR_ARG with what to do when it is missing or the name unknown. */
+VaeStatus vae_dataset_find(const char *name, char *dir, size_t len, char err[VAE_ERR_LEN]);
 void vae_dataset_free(VaeDataset *ds);
 
 /* Gather rows idx[0..b) of split into out (b, rows*cols) scaled to [0, 1]. */

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "latents.h"
 #include "nn.h"
 #include "rng.h"
 #include "step.h"
@@ -121,7 +122,8 @@ VaeStatus vae_evaluate(const VaeModel *m, const VaeSplit *s, int iw, uint64_t se
     VaeRng rng;
     vae_rng_seed(&rng, seed, 0xe7a1);
     double sum_recon = 0, sum_kl = 0, sum_iw = 0;
-    double mu_s[VAE_MAX_LATENT] = {0}, mu_s2[VAE_MAX_LATENT] = {0};
+    VaeLatentSums sums;
+    memset(&sums, 0, sizeof sums);
     int idx[EVAL_BATCH];
     VaeLossParams lp = {1.0f, 0.0f, 0.0f, 0, NULL};
     VaeProgress p = {0, 0, s->n, 0, 0, 0, 0};
@@ -135,14 +137,9 @@ VaeStatus vae_evaluate(const VaeModel *m, const VaeSplit *s, int iw, uint64_t se
         vae_step_forward(m, &sb, s->labels + at, b, &lp, &lv);
         sum_recon += lv.recon * b;
         sum_kl += lv.kl * b;
-        for (int j = 0; j < L; j++)
-            out->kl_dim[j] += sb.dim_kl[j];
         for (int r = 0; r < b; r++) {
-            const float *h = sb.ws.head + (size_t)r * m->head_out;
-            for (int j = 0; j < L; j++) {
-                mu_s[j] += h[j];
-                mu_s2[j] += (double)h[j] * h[j];
-            }
+            const float *h = sb.ws.head + (size_t)r * m->head_out; /* mu, then clamped logvar */
+            vae_latent_sums_add(&sums, h, ae ? NULL : h + L, 1, L);
             if (iw > 1)
                 sum_iw += iw_nll(m, &w, sb.x + (size_t)r * m->n_in, s->labels[at + r], h, h + L, iw,
                                  &rng);
@@ -157,11 +154,11 @@ VaeStatus vae_evaluate(const VaeModel *m, const VaeSplit *s, int iw, uint64_t se
     out->neg_elbo = out->recon + out->kl;
     out->iw = iw > 1 ? iw : 0;
     out->iwae_nll = iw > 1 ? sum_iw / n : 0.0;
-    for (int j = 0; j < L; j++) {
-        out->kl_dim[j] /= n;
-        double mean = mu_s[j] / n;
-        if (mu_s2[j] / n - mean * mean > 0.01) out->active_units++;
-    }
+    VaeLatentStats ls;
+    vae_latent_stats_finish(&sums, L, !ae, &ls);
+    out->active_units = ls.active;
+    for (int j = 0; j < L; j++)
+        out->kl_dim[j] = ls.kl[j];
     iw_free(&w);
     vae_step_buffers_free(&sb);
     if (!isfinite(out->neg_elbo))

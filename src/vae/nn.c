@@ -180,11 +180,3 @@ void vae_sigmoid(float *x, size_t n) {
         x[i] = sigmoid_from(x[i], exp_fast(-fabsf(x[i])));
     }
 }
-
-void vae_blas_set_threads(int n) {
-    if (n > 0) openblas_set_num_threads(n);
-}
-
-int vae_blas_get_threads(void) {
-    return openblas_get_num_threads();
-}

@@ -1,5 +1,5 @@
 /* Fork-join pool: a generation counter under a mutex starts a round, an atomic count of
- * finished workers ends it. Waiters spin for SPIN_NS before sleeping: the rounds of a
+ * finished workers ends it. Waiters spin for SPIN_S before sleeping: the rounds of a
  * training step follow each other within microseconds, and the two shards of a batch
  * finish up to a few hundred apart, while waking a sleeping thread takes 50-150 us on a
  * virtual machine (spinning 20,000 loads, ~30 us, cost 0.03-0.05 of a step's time). */
@@ -8,9 +8,10 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
-#include <time.h>
 
-#define SPIN_NS 300000 /* 0.3 ms: beyond it a wait is long enough to sleep through */
+#include "clock.h"
+
+#define SPIN_S 300e-6 /* 0.3 ms: beyond it a wait is long enough to sleep through */
 
 static void cpu_relax(void) {
 #if defined(__x86_64__) || defined(__i386__)
@@ -20,26 +21,20 @@ static void cpu_relax(void) {
 #endif
 }
 
-static long long now_ns(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
-
-/* Called on the i-th poll of a wait: 1 once the wait has spun for SPIN_NS (the clock is
+/* Called on the i-th poll of a wait: 1 once the wait has spun for SPIN_S (the clock is
  * read every 64 polls; the first reading sets the deadline in *end). */
-static int spun_out(int i, long long *end) {
+static int spun_out(int i, double *end) {
     if ((i & 63) != 0) return 0;
-    long long t = now_ns();
-    if (!*end) *end = t + SPIN_NS;
+    double t = vae_now();
+    if (*end == 0) *end = t + SPIN_S;
     return t > *end;
 }
 
-/* Poll until the round number differs from seen, for at most SPIN_NS; returns the last
+/* Poll until the round number differs from seen, for at most SPIN_S; returns the last
  * value read. */
 static unsigned spin_gen(atomic_uint *a, unsigned seen) {
     unsigned g = atomic_load_explicit(a, memory_order_acquire);
-    long long end = 0;
+    double end = 0;
     for (int i = 1; g == seen && !spun_out(i, &end); i++) {
         cpu_relax();
         g = atomic_load_explicit(a, memory_order_acquire);
@@ -47,9 +42,9 @@ static unsigned spin_gen(atomic_uint *a, unsigned seen) {
     return g;
 }
 
-/* Poll until *a >= need, for at most SPIN_NS. */
+/* Poll until *a >= need, for at most SPIN_S. */
 static void spin_count(atomic_int *a, int need) {
-    long long end = 0;
+    double end = 0;
     for (int i = 1; atomic_load_explicit(a, memory_order_acquire) < need && !spun_out(i, &end); i++)
         cpu_relax();
 }

@@ -4,9 +4,8 @@
 #ifndef VAE_POOL_H
 #define VAE_POOL_H
 
+#include "parallel.h"
 #include "status.h"
-
-#define VAE_MAX_WORKERS 16
 
 typedef struct VaePool VaePool;
 typedef void (*VaePoolFn)(void *ctx, int worker, int n_workers);

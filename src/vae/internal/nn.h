@@ -41,8 +41,4 @@ void vae_sigmoid(float *x, size_t n); /* in place */
 float vae_exp_approx(float x);
 float vae_log1p_approx(float e);
 
-/* OpenBLAS thread count (<= 0 leaves the default). */
-void vae_blas_set_threads(int n);
-int vae_blas_get_threads(void);
-
 #endif
