@@ -12,9 +12,8 @@
 #include "check.h"
 #include "rng.h"
 
-#include "../src/app/app_save.c"
-#include "../src/app/app_snapshot.c"
-#include "../src/app/app_trainer.c"
+#include "snapshot.h"
+#include "training.h"
 
 #define N_PUBLISH 10000
 #define N_POINTS 100
@@ -188,7 +187,6 @@ static void test_trainer_thread(void) {
     tc.tc = vae_train_config_default();
     tc.tc.batch = 32;
     tc.ds = &ds;
-    tc.blas_threads = 1;
     AppSnapshotBox b;
     app_box_init(&b);
     char err[256];
@@ -248,8 +246,9 @@ static void test_decoder_only(void) {
     CHECK(vae_model_init(&src, &c, err) == VAE_OK);
     vae_model_init_params(&src, 9);
     const VaeModel *models[1] = {&src};
-    AppSnapshot *s = calloc(1, sizeof *s);
-    atomic_fetch_add(&live_snapshots, 1); /* as app_box_acquire counts them */
+    AppSnapshotBox b;
+    app_box_init(&b);
+    AppSnapshot *s = app_box_acquire(&b);
     size_t ne = vae_model_encoder_params(&src), n = src.n_params;
     for (int round = 0; round < 3; round++) {
         int whole = round == 1;
@@ -263,7 +262,8 @@ static void test_decoder_only(void) {
         CHECK_MSG(memcmp(p + ne, src.params + ne, (n - ne) * sizeof(float)) == 0,
                   "round %d: decoder and flows differ", round);
     }
-    app_snapshot_free(s);
+    app_box_discard(&b, s);
+    app_box_destroy(&b);
     vae_model_free(&src);
 }
 

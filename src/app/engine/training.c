@@ -1,0 +1,533 @@
+/* The training thread (see training.h). Each turn of its loop applies the UI's commands,
+ * trains one step of every model, takes the latent worker's finished latents or hands it
+ * the next job, and publishes a snapshot when it is time. */
+#include "training.h"
+
+#include <math.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#if defined(__linux__)
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#endif
+
+#include "clock.h"
+#include "latent_worker.h"
+#include "latents.h"
+#include "parallel.h"
+#include "save.h"
+
+#define PUBLISH_S 0.2     /* a snapshot at most this often while running */
+#define LATENT_BUDGET 3.0 /* the latent worker busy at most 1/LATENT_BUDGET of the time */
+#define LATENT_MIN_S 0.5  /* and latents refreshed at most every LATENT_MIN_S seconds */
+#define RATE_S 0.5        /* samples/s measured over this window */
+#define TRAINER_NICE 3    /* the training threads' nice value (the window's is 0) */
+
+static const double speed_rate[APP_SPEED_LEVELS] = {0, 64, 32, 16, 8, 4, 2};
+
+/* What the loop remembers between turns (trainer thread only). */
+typedef struct {
+    int settings_seen, resets_seen, saves_seen;
+    int paused, last_paused, last_speed;
+    int force; /* publish at once: a command's state goes on screen */
+    int epochs_done_paused;
+    unsigned commands; /* the count read at the start of this turn */
+    double t_pub, t_lat, encode_s;
+    double rate, t_rate; /* samples/s, smoothed, and when it was last measured */
+    long long samples_rate;
+} Loop;
+
+struct AppTrainer {
+    pthread_t thread;
+    int started;
+    AppSnapshotBox *box;
+    const VaeDataset *ds;
+    const VaeSplit *shown; /* whose latents the snapshots carry */
+    int n_models, epochs;
+    uint64_t seed;
+    VaeTrainer *tr[APP_MAX_MODELS];
+    VaeTrainShared *shared;    /* the trainers' workers and gradients: they step in turn */
+    AppLatentWorker *worker;   /* the latents, beside the training */
+    VaeSplitEncoder *sync_enc; /* the same on this thread, for a command's state */
+    unsigned state_gen;        /* bumped by every such encode: older worker jobs are stale */
+    /* start-up: the thread creates the trainers, then reports (1 ok, -1 start_err) */
+    const AppTrainerConfig *start_cfg;
+    atomic_int start_state;
+    char start_err[256];
+    /* commands (UI -> trainer) */
+    atomic_int stop, paused, speed;
+    atomic_uint commands;   /* bumped after every command (see command_done) */
+    unsigned commands_seen; /* the commands the next snapshot includes */
+    atomic_int step_requests, reset_requests, save_requests;
+    atomic_uint beta_bits, lr_bits; /* float bits of the requested values */
+    atomic_int settings_gen;
+    /* throughput (trainer -> UI, read at exit) */
+    _Atomic double run_seconds;
+    _Atomic long long samples;
+    /* trainer-thread state */
+    AppHistory hist;
+    char message[160]; /* the last event (guards, errors) */
+    int n_events;
+    float beta_eff;
+    AppSnapshot *reuse;
+    uint64_t seq;
+    int64_t latents_step;
+    uint64_t latents_seq;
+    float *last_mu[APP_MAX_MODELS]; /* latents of the last encode, (n_shown, latent) */
+    float *last_lv[APP_MAX_MODELS]; /* and their logvar */
+    VaeLatentStats last_stats[APP_MAX_MODELS];
+    unsigned saves; /* saves made, and the last one's result */
+    int save_failed;
+    char save_msg[320];
+};
+
+static unsigned f2u(float f) {
+    unsigned u;
+    memcpy(&u, &f, sizeof u);
+    return u;
+}
+
+static float u2f(unsigned u) {
+    float f;
+    memcpy(&f, &u, sizeof f);
+    return f;
+}
+
+static void live_models(const AppTrainer *t, const VaeModel **models) {
+    for (int m = 0; m < t->n_models; m++)
+        models[m] = vae_trainer_model(t->tr[m]);
+}
+
+/* ---- publication ------------------------------------------------------------------ */
+
+static void fill_status(AppTrainer *t, AppSnapshot *s, double samples_per_s) {
+    const VaeTrainConfig *tc = vae_trainer_config(t->tr[0]);
+    s->latents_step = t->latents_step;
+    s->latents_seq = t->latents_seq;
+    s->commands = t->commands_seen;
+    s->step = vae_trainer_steps(t->tr[0]);
+    s->epoch = vae_trainer_epoch_index(t->tr[0]);
+    s->samples_per_s = samples_per_s;
+    s->beta = tc->beta;
+    s->lr = tc->lr;
+    s->beta_eff = t->beta_eff;
+    s->kl_warmup = tc->kl_warmup;
+    s->free_bits = tc->free_bits;
+    s->dropout = tc->dropout;
+    s->paused = atomic_load_explicit(&t->paused, memory_order_relaxed);
+    s->speed = atomic_load_explicit(&t->speed, memory_order_relaxed);
+    snprintf(s->message, sizeof s->message, "%s", t->message);
+    s->n_events = t->n_events;
+    s->saves = t->saves;
+    s->save_failed = t->save_failed;
+    snprintf(s->save_msg, sizeof s->save_msg, "%s", t->save_msg);
+}
+
+/* Build and publish a snapshot with the newest latents there are; 0, or -1 if none was
+ * free (the reader is mid-swap) or memory ran out: skipped, the caller tries again. */
+static int publish(AppTrainer *t, double samples_per_s) {
+    AppSnapshot *s = t->reuse ? t->reuse : app_box_acquire(t->box);
+    t->reuse = NULL;
+    if (!s) return -1;
+    const VaeModel *models[APP_MAX_MODELS];
+    live_models(t, models);
+    if (app_snapshot_set_models(s, models, t->n_models, t->shown->n, 0) != 0 ||
+        app_snapshot_set_history(s, t->hist.points, t->hist.n) != 0) {
+        app_box_discard(t->box, s);
+        return -1;
+    }
+    for (int m = 0; m < t->n_models; m++) {
+        size_t n = (size_t)s->n_points * (size_t)models[m]->cfg.latent * sizeof(float);
+        memcpy(s->mu[m], t->last_mu[m], n);
+        memcpy(s->lv[m], t->last_lv[m], n);
+    }
+    memcpy(s->lstats, t->last_stats, sizeof s->lstats);
+    s->seq = ++t->seq;
+    fill_status(t, s, samples_per_s);
+    app_box_publish(t->box, s, &t->reuse);
+    return 0;
+}
+
+/* After a command (pause, step, reset, new settings) the state on screen must be exactly
+ * the trainer's: its latents are encoded here, at the trainer's priority, from the live
+ * parameters (nothing trains meanwhile); the worker's job in flight, if any, is from an
+ * older state and is dropped when it ends. */
+static void encode_now(AppTrainer *t) {
+    const VaeModel *models[APP_MAX_MODELS];
+    live_models(t, models);
+    t->state_gen++;
+    vae_split_encode(t->sync_enc, models, t->last_mu, t->last_lv, t->last_stats);
+    t->latents_step = vae_trainer_steps(t->tr[0]);
+    t->latents_seq = t->seq + 1;
+}
+
+/* The S key while training: the live models, on this thread (app_trainer_save). */
+static void save_now(AppTrainer *t) {
+    const VaeModel *models[APP_MAX_MODELS];
+    live_models(t, models);
+    AppSaveInfo info = {t->ds->name, vae_trainer_steps(t->tr[0]), vae_trainer_epoch_index(t->tr[0]),
+                        vae_trainer_config(t->tr[0])->beta, t->seed};
+    t->save_failed =
+        app_save_models(models, t->n_models, &info, t->save_msg, (int)sizeof t->save_msg) != 0;
+    t->saves++;
+}
+
+static void on_log(void *ud, const char *msg) {
+    AppTrainer *t = ud;
+    snprintf(t->message, sizeof t->message, "%s", msg);
+    t->n_events++;
+}
+
+/* ---- the loop's steps ---------------------------------------------------------------- */
+
+/* Saves, resets, new settings, pause and speed: anything that changed forces a snapshot. */
+static void apply_commands(AppTrainer *t, Loop *L) {
+    L->commands = atomic_load_explicit(&t->commands, memory_order_acquire);
+    if (L->commands != t->commands_seen) L->force = 1; /* (a command may change nothing) */
+    int saves = atomic_load_explicit(&t->save_requests, memory_order_relaxed);
+    if (saves != L->saves_seen) {
+        L->saves_seen = saves;
+        save_now(t);
+        L->force = 1;
+    }
+    int resets = atomic_load_explicit(&t->reset_requests, memory_order_relaxed);
+    if (resets != L->resets_seen) {
+        L->resets_seen = resets;
+        for (int m = 0; m < t->n_models; m++)
+            vae_trainer_reset(t->tr[m], t->seed + (uint64_t)m);
+        app_history_clear(&t->hist);
+        t->message[0] = 0;
+        t->n_events = 0;
+        L->epochs_done_paused = 0;
+        L->force = 1;
+    }
+    int gen = atomic_load_explicit(&t->settings_gen, memory_order_acquire);
+    if (gen != L->settings_seen) {
+        L->settings_seen = gen;
+        float beta = u2f(atomic_load_explicit(&t->beta_bits, memory_order_relaxed));
+        float lr = u2f(atomic_load_explicit(&t->lr_bits, memory_order_relaxed));
+        for (int m = 0; m < t->n_models; m++) {
+            vae_trainer_set_beta(t->tr[m], beta);
+            vae_trainer_set_lr(t->tr[m], lr);
+        }
+        L->force = 1;
+    }
+    L->paused = atomic_load_explicit(&t->paused, memory_order_relaxed);
+    int speed = atomic_load_explicit(&t->speed, memory_order_relaxed);
+    if (L->paused != L->last_paused || speed != L->last_speed) { /* show the new state */
+        L->last_paused = L->paused, L->last_speed = speed;
+        L->force = 1;
+    }
+}
+
+/* While paused: 1 if a single step was asked for (and takes it off the queue). */
+static int take_step_request(AppTrainer *t) {
+    if (atomic_load_explicit(&t->step_requests, memory_order_relaxed) <= 0) return 0;
+    atomic_fetch_sub_explicit(&t->step_requests, 1, memory_order_relaxed);
+    return 1;
+}
+
+static void stop_with(AppTrainer *t, Loop *L, const char *msg) {
+    snprintf(t->message, sizeof t->message, "%s", msg);
+    t->n_events++;
+    atomic_store(&t->paused, 1);
+    L->force = 1;
+}
+
+/* One step of every model, in turn; their finite losses go into the history. */
+static void train_once(AppTrainer *t, Loop *L) {
+    for (int m = 0; m < t->n_models; m++) {
+        VaeStepStats st;
+        memset(&st, 0, sizeof st);
+        VaeStatus rc = vae_trainer_step(t->tr[m], &st);
+        if (rc != VAE_OK) {
+            char msg[96];
+            snprintf(msg, sizeof msg, "training stopped: %s", vae_status_str(rc));
+            stop_with(t, L, msg);
+            break;
+        }
+        if (m == 0) t->beta_eff = st.beta_eff;
+        /* a skipped step's loss is not finite: keep it out of the curves */
+        if (st.skipped || !isfinite(st.loss) || !isfinite(st.recon) || !isfinite(st.kl)) continue;
+        app_history_add_step(&t->hist, m, (float)st.recon, (float)st.kl, (float)st.loss);
+    }
+    long long n = (long long)vae_trainer_config(t->tr[0])->batch * t->n_models;
+    atomic_fetch_add_explicit(&t->samples, n, memory_order_relaxed);
+    L->samples_rate += n;
+    if (t->epochs > 0 && !L->epochs_done_paused && vae_trainer_epoch_index(t->tr[0]) >= t->epochs) {
+        char msg[64];
+        snprintf(msg, sizeof msg, "paused after %d epochs", t->epochs);
+        L->epochs_done_paused = 1;
+        stop_with(t, L, msg);
+    }
+}
+
+static void measure_rate(Loop *L, double now) {
+    if (now - L->t_rate < RATE_S) return;
+    double r = L->samples_rate / (now - L->t_rate);
+    L->rate = L->paused ? 0 : L->rate == 0 ? r : 0.5 * L->rate + 0.5 * r;
+    L->samples_rate = 0;
+    L->t_rate = now;
+}
+
+/* Take the worker's finished latents; hand it the next job when it is time (they go out
+ * with the next snapshot). */
+static void refresh_latents(AppTrainer *t, Loop *L, double now) {
+    int64_t step;
+    if (app_latent_worker_collect(t->worker, t->last_mu, t->last_lv, t->last_stats, &step,
+                                  t->state_gen, &L->encode_s)) {
+        t->latents_step = step;
+        t->latents_seq = t->seq + 1;
+    }
+    if (L->paused || now - L->t_lat < fmax(LATENT_MIN_S, LATENT_BUDGET * L->encode_s)) return;
+    const VaeModel *models[APP_MAX_MODELS];
+    live_models(t, models);
+    if (app_latent_worker_submit(t->worker, models, vae_trainer_steps(t->tr[0]), t->state_gen))
+        L->t_lat = now;
+}
+
+static void maybe_publish(AppTrainer *t, Loop *L, double now) {
+    if (!L->force && (L->paused || now - L->t_pub < PUBLISH_S)) return;
+    app_history_close(&t->hist, t->n_models, vae_trainer_steps(t->tr[0]));
+    /* a step still queued is a command not yet shown */
+    t->commands_seen =
+        L->commands - (atomic_load_explicit(&t->step_requests, memory_order_relaxed) > 0);
+    if (L->force) {
+        encode_now(t);
+        L->t_lat = now;
+    }
+    if (publish(t, L->rate) == 0) L->force = 0;
+    L->t_pub = now;
+}
+
+/* Paused: a short nap. Slow motion: sleep out the step's slot in small slices, so that a
+ * command (or a new speed) is seen at once. */
+static void pace(AppTrainer *t, int idle, double t0) {
+    if (idle) {
+        vae_sleep(0.005);
+        return;
+    }
+    int sp = atomic_load_explicit(&t->speed, memory_order_relaxed);
+    if (sp <= 0) return;
+    double until = t0 + 1.0 / speed_rate[sp];
+    for (double now = vae_now(); now < until; now = vae_now()) {
+        if (atomic_load(&t->stop) || atomic_load_explicit(&t->speed, memory_order_relaxed) != sp)
+            break;
+        vae_sleep(fmin(0.01, until - now));
+    }
+}
+
+/* ---- the thread -------------------------------------------------------------------- */
+
+/* On the trainer thread, before it trains: the trainers (whose worker threads inherit
+ * this thread's priority), the latent worker and the encoder for commands. 0, or -1 with
+ * a sentence in t->start_err. */
+static int setup(AppTrainer *t, const AppTrainerConfig *c) {
+    char e[VAE_ERR_LEN] = "out of memory";
+    if (app_history_init(&t->hist) != 0) goto fail;
+    if (vae_train_shared_create(&t->shared, c->tc.threads, e) != VAE_OK) goto fail;
+    for (int m = 0; m < c->n_models; m++) {
+        VaeTrainConfig tc = c->tc;
+        tc.seed = c->tc.seed + (uint64_t)m; /* the models start differently */
+        if (vae_trainer_create_shared(&t->tr[m], &c->cfg[m], c->init[m], &tc, &c->ds->train,
+                                      t->shared, e) != VAE_OK)
+            goto fail;
+        vae_trainer_set_log(t->tr[m], on_log, t);
+        size_t n = (size_t)t->shown->n * (size_t)c->cfg[m].latent + 1;
+        t->last_mu[m] = calloc(n, sizeof(float));
+        t->last_lv[m] = calloc(n, sizeof(float));
+        if (!t->last_mu[m] || !t->last_lv[m]) goto fail;
+    }
+    const VaeModel *models[APP_MAX_MODELS];
+    live_models(t, models);
+    t->worker =
+        app_latent_worker_start(models, c->n_models, t->shown, t->start_err, sizeof t->start_err);
+    if (!t->worker) return -1;
+    if (vae_split_encoder_create(&t->sync_enc, models, c->n_models, t->shown, 1, e) != VAE_OK)
+        goto fail;
+    return 0;
+fail:
+    snprintf(t->start_err, sizeof t->start_err, "%s", e);
+    return -1;
+}
+
+static void *trainer_main(void *arg) {
+    AppTrainer *t = arg;
+#if defined(__linux__)
+    prctl(PR_SET_NAME, "vae-trainer", 0, 0, 0); /* this thread's name, for top -H and perf */
+    /* A little below the window (Linux: this thread, and the threads it creates): when
+     * both want a core, a frame and the X server's round trip go first. */
+    setpriority(PRIO_PROCESS, 0, TRAINER_NICE);
+#endif
+    int ok = setup(t, t->start_cfg) == 0;
+    atomic_store_explicit(&t->start_state, ok ? 1 : -1, memory_order_release);
+    if (!ok) return NULL;
+    Loop L = {.settings_seen = -1, .last_paused = -1, .last_speed = -1, .force = 1};
+    L.t_lat = -1e9, L.encode_s = 0.05, L.t_rate = vae_now();
+    while (!atomic_load_explicit(&t->stop, memory_order_relaxed)) {
+        apply_commands(t, &L);
+        int stepping = L.paused && take_step_request(t);
+        if (stepping) L.force = 1;
+        double t0 = vae_now();
+        if (!L.paused || stepping) train_once(t, &L);
+        double now = vae_now();
+        measure_rate(&L, now);
+        refresh_latents(t, &L, now);
+        maybe_publish(t, &L, now);
+        if (!L.paused) { /* running time, publishing included, slow-motion sleeps excluded */
+            double busy = atomic_load_explicit(&t->run_seconds, memory_order_relaxed);
+            atomic_store_explicit(&t->run_seconds, busy + (vae_now() - t0), memory_order_relaxed);
+        }
+        pace(t, L.paused && !stepping, t0);
+    }
+    /* a save asked for before the stop (the acquire pairs with app_trainer_stop's store,
+     * which follows the request) */
+    if (atomic_load_explicit(&t->stop, memory_order_acquire) &&
+        atomic_load_explicit(&t->save_requests, memory_order_relaxed) != L.saves_seen)
+        save_now(t);
+    return NULL;
+}
+
+const char *app_trainer_speed_name(int level) {
+    static const char *const names[APP_SPEED_LEVELS] = {
+        "full", "64 steps/s", "32 steps/s", "16 steps/s", "8 steps/s", "4 steps/s", "2 steps/s"};
+    return level >= 0 && level < APP_SPEED_LEVELS ? names[level] : "?";
+}
+
+/* ---- lifecycle (UI thread) ------------------------------------------------------------ */
+
+AppTrainer *app_trainer_start(const AppTrainerConfig *c, AppSnapshotBox *box, char *err,
+                              int err_len) {
+    AppTrainer *t = calloc(1, sizeof *t);
+    if (!t) {
+        snprintf(err, (size_t)err_len, "out of memory");
+        return NULL;
+    }
+    t->box = box;
+    t->ds = c->ds;
+    t->shown = c->shown ? c->shown : &c->ds->test;
+    t->n_models = c->n_models;
+    t->epochs = c->epochs;
+    t->seed = c->tc.seed;
+    t->beta_eff = c->tc.kl_warmup > 0 ? 0.0f : c->tc.beta;
+    atomic_init(&t->stop, 0);
+    atomic_init(&t->paused, c->start_paused);
+    atomic_init(&t->speed, 0);
+    atomic_init(&t->commands, 0);
+    atomic_init(&t->step_requests, 0);
+    atomic_init(&t->reset_requests, 0);
+    atomic_init(&t->save_requests, 0);
+    atomic_init(&t->beta_bits, f2u(c->tc.beta));
+    atomic_init(&t->lr_bits, f2u(c->tc.lr));
+    atomic_init(&t->settings_gen, 0);
+    atomic_init(&t->run_seconds, 0.0);
+    atomic_init(&t->samples, 0);
+    atomic_init(&t->start_state, 0);
+    t->start_cfg = c;
+    /* Each data-parallel shard calls BLAS itself, so OpenBLAS gets one thread (a process-
+     * wide setting, made before any thread runs); the render thread's small decodes stay
+     * single-threaded because OpenBLAS does not split tiny products anyway. */
+    vae_blas_set_threads(1);
+    if (pthread_create(&t->thread, NULL, trainer_main, t) != 0) {
+        snprintf(err, (size_t)err_len, "cannot start the trainer thread");
+        app_trainer_stop(t);
+        return NULL;
+    }
+    t->started = 1;
+    /* the thread sets itself up (c stays valid until then); an error ends it */
+    int state;
+    while ((state = atomic_load_explicit(&t->start_state, memory_order_acquire)) == 0)
+        vae_sleep(0.001);
+    t->start_cfg = NULL;
+    if (state < 0) {
+        snprintf(err, (size_t)err_len, "%s", t->start_err);
+        app_trainer_stop(t);
+        return NULL;
+    }
+    return t;
+}
+
+void app_trainer_stop(AppTrainer *t) {
+    if (!t) return;
+    if (t->started) {
+        atomic_store(&t->stop, 1);
+        pthread_join(t->thread, NULL);
+    }
+    for (int m = 0; m < APP_MAX_MODELS; m++) {
+        vae_trainer_destroy(t->tr[m]);
+        free(t->last_mu[m]), free(t->last_lv[m]);
+    }
+    vae_train_shared_destroy(t->shared);
+    app_latent_worker_stop(t->worker);
+    vae_split_encoder_destroy(t->sync_enc);
+    app_snapshot_free(t->reuse);
+    app_history_free(&t->hist);
+    free(t);
+}
+
+/* ---- commands (UI thread) ------------------------------------------------------------ */
+
+/* Every command bumps `commands` after making its change, so a trainer that reads the
+ * count before the changes has seen at least that many. */
+static void command_done(AppTrainer *t) {
+    atomic_fetch_add_explicit(&t->commands, 1, memory_order_release);
+}
+
+unsigned app_trainer_commands(const AppTrainer *t) {
+    return t ? atomic_load_explicit(&((AppTrainer *)t)->commands, memory_order_acquire) : 0;
+}
+
+void app_trainer_toggle_pause(AppTrainer *t) {
+    if (!t) return;
+    atomic_fetch_xor_explicit(&t->paused, 1, memory_order_relaxed);
+    command_done(t);
+}
+
+void app_trainer_step_once(AppTrainer *t) {
+    if (!t) return;
+    atomic_fetch_add_explicit(&t->step_requests, 1, memory_order_relaxed);
+    command_done(t);
+}
+
+void app_trainer_reset(AppTrainer *t) {
+    if (!t) return;
+    atomic_fetch_add_explicit(&t->reset_requests, 1, memory_order_relaxed);
+    command_done(t);
+}
+
+static void scale_setting(AppTrainer *t, atomic_uint *bits, float factor, float lo, float hi) {
+    float v = u2f(atomic_load_explicit(bits, memory_order_relaxed)) * factor;
+    v = v < lo ? lo : v > hi ? hi : v;
+    atomic_store_explicit(bits, f2u(v), memory_order_relaxed);
+    atomic_fetch_add_explicit(&t->settings_gen, 1, memory_order_release);
+    command_done(t);
+}
+
+void app_trainer_scale_beta(AppTrainer *t, float factor) {
+    if (t) scale_setting(t, &t->beta_bits, factor, 1e-3f, 100.0f);
+}
+
+void app_trainer_scale_lr(AppTrainer *t, float factor) {
+    if (t) scale_setting(t, &t->lr_bits, factor, 1e-6f, 1e-1f);
+}
+
+void app_trainer_save(AppTrainer *t) {
+    if (t) atomic_fetch_add_explicit(&t->save_requests, 1, memory_order_relaxed);
+}
+
+void app_trainer_speed(AppTrainer *t, int delta) {
+    if (!t) return;
+    int s = atomic_load_explicit(&t->speed, memory_order_relaxed) - delta;
+    s = s < 0 ? 0 : s >= APP_SPEED_LEVELS ? APP_SPEED_LEVELS - 1 : s;
+    atomic_store_explicit(&t->speed, s, memory_order_relaxed);
+    command_done(t);
+}
+
+double app_trainer_throughput(const AppTrainer *t) {
+    if (!t) return 0;
+    double secs = atomic_load(&((AppTrainer *)t)->run_seconds);
+    long long n = atomic_load(&((AppTrainer *)t)->samples);
+    return secs > 0 ? (double)n / secs : 0;
+}

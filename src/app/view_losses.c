@@ -1,0 +1,148 @@
+/* The loss curves in the panel: per sample, in nats, on a log scale, against the step:
+ * the first model's total, reconstruction and KL, and the other models' reconstruction.
+ * Non-finite values (skipped steps) are gaps. */
+#include <math.h>
+#include <stdio.h>
+
+#include "gfx.h"
+#include "tools.h"
+
+enum { RECON, KL, TOTAL };
+
+typedef struct {
+    int model, term;
+    const char *name;
+    uint32_t color;
+} Curve;
+
+static const Curve curve_list[] = {
+    {0, TOTAL, "total", APP_ARGB(235, 203, 139)}, {0, RECON, "recon", APP_ARGB(136, 192, 208)},
+    {0, KL, "KL", APP_ARGB(180, 142, 173)},       {1, RECON, "recon", APP_ARGB(208, 135, 112)},
+    {2, RECON, "recon", APP_ARGB(163, 190, 140)}, {3, RECON, "recon", APP_ARGB(191, 97, 106)},
+};
+#define N_CURVES ((int)(sizeof curve_list / sizeof *curve_list))
+
+static double value(const AppLossPoint *p, const Curve *c) {
+    const AppLoss *l = &p->loss[c->model];
+    return c->term == RECON ? l->recon : c->term == KL ? l->kl : l->total;
+}
+
+/* Whether curve c has a model in snap (and a KL to plot). */
+static int shown(const Curve *c, const AppSnapshot *s) {
+    return s && c->model < s->n_models && (c->term != KL || app_is_vae(&s->model[c->model]));
+}
+
+static void legend(AppGfx *g, const AppSnapshot *s, int x, int y) {
+    int lh = app_text_line(&g->text, APP_FONT_SMALL);
+    for (int c = 0; c < N_CURVES; c++) {
+        if (!shown(&curve_list[c], s)) continue;
+        char name[48];
+        snprintf(name, sizeof name, "%s %s", app_model_name(&s->model[curve_list[c].model]),
+                 curve_list[c].name);
+        app_set_color(g->ren, curve_list[c].color);
+        SDL_Rect sw = {x, y + lh / 2 - 1, app_px(g, 12), app_px(g, 2) + 1};
+        SDL_RenderFillRect(g->ren, &sw);
+        x += app_px(g, 16);
+        x += app_text_draw(&g->text, APP_FONT_SMALL, name, x, y, APP_DIM, APP_ALIGN_LEFT) +
+             app_px(g, 12);
+    }
+}
+
+/* y grid lines and labels at 1, 2, 5 x 10^k inside [llo, lhi] (log10), every stride-th
+ * decade only when a diverging run spans dozens of them. */
+static void y_ticks(AppGfx *g, SDL_Rect plot, double llo, double lhi) {
+    int lh = app_text_line(&g->text, APP_FONT_SMALL);
+    int decades = (int)ceil(lhi) - (int)floor(llo), fit = plot.h / (lh + lh / 2);
+    int stride = fit > 0 && decades > fit ? (decades + fit - 1) / fit : 1;
+    for (int e = (int)floor(llo); e <= (int)ceil(lhi); e++) {
+        static const double mant[] = {1, 2, 5};
+        if (e % stride) continue;
+        for (int k = 0; k < 3; k++) {
+            double v = mant[k] * pow(10, e), lv = log10(v);
+            if (lv < llo || lv > lhi || (lhi - llo > 2.5 && k)) continue;
+            int y = plot.y + plot.h - (int)((lv - llo) / (lhi - llo) * plot.h);
+            app_set_color(g->ren, APP_GRIDLINE);
+            SDL_RenderDrawLine(g->ren, plot.x, y, plot.x + plot.w - 1, y);
+            char lab[32];
+            if (v >= 1e5)
+                snprintf(lab, sizeof lab, "1e%d", e);
+            else
+                snprintf(lab, sizeof lab, v >= 1 ? "%.0f" : "%.2g", v);
+            app_text_draw(&g->text, APP_FONT_SMALL, lab, plot.x - app_px(g, 4), y - lh / 2, APP_DIM,
+                          APP_ALIGN_RIGHT);
+        }
+    }
+}
+
+static void curves(AppGfx *g, const AppSnapshot *s, SDL_Rect plot, double llo, double lhi) {
+    static SDL_FPoint pts[APP_HIST_CAP];
+    double x0 = (double)s->hist[0].step, x1 = (double)s->hist[s->n_hist - 1].step;
+    if (x1 <= x0) x1 = x0 + 1;
+    for (int c = 0; c < N_CURVES; c++) {
+        if (!shown(&curve_list[c], s)) continue;
+        int n = 0;
+        for (int i = 0; i < s->n_hist; i++) {
+            double v = value(&s->hist[i], &curve_list[c]);
+            if (!(v > 0) || !isfinite(v)) continue;
+            double fy = (log10(v) - llo) / (lhi - llo);
+            double fx = ((double)s->hist[i].step - x0) / (x1 - x0);
+            pts[n++] = (SDL_FPoint){(float)(plot.x + fx * (plot.w - 1)),
+                                    (float)(plot.y + plot.h - 1 - fy * (plot.h - 1))};
+        }
+        app_set_color(g->ren, curve_list[c].color);
+        if (n >= 2) SDL_RenderDrawLinesF(g->ren, pts, n);
+    }
+}
+
+static void section_draw(const AppDraw *d, SDL_Rect r) {
+    const AppSnapshot *s = d->s->snap;
+    AppGfx *g = d->g;
+    int lh = app_text_line(&g->text, APP_FONT_SMALL), bold = app_text_line(&g->text, APP_FONT_BOLD);
+    app_text_draw(&g->text, APP_FONT_BOLD, "Loss per sample (nats, log scale)", r.x, r.y, APP_TEXT,
+                  APP_ALIGN_LEFT);
+    int left = app_px(g, 40);
+    SDL_Rect plot = {r.x + left, r.y + bold + lh + app_px(g, 4), r.w - left,
+                     r.h - bold - 2 * lh - app_px(g, 8)};
+    if (plot.h < app_px(g, 30)) return;
+    app_set_color(g->ren, APP_PANE_BG);
+    SDL_RenderFillRect(g->ren, &plot);
+    legend(g, s, plot.x, plot.y - lh - app_px(g, 2));
+    if (!s || s->n_hist < 2) {
+        app_text_draw(&g->text, APP_FONT_SMALL,
+                      s && !d->s->session->trainer ? "no training history" : "no data yet",
+                      plot.x + plot.w / 2, plot.y + plot.h / 2 - lh / 2, APP_DIM, APP_ALIGN_CENTER);
+        return;
+    }
+    double lo = INFINITY, hi = -INFINITY;
+    for (int i = 0; i < s->n_hist; i++)
+        for (int c = 0; c < N_CURVES; c++) {
+            double v = shown(&curve_list[c], s) ? value(&s->hist[i], &curve_list[c]) : NAN;
+            if (v > 0 && isfinite(v)) lo = fmin(lo, v), hi = fmax(hi, v);
+        }
+    if (!(lo < hi)) lo = hi / 2 + 1e-3, hi = hi * 2 + 1e-3;
+    double llo = floor(log10(lo) * 4) / 4, lhi = ceil(log10(hi) * 4) / 4;
+    if (lhi - llo < 0.5) llo = lhi - 0.5;
+    y_ticks(g, plot, llo, lhi);
+    curves(g, s, plot, llo, lhi);
+    app_text_drawf(&g->text, APP_FONT_SMALL, plot.x, plot.y + plot.h + app_px(g, 2), APP_DIM,
+                   APP_ALIGN_LEFT, "step %lld", (long long)s->hist[0].step);
+    app_text_drawf(&g->text, APP_FONT_SMALL, plot.x + plot.w, plot.y + plot.h + app_px(g, 2),
+                   APP_DIM, APP_ALIGN_RIGHT, "step %lld", (long long)s->hist[s->n_hist - 1].step);
+}
+
+/* Whatever the other sections leave, at least a 90-point plot with its text. */
+static int section_height(const AppDraw *d, int width, int avail) {
+    (void)width, (void)avail;
+    const AppGfx *g = d->g;
+    return -(app_text_line(&g->text, APP_FONT_BOLD) + 2 * app_text_line(&g->text, APP_FONT_SMALL) +
+             app_px(g, 8) + app_px(g, 90));
+}
+
+static const AppPanelSection sections[] = {
+    {.order = 90, .height = section_height, .draw = section_draw},
+};
+
+const AppToolView app_view_losses = {
+    .sections = sections,
+    .n_sections = 1,
+};
