@@ -1,4 +1,4 @@
-/* Fonts through fontconfig and the rendered-string texture cache (see app_text.h). */
+/* Fonts through fontconfig and the drawn-string texture cache (see text.h). */
 #include "text.h"
 
 #include <fontconfig/fontconfig.h>
@@ -87,10 +87,16 @@ int app_text_init(AppText *t, SDL_Renderer *ren, float scale, char *err, int err
         }
         TTF_SetFontHinting(t->font[i], TTF_HINTING_LIGHT);
         t->line_h[i] = TTF_FontLineSkip(t->font[i]);
+        if (app_glyphs_init(&t->glyphs[i], t->font[i]) != 0) {
+            snprintf(err, (size_t)err_len, "out of memory");
+            goto fail;
+        }
+        app_glyphs_warm(&t->glyphs[i]);
     }
     t->cap = 1024;
     t->table = calloc((size_t)t->cap, sizeof *t->table);
-    if (!t->table) {
+    t->spare = calloc((size_t)t->cap, sizeof *t->spare);
+    if (!t->table || !t->spare) {
         snprintf(err, (size_t)err_len, "out of memory");
         goto fail;
     }
@@ -106,11 +112,14 @@ static void drop(AppTextEntry *e) {
 }
 
 void app_text_free(AppText *t) {
-    for (int i = 0; i < t->cap; i++)
+    for (int i = 0; t->table && i < t->cap; i++)
         drop(&t->table[i]);
     free(t->table);
-    for (int i = 0; i < APP_FONT_COUNT; i++)
+    free(t->spare);
+    for (int i = 0; i < APP_FONT_COUNT; i++) {
+        app_glyphs_free(&t->glyphs[i]);
         if (t->font[i]) TTF_CloseFont(t->font[i]);
+    }
     memset(t, 0, sizeof *t);
 }
 
@@ -121,14 +130,15 @@ static unsigned long hash(const char *s, int font, Uint32 rgba) {
     return h;
 }
 
-/* Rebuild the table without the stale entries (linear probing needs no tombstones then). */
+/* Rebuild the table without the stale entries (linear probing needs no tombstones then),
+ * into the spare table: no allocation while drawing. */
 void app_text_frame(AppText *t) {
     t->frame++;
     if (t->frame % 60 != 0 && t->used < t->cap / 2) return;
-    AppTextEntry *old = t->table;
-    AppTextEntry *nt = calloc((size_t)t->cap, sizeof *nt);
-    if (!nt) return;
+    AppTextEntry *old = t->table, *nt = t->spare;
+    memset(nt, 0, (size_t)t->cap * sizeof *nt);
     t->table = nt;
+    t->spare = old;
     t->used = 0;
     for (int i = 0; i < t->cap; i++) {
         AppTextEntry *e = &old[i];
@@ -143,13 +153,11 @@ void app_text_frame(AppText *t) {
         nt[h] = *e;
         t->used++;
     }
-    free(old);
 }
 
 static AppTextEntry *lookup(AppText *t, AppFont f, const char *s, uint32_t argb) {
     if (!*s || strlen(s) >= KEY_MAX) return NULL;
     Uint32 rgba = argb << 8 | argb >> 24;
-    SDL_Color c = {(Uint8)(argb >> 16), (Uint8)(argb >> 8), (Uint8)argb, (Uint8)(argb >> 24)};
     unsigned long h = hash(s, (int)f, rgba) % (unsigned long)t->cap;
     while (t->table[h].key[0]) {
         AppTextEntry *e = &t->table[h];
@@ -160,7 +168,7 @@ static AppTextEntry *lookup(AppText *t, AppFont f, const char *s, uint32_t argb)
         h = (h + 1) % (unsigned long)t->cap;
     }
     if (t->used >= t->cap * 3 / 4) return NULL; /* full until the next eviction */
-    SDL_Surface *surf = TTF_RenderUTF8_Blended(t->font[f], s, c);
+    SDL_Surface *surf = app_glyphs_render(&t->glyphs[f], s, argb);
     if (!surf) return NULL;
     SDL_Texture *tex = SDL_CreateTextureFromSurface(t->ren, surf);
     SDL_FreeSurface(surf);
@@ -197,6 +205,5 @@ int app_text_drawf(AppText *t, AppFont f, int x, int y, uint32_t c, AppAlign a, 
 }
 
 int app_text_width(AppText *t, AppFont f, const char *s) {
-    AppTextEntry *e = lookup(t, f, s, 0xffffffffu);
-    return e ? e->w : 0;
+    return app_glyphs_width(&t->glyphs[f], s);
 }
