@@ -67,10 +67,9 @@ static int to_button(const char *s, int *b) {
     return 1;
 }
 
-/* Parse one line (NUL-terminated, no newline) into ev; 0 = blank/comment, 1 = event,
- * -1 = error with a message in err. */
-static int parse_line(char *line, AppScriptEvent *ev, char *err, int err_len) {
-    char *tok[MAX_TOKENS + 1];
+/* Split line at blanks (a '#' starts a comment) into at most MAX_TOKENS tokens; their
+ * count, or -1 if there are more. */
+static int tokenize(char *line, char **tok) {
     int n = 0;
     char *hash = strchr(line, '#');
     if (hash) *hash = 0;
@@ -78,17 +77,18 @@ static int parse_line(char *line, AppScriptEvent *ev, char *err, int err_len) {
         while (*p == ' ' || *p == '\t' || *p == '\r')
             p++;
         if (!*p) break;
-        if (n == MAX_TOKENS) {
-            snprintf(err, (size_t)err_len, "too many fields");
-            return -1;
-        }
+        if (n == MAX_TOKENS) return -1;
         tok[n++] = p;
         while (*p && *p != ' ' && *p != '\t' && *p != '\r')
             p++;
         if (*p) *p++ = 0;
     }
-    if (n == 0) return 0;
-    memset(ev, 0, sizeof *ev);
+    return n;
+}
+
+/* "FRAME command" and the argument count: the index of the command in commands[], or -1
+ * with a message. */
+static int parse_head(char **tok, int n, AppScriptEvent *ev, char *err, int err_len) {
     long v;
     if (!to_long(tok[0], 0, 1000000000L, &v)) {
         snprintf(err, (size_t)err_len, "expected a frame number, got '%.40s'", tok[0]);
@@ -99,10 +99,10 @@ static int parse_line(char *line, AppScriptEvent *ev, char *err, int err_len) {
         snprintf(err, (size_t)err_len, "missing command after the frame number");
         return -1;
     }
-    size_t c = 0;
-    while (c < sizeof commands / sizeof *commands && strcmp(commands[c].name, tok[1]))
+    int c = 0, n_commands = (int)(sizeof commands / sizeof *commands);
+    while (c < n_commands && strcmp(commands[c].name, tok[1]))
         c++;
-    if (c == sizeof commands / sizeof *commands) {
+    if (c == n_commands) {
         snprintf(err, (size_t)err_len, "unknown command '%.40s'", tok[1]);
         return -1;
     }
@@ -112,67 +112,90 @@ static int parse_line(char *line, AppScriptEvent *ev, char *err, int err_len) {
         return -1;
     }
     ev->kind = commands[c].kind;
-    char **a = tok + 2;
-    int coords[4] = {0, 0, 0, 0}, n_coords = 0, first = 0;
+    return c;
+}
+
+/* The one argument of wheel, key, screenshot, steps and hover. 1, or -1 with a message. */
+static int parse_single(char *a, AppScriptEvent *ev, char *err, int err_len) {
+    long v;
     switch (ev->kind) {
-    case APP_EV_MOVE:
-    case APP_EV_CLICK:
-    case APP_EV_DBLCLICK: n_coords = 2; break;
-    case APP_EV_DOWN:
-    case APP_EV_UP: first = 1, n_coords = 2; break;
-    case APP_EV_DRAG: first = 1, n_coords = 4; break;
-    case APP_EV_RESIZE: n_coords = 2; break;
     case APP_EV_WHEEL:
-        if (!to_long(a[0], -100, 100, &v) || v == 0) {
+        if (!to_long(a, -100, 100, &v) || v == 0) {
             snprintf(err, (size_t)err_len, "wheel needs a non-zero step in -100..100");
             return -1;
         }
         ev->y = (int)v;
         return 1;
-    case APP_EV_KEY:
-    case APP_EV_SCREENSHOT:
-        if (strlen(a[0]) >= APP_SCRIPT_TEXT) {
+    case APP_EV_STEPS:
+    case APP_EV_HOVER: {
+        long hi = ev->kind == APP_EV_STEPS ? APP_SCRIPT_STEPS_MAX : APP_SCRIPT_HOVER_MAX;
+        if (!to_long(a, 0, hi, &v)) {
+            const char *what = ev->kind == APP_EV_STEPS ? "steps needs a step count"
+                                                        : "hover needs a test image index";
+            snprintf(err, (size_t)err_len, "%s, got '%.40s'", what, a);
+            return -1;
+        }
+        ev->x = (int)v;
+        return 1;
+    }
+    default: /* key, screenshot */
+        if (strlen(a) >= APP_SCRIPT_TEXT) {
             snprintf(err, (size_t)err_len, "argument too long");
             return -1;
         }
-        if (!(ev->text = dup(a[0]))) {
+        if (!(ev->text = dup(a))) {
             snprintf(err, (size_t)err_len, "out of memory");
             return -1;
         }
         return 1;
-    case APP_EV_QUIT:
-    case APP_EV_SETTLE: return 1;
-    case APP_EV_STEPS:
-        if (!to_long(a[0], 0, APP_SCRIPT_STEPS_MAX, &v)) {
-            snprintf(err, (size_t)err_len, "steps needs a step count, got '%.40s'", a[0]);
-            return -1;
-        }
-        ev->x = (int)v;
-        return 1;
-    case APP_EV_HOVER:
-        if (!to_long(a[0], 0, APP_SCRIPT_HOVER_MAX, &v)) {
-            snprintf(err, (size_t)err_len, "hover needs a test image index, got '%.40s'", a[0]);
-            return -1;
-        }
-        ev->x = (int)v;
-        return 1;
     }
-    if (first && !to_button(a[0], &ev->button)) {
+}
+
+/* [BUTTON] X Y [X2 Y2] of the pointer events, W H of resize. 1, or -1 with a message. */
+static int parse_coords(char **a, AppScriptEvent *ev, char *err, int err_len) {
+    int with_button = ev->kind == APP_EV_DOWN || ev->kind == APP_EV_UP || ev->kind == APP_EV_DRAG;
+    int n_coords = ev->kind == APP_EV_DRAG ? 4 : 2, coords[4] = {0, 0, 0, 0};
+    if (with_button && !to_button(a[0], &ev->button)) {
         snprintf(err, (size_t)err_len, "button must be left, middle or right, got '%.40s'", a[0]);
         return -1;
     }
     if (ev->kind == APP_EV_CLICK || ev->kind == APP_EV_DBLCLICK) ev->button = APP_BUTTON_LEFT;
-    long lo = ev->kind == APP_EV_RESIZE ? 1 : -COORD_MAX;
+    long lo = ev->kind == APP_EV_RESIZE ? 1 : -COORD_MAX, v;
     for (int i = 0; i < n_coords; i++) {
-        if (!to_long(a[first + i], lo, COORD_MAX, &v)) {
+        if (!to_long(a[with_button + i], lo, COORD_MAX, &v)) {
             snprintf(err, (size_t)err_len, "bad %s '%.40s'",
-                     ev->kind == APP_EV_RESIZE ? "size" : "coordinate", a[first + i]);
+                     ev->kind == APP_EV_RESIZE ? "size" : "coordinate", a[with_button + i]);
             return -1;
         }
         coords[i] = (int)v;
     }
     ev->x = coords[0], ev->y = coords[1], ev->x2 = coords[2], ev->y2 = coords[3];
     return 1;
+}
+
+/* Parse one line (NUL-terminated, no newline) into ev; 0 = blank/comment, 1 = event,
+ * -1 = error with a message in err. */
+static int parse_line(char *line, AppScriptEvent *ev, char *err, int err_len) {
+    char *tok[MAX_TOKENS + 1];
+    int n = tokenize(line, tok);
+    if (n < 0) {
+        snprintf(err, (size_t)err_len, "too many fields");
+        return -1;
+    }
+    if (n == 0) return 0;
+    memset(ev, 0, sizeof *ev);
+    int c = parse_head(tok, n, ev, err, err_len);
+    if (c < 0) return -1;
+    switch (ev->kind) {
+    case APP_EV_QUIT:
+    case APP_EV_SETTLE: return 1;
+    case APP_EV_WHEEL:
+    case APP_EV_KEY:
+    case APP_EV_SCREENSHOT:
+    case APP_EV_STEPS:
+    case APP_EV_HOVER: return parse_single(tok[2], ev, err, err_len);
+    default: return parse_coords(tok + 2, ev, err, err_len);
+    }
 }
 
 int app_script_parse(AppScript *s, const char *buf, size_t len, const char *name, char *err,
