@@ -18,6 +18,7 @@ static void draw_scene(const AppState *s, const AppTools *t, AppGfx *g, const SD
         g->marks[i] = (SDL_Rect){0, 0, 0, 0}; /* this pass records them afresh */
         app_tools_draw_pane(t, s, g, i);
     }
+    app_tools_draw_dock(t, s, g);
     app_tools_draw_panel(t, s, g);
     app_tools_draw_window(t, s, g);
     g->clipped = 0;
@@ -41,8 +42,11 @@ static void draw_cursor_frame(AppFrame *f, const AppState *s, const AppTools *t,
     for (int i = 0; i < s->n_panes; i++)
         if (!SDL_RectEmpty(&before[i]))
             draw_scene(s, t, g, &before[i]), f->dirty[f->n_dirty++] = before[i];
-    SDL_Rect panel = whole_panel ? app_sdl_rect(s->panel) : t->dynamic;
+    SDL_Rect panel = whole_panel ? app_sdl_rect(s->panel) : t->dynamic[0];
     if (!SDL_RectEmpty(&panel)) draw_scene(s, t, g, &panel), f->dirty[f->n_dirty++] = panel;
+    for (int i = 0; i < s->n_panes; i++) /* the dock's strips that follow the pointer */
+        if (!SDL_RectEmpty(&t->dynamic[1 + i]))
+            draw_scene(s, t, g, &t->dynamic[1 + i]), f->dirty[f->n_dirty++] = t->dynamic[1 + i];
     for (int i = 0; i < s->n_panes; i++) {
         SDL_Rect now = g->marks[i];
         if (SDL_RectEmpty(&now) || rect_inside(&now, &before[i])) continue;

@@ -15,6 +15,7 @@
     X(losses)  /* the loss curves */                                                               \
     X(plane)   /* the view: fit, zoom, pan; the scatter, axes, prior, legend */                    \
     X(grid)    /* the manifold grid */                                                             \
+    X(prior)   /* generation: codes from the prior through every model */                          \
     X(hover)   /* the image under the pointer: its ring, reconstructions, posterior */             \
     X(cursor)  /* the code under the pointer, decoded */
 
@@ -112,10 +113,59 @@ static void layout_panel(AppTools *t, const AppState *s, AppGfx *g) {
         }
         y += hk;
     }
-    t->dynamic = dyn;
+    t->dynamic[0] = dyn;
+}
+
+/* The dock: every view's strips under each pane, by order; the plots give up the height
+ * of the tallest pane's stack (so that compared planes stay the same size), down to a
+ * third of theirs. Below a plot come its tick labels, then the strips. */
+static void layout_dock(AppTools *t, AppState *s, AppGfx *g) {
+    int gap = app_px(g, 6), labels = app_px(g, 48), need[APP_MAX_PANES] = {0}, dock = 0;
+    t->n_strips = 0;
+    for (int p = 0; p < s->n_panes; p++) {
+        AppRect *pl = &s->pane[p].plot;
+        int x = pl->x - app_px(g, 40), w = pl->w + app_px(g, 40);
+        for (int i = 0; i < t->box.n; i++)
+            for (int k = 0; k < t->view[i]->n_strips && t->n_strips < APP_MAX_STRIPS; k++) {
+                AppDraw d = draw_ctx(t, s, g, i);
+                const AppStripSection *sec = &t->view[i]->strips[k];
+                int h = sec->height(&d, p, w);
+                if (h <= 0) continue;
+                t->strip[t->n_strips++] = (AppStripSlot){i, p, sec, {x, 0, w, h}};
+                need[p] += h + gap;
+            }
+        if (need[p] > dock) dock = need[p];
+    }
+    if (dock > s->pane[0].plot.h * 2 / 3) dock = s->pane[0].plot.h * 2 / 3;
+    for (int a = 1; a < t->n_strips; a++) /* by order within each pane, stable */
+        for (int b = a; b > 0 && t->strip[b - 1].sec->order > t->strip[b].sec->order; b--) {
+            AppStripSlot tmp = t->strip[b];
+            t->strip[b] = t->strip[b - 1], t->strip[b - 1] = tmp;
+        }
+    for (int p = 0; p < APP_MAX_PANES; p++)
+        t->dynamic[1 + p] = (SDL_Rect){0, 0, 0, 0};
+    int y[APP_MAX_PANES];
+    for (int p = 0; p < s->n_panes; p++) {
+        AppPane *pane = &s->pane[p];
+        pane->rect = pane->plot;
+        pane->rect.h -= dock;
+        y[p] = pane->rect.y + pane->rect.h + labels;
+    }
+    for (int k = 0; k < t->n_strips; k++) {
+        AppStripSlot *st = &t->strip[k];
+        st->r.y = y[st->pane];
+        y[st->pane] += st->r.h + gap;
+        SDL_Rect *dyn = &t->dynamic[1 + st->pane];
+        if (!st->sec->dynamic) continue;
+        if (SDL_RectEmpty(dyn))
+            *dyn = st->r;
+        else
+            SDL_UnionRect(dyn, &st->r, dyn);
+    }
 }
 
 void app_tools_update(AppTools *t, AppState *s, AppGfx *g) {
+    layout_dock(t, s, g);
     app_toolbox_update(&t->box, s);
     for (int i = 0; i < t->box.n; i++)
         if (t->view[i]->refresh) t->view[i]->refresh(t->cache[i], t->box.state[i], s, g);
@@ -151,6 +201,14 @@ void app_tools_draw_panel(const AppTools *t, const AppState *s, AppGfx *g) {
         if (t->slot[k].r.h <= 0) continue;
         AppDraw d = draw_ctx(t, s, g, t->slot[k].tool);
         t->slot[k].sec->draw(&d, t->slot[k].r);
+        SDL_SetRenderDrawBlendMode(g->ren, SDL_BLENDMODE_NONE);
+    }
+}
+
+void app_tools_draw_dock(const AppTools *t, const AppState *s, AppGfx *g) {
+    for (int k = 0; k < t->n_strips; k++) {
+        AppDraw d = draw_ctx(t, s, g, t->strip[k].tool);
+        t->strip[k].sec->draw(&d, t->strip[k].pane, t->strip[k].r);
         SDL_SetRenderDrawBlendMode(g->ren, SDL_BLENDMODE_NONE);
     }
 }

@@ -32,6 +32,16 @@ typedef struct {
     void (*draw)(const AppDraw *d, SDL_Rect r);
 } AppPanelSection;
 
+/* A strip of the dock under a pane's plot (rows of decoded images, say). Strips stack by
+ * order under every pane; the plot gives up the height of the tallest pane's strips. */
+typedef struct {
+    int order;
+    int dynamic; /* follows the pointer */
+    /* its height in pixels under pane `pane` of that width; 0 when there is nothing */
+    int (*height)(const AppDraw *d, int pane, int width);
+    void (*draw)(const AppDraw *d, int pane, SDL_Rect r);
+} AppStripSection;
+
 typedef struct {
     size_t cache_size;
     void (*refresh)(void *cache, const void *tool, const AppState *s, AppGfx *g);
@@ -41,6 +51,8 @@ typedef struct {
     void (*window)(const AppDraw *d);          /* over everything */
     const AppPanelSection *sections;
     int n_sections;
+    const AppStripSection *strips;
+    int n_strips;
     void (*free)(void *cache);
 } AppToolView;
 

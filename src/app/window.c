@@ -128,10 +128,11 @@ void app_window_layout(AppWindow *w, AppState *s, AppGfx *g) {
         AppPane *p = &s->pane[i];
         int fx = plane_w * i / n, fw = plane_w / n;
         p->frame = (AppRect){fx, 0, fw, H};
-        p->rect = (AppRect){fx + app_px(g, 56), app_px(g, 42), fw - app_px(g, 56) - app_px(g, 16),
+        p->plot = (AppRect){fx + app_px(g, 56), app_px(g, 42), fw - app_px(g, 56) - app_px(g, 16),
                             H - app_px(g, 42) - app_px(g, 48)};
-        if (p->rect.w < 16) p->rect.w = 16;
-        if (p->rect.h < 16) p->rect.h = 16;
+        if (p->plot.w < 16) p->plot.w = 16;
+        if (p->plot.h < 16) p->plot.h = 16;
+        p->rect = p->plot;
     }
     s->layout_dirty = 0;
 }

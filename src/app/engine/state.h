@@ -25,7 +25,8 @@ enum {
 typedef struct {
     int model;        /* index into the snapshot's models */
     int ax[2];        /* the latent dimensions on the plane's x and y axes */
-    AppRect frame;    /* the pane with its title and tick labels (pixels) */
+    AppRect frame;    /* the pane with its title, tick labels and dock (pixels) */
+    AppRect plot;     /* the plot area the window leaves (the dock's strips take its foot) */
     AppRect rect;     /* the plot area */
     AppView view;     /* latent <-> pixels */
     uint64_t fit_seq; /* auto-fit done for these latents (latents_seq) and size: */
