@@ -193,6 +193,23 @@ static void test_compare(World *w) {
     send(w, APP_IN_KEY, 'a', 0, 0, 0);
     CHECK(w->s.pane[0].model == 0 && w->s.pane[0].view.scale == 0);
     frame(w);
+    /* the same z in both panes: the pointer's code in pane 1 is pane 2's cursor */
+    send(w, APP_IN_KEY, 'c', 0, 0, 0);
+    w->s.pane[1].rect = (AppRect){600, 50, 400, 300};
+    send(w, APP_IN_KEY, 'b', 0, 0, 0);
+    CHECK(w->s.same_z);
+    send(w, APP_IN_MOVE, 0, 0, 200, 150);
+    frame(w);
+    CHECK_MSG(!memcmp(w->s.pane[0].cursor, w->s.pane[1].cursor, sizeof w->s.pane[0].cursor),
+              "pane 2 decodes (%g, %g), pane 1 (%g, %g)", w->s.pane[1].cursor[0],
+              w->s.pane[1].cursor[1], w->s.pane[0].cursor[0], w->s.pane[0].cursor[1]);
+    AppCursor *cur = app_toolbox_find(&w->box, "cursor");
+    float want[SIDE * SIDE];
+    vae_model_decode(&w->s.snap->model[1], &w->s.ws[1], w->s.pane[0].cursor, NULL, 1, want);
+    CHECK(max_diff(cur->pane[1].probs, want, SIDE * SIDE) < 1e-6);
+    send(w, APP_IN_KEY, 'b', 0, 0, 0);
+    send(w, APP_IN_KEY, 'c', 0, 0, 0);
+    frame(w);
 }
 
 static void test_grid(World *w) {

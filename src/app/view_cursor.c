@@ -1,6 +1,7 @@
 /* The cursor tool's view: a crosshair where each pane's cursor code is, and in the panel
  * the image each pane's model decodes there, large (nearest-neighbour, up to 10x), with
  * its code. */
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -25,12 +26,34 @@ static void refresh(void *cache, const void *tool, const AppState *s, AppGfx *g)
     }
 }
 
+/* A cursor outside the plot (the same z decoded on another model's map): a triangle at the
+ * edge, pointing where it is. */
+static void off_plot(AppGfx *g, int pane, const AppRect *r, double cx, double cy) {
+    double mx = r->x + 0.5 * r->w, my = r->y + 0.5 * r->h, dx = cx - mx, dy = cy - my;
+    double t = fmin(fabs(dx) > 0 ? (0.5 * r->w - 10 * g->u) / fabs(dx) : 1e9,
+                    fabs(dy) > 0 ? (0.5 * r->h - 10 * g->u) / fabs(dy) : 1e9);
+    double x = mx + dx * t, y = my + dy * t, n = hypot(dx, dy), ux = dx / n, uy = dy / n;
+    double a = 9 * g->u, b = 5 * g->u;
+    SDL_Vertex v[3];
+    SDL_Color white = {255, 255, 255, 255};
+    v[0] = (SDL_Vertex){{(float)(x + ux * a), (float)(y + uy * a)}, white, {0, 0}};
+    v[1] = (SDL_Vertex){{(float)(x - uy * b), (float)(y + ux * b)}, white, {0, 0}};
+    v[2] = (SDL_Vertex){{(float)(x + uy * b), (float)(y - ux * b)}, white, {0, 0}};
+    SDL_RenderGeometry(g->ren, NULL, v, 3, NULL, 0);
+    app_mark(g, pane, *r, x - a, y - a, x + a, y + a);
+}
+
 static void over(const AppDraw *d, int pane) {
     const AppPane *p = &d->s->pane[pane];
     if (!app_pane_model(d->s, p)) return;
     AppGfx *g = d->g;
     double cx = app_view_px(&p->view, p->rect, p->cursor[p->ax[0]]);
     double cy = app_view_py(&p->view, p->rect, p->cursor[p->ax[1]]);
+    const AppRect *r = &p->rect;
+    if (!(cx >= r->x && cx < r->x + r->w && cy >= r->y && cy < r->y + r->h)) {
+        if (isfinite(cx) && isfinite(cy)) off_plot(g, pane, r, cx, cy);
+        return;
+    }
     int arm = app_px(g, 9), gap = app_px(g, 3);
     SDL_SetRenderDrawBlendMode(g->ren, SDL_BLENDMODE_NONE);
     SDL_SetRenderDrawColor(g->ren, 255, 255, 255, 255);

@@ -61,6 +61,7 @@ typedef struct AppState {
     int mouse_in, mx, my; /* pixels */
     int hover;            /* the shown image under the pointer, or -1 */
     int scatter_hidden;   /* a tool covers the scatter (the grid): no hovering */
+    int same_z;           /* every pane decodes the code under the pointer (compare, B) */
     int cls;              /* the class a CVAE decodes */
     /* the window */
     int help, quit;

@@ -1,6 +1,7 @@
 /* Which models the panes show: one pane (the VAE, or the AE: key A) or all models side
- * by side (compare, key C), each pane on its own model's codes. A pane that changes model
- * fits its view afresh. */
+ * by side (compare, key C), each pane on its own model's codes; and whether the panes
+ * decode the same z (key B: the code under the pointer, wherever it is on each map) or
+ * each the point under its own crosshair. A pane that changes model fits afresh. */
 #include "tool.h"
 
 static void show_model(AppPane *p, int model) {
@@ -27,7 +28,14 @@ typedef struct {
 
 static int input(void *self, AppState *s, const AppInput *in) {
     Compare *c = self;
-    if (in->kind != APP_IN_KEY || (in->key != 'a' && in->key != 'c')) return 0;
+    if (in->kind != APP_IN_KEY || (in->key != 'a' && in->key != 'c' && in->key != 'b')) return 0;
+    if (in->key == 'b') {
+        s->same_z = !s->same_z;
+        app_toast(s, 0, "%s",
+                  s->same_z ? "every pane decodes the same z (the pointer's)"
+                            : "each pane decodes the point under its own crosshair");
+        return 1;
+    }
     int n_models = s->session->n_models;
     if (n_models < 2) {
         app_toast(s, 1,
@@ -48,6 +56,7 @@ static int input(void *self, AppState *s, const AppInput *in) {
 static const AppHelpLine help[] = {
     {"A", "show the AE / the VAE in the pane"},
     {"C", "compare: VAE and AE side by side"},
+    {"B", "compare: both models decode the same z"},
 };
 
 const AppTool app_tool_compare = {

@@ -101,6 +101,18 @@ static void place_cursor(const AppState *s, AppPane *p) {
     p->cursor[p->ax[1]] = (float)zy;
 }
 
+/* The same z in every pane: the code under the pointer in one pane is every pane's
+ * cursor (each model decodes it on its own map), on each pane's axes. */
+static void share_cursor(AppState *s) {
+    int from = app_pane_at(s, s->mx, s->my);
+    if (!s->mouse_in || from < 0) return;
+    for (int i = 0; i < s->n_panes; i++)
+        if (i != from) {
+            memcpy(s->pane[i].cursor, s->pane[from].cursor, sizeof s->pane[i].cursor);
+            s->pane[i].has_cursor = 1;
+        }
+}
+
 static void update(void *self, AppState *s) {
     (void)self;
     for (int i = 0; i < s->n_panes; i++) {
@@ -110,6 +122,7 @@ static void update(void *self, AppState *s) {
         auto_fit(s, p, m);
         place_cursor(s, p);
     }
+    if (s->same_z && s->n_panes > 1) share_cursor(s);
 }
 
 static const AppHelpLine help[] = {
