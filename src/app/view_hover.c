@@ -1,6 +1,7 @@
 /* The hover tool's view: on each pane the hovered image's ring and, on VAE panes, its
  * posterior's samples (with flows: after them, over faint ones before) and 1 and 2 sigma
- * ellipses with a caption; in the panel the image with each pane's reconstruction. */
+ * ellipses with a caption; in the panel the image with each pane's reconstruction; in
+ * the dock (key E) the reconstruction beside decodes of posterior samples. */
 #include <math.h>
 #include <stdio.h>
 
@@ -13,6 +14,8 @@ typedef struct {
     int orig_idx;
     SDL_Texture *recon[APP_MAX_PANES];
     unsigned recon_version[APP_MAX_PANES];
+    SDL_Texture *sample[APP_MAX_PANES][APP_POST_DECODED]; /* decoded posterior samples */
+    unsigned sample_version[APP_MAX_PANES];
 } HoverCache;
 
 static void refresh(void *cache, const void *tool, const AppState *s, AppGfx *g) {
@@ -30,11 +33,18 @@ static void refresh(void *cache, const void *tool, const AppState *s, AppGfx *g)
         c->orig_idx = s->hover;
     }
     for (int i = 0; i < s->n_panes; i++) {
+        const AppHoverPane *hp = &h->pane[i];
         if (!c->recon[i]) c->recon[i] = app_image_texture(g, cols, rows);
-        if (c->recon[i] && c->recon_version[i] != h->pane[i].recon_version) {
-            app_image_upload(c->recon[i], h->pane[i].recon, cols, rows);
-            c->recon_version[i] = h->pane[i].recon_version;
+        if (c->recon[i] && c->recon_version[i] != hp->recon_version) {
+            app_image_upload(c->recon[i], hp->recon, cols, rows);
+            c->recon_version[i] = hp->recon_version;
         }
+        if (!h->decode_samples || c->sample_version[i] == hp->decoded_version) continue;
+        for (int k = 0; k < APP_POST_DECODED; k++) {
+            if (!c->sample[i][k]) c->sample[i][k] = app_image_texture(g, cols, rows);
+            app_image_upload(c->sample[i][k], hp->decoded + (size_t)k * rows * cols, cols, rows);
+        }
+        c->sample_version[i] = hp->decoded_version;
     }
 }
 
@@ -198,6 +208,48 @@ static void section_draw(const AppDraw *d, SDL_Rect r) {
     }
 }
 
+/* ---- the dock: one x, many z -------------------------------------------------------------- */
+
+/* Pixels per image pixel: the reconstruction and the samples share the width, 1x to 3x. */
+static int strip_scale(const AppDraw *d, int width) {
+    int n = 1 + APP_POST_DECODED;
+    int k = (width - n * app_px(d->g, 4) - app_px(d->g, 12)) / n / d->s->session->cols;
+    return k < 1 ? 1 : k > 3 * (int)d->g->u ? 3 * (int)d->g->u : k;
+}
+
+static int strip_height(const AppDraw *d, int pane, int width) {
+    (void)pane;
+    if (!((const AppHover *)d->tool)->decode_samples) return 0;
+    return app_text_line(&d->g->text, APP_FONT_SMALL) + strip_scale(d, width) * d->s->session->rows;
+}
+
+static void strip_draw(const AppDraw *d, int pane, SDL_Rect r) {
+    const AppState *s = d->s;
+    const HoverCache *c = d->cache;
+    const AppHoverPane *hp = &((const AppHover *)d->tool)->pane[pane];
+    AppGfx *g = d->g;
+    const VaeModel *m = app_pane_model(s, &s->pane[pane]);
+    int lh = app_text_line(&g->text, APP_FONT_SMALL), k = strip_scale(d, r.w);
+    int w = k * s->session->cols, h = k * s->session->rows, gap = app_px(g, 4);
+    const char *what = s->hover < 0     ? "hover a dot: its reconstruction, then decodes of q(z|x)"
+                       : !app_is_vae(m) ? "an AE has one z per x: its reconstruction only"
+                                        : "reconstruction (decoded \xce\xbc) | decoded samples of q(z|x)";
+    app_text_drawf(&g->text, APP_FONT_SMALL, r.x, r.y, APP_DIM, APP_ALIGN_LEFT, "%s: %s",
+                   app_model_name(m), what);
+    if (s->hover < 0) return;
+    SDL_Rect dst = {r.x, r.y + lh, w, h};
+    SDL_RenderCopy(g->ren, c->recon[pane], NULL, &dst);
+    if (!app_is_vae(m) || !hp->decoded_valid || hp->post_idx != s->hover) return;
+    for (int i = 0; i < APP_POST_DECODED; i++) {
+        dst.x = r.x + app_px(g, 12) + (i + 1) * (w + gap);
+        if (c->sample[pane][i]) SDL_RenderCopy(g->ren, c->sample[pane][i], NULL, &dst);
+    }
+}
+
+static const AppStripSection strips[] = {
+    {.order = 30, .dynamic = 1, .height = strip_height, .draw = strip_draw},
+};
+
 static const AppPanelSection sections[] = {
     {.order = 30, .dynamic = 1, .height = section_height, .draw = section_draw},
 };
@@ -205,8 +257,11 @@ static const AppPanelSection sections[] = {
 static void cache_free(void *cache) {
     HoverCache *c = cache;
     if (c->orig) SDL_DestroyTexture(c->orig);
-    for (int i = 0; i < APP_MAX_PANES; i++)
+    for (int i = 0; i < APP_MAX_PANES; i++) {
         if (c->recon[i]) SDL_DestroyTexture(c->recon[i]);
+        for (int k = 0; k < APP_POST_DECODED; k++)
+            if (c->sample[i][k]) SDL_DestroyTexture(c->sample[i][k]);
+    }
 }
 
 const AppToolView app_view_hover = {
@@ -215,5 +270,7 @@ const AppToolView app_view_hover = {
     .over = over,
     .sections = sections,
     .n_sections = 1,
+    .strips = strips,
+    .n_strips = 1,
     .free = cache_free,
 };

@@ -8,6 +8,7 @@
 #include "sizes.h"
 
 #define APP_POST_SAMPLES 200 /* samples of q(z|x) drawn for a hovered image */
+#define APP_POST_DECODED 9   /* of them decoded in the dock (key E) */
 
 typedef struct {
     /* the reconstruction (decode of the image's mu), for image idx of snapshot seq */
@@ -20,9 +21,14 @@ typedef struct {
     float mu[2], sd[2]; /* the Gaussian's mean and deviation on the pane's axes */
     int post_idx, post_model, post_valid;
     uint64_t post_seq;
+    /* the first APP_POST_DECODED samples decoded (key E), for the posterior above */
+    float *decoded;    /* (APP_POST_DECODED, pixels) */
+    int decoded_valid; /* of the posterior samples of post_idx / post_seq */
+    unsigned decoded_version;
 } AppHoverPane;
 
 typedef struct {
+    int decode_samples; /* key E: decode samples of the hovered image's posterior */
     AppHoverPane pane[APP_MAX_PANES];
 } AppHover;
 
