@@ -9,13 +9,18 @@
 
 #include "check.h"
 #include "cursor.h"
+#include "density.h"
 #include "grid.h"
 #include "hover.h"
 #include "rng.h"
+#include "tool_list.h"
 #include "toolbox.h"
 
-extern const AppTool app_tool_window, app_tool_compare, app_tool_train, app_tool_plane,
-    app_tool_grid, app_tool_hover, app_tool_cursor;
+#define DECLARE(n) extern const AppTool app_tool_##n;
+APP_TOOLS(DECLARE)
+#define TOOL(n) &app_tool_##n,
+static const AppTool *const all_tools[] = {APP_TOOLS(TOOL)};
+#define N_TOOLS ((int)(sizeof all_tools / sizeof *all_tools))
 
 #define N_TEST 64
 #define SIDE 8
@@ -80,9 +85,7 @@ static void world_open(World *w) {
     w->s.pane[0].rect = (AppRect){100, 50, 400, 300};
     w->s.pane[0].frame = (AppRect){50, 0, 500, 400};
     CHECK(app_state_take_snapshot(&w->s) == 0 && w->s.fresh);
-    const AppTool *tools[] = {&app_tool_window, &app_tool_compare, &app_tool_train, &app_tool_plane,
-                              &app_tool_grid,   &app_tool_hover,   &app_tool_cursor};
-    CHECK(app_toolbox_init(&w->box, tools, 7, &w->s, err, sizeof err) == 0);
+    CHECK(app_toolbox_init(&w->box, all_tools, N_TOOLS, &w->s, err, sizeof err) == 0);
 }
 
 static void world_close(World *w) {
@@ -255,14 +258,46 @@ static void test_window_keys(World *w) {
     CHECK(w->s.quit);
 }
 
+/* The aggregate posterior on a grid equals the direct sum of the Gaussians; q = p leaves
+ * no holes; codes far from the prior leave it all in holes. */
+static void test_density(void) {
+    enum { N = 50, L = 3, GW = 7, GH = 5 };
+    float mu[N * L], lv[N * L], q[GW * GH], p[GW * GH];
+    VaeRng r;
+    vae_rng_seed(&r, 9, 9);
+    for (int i = 0; i < N * L; i++)
+        mu[i] = vae_rng_normal(&r), lv[i] = 0.5f * vae_rng_normal(&r);
+    AppDensity d = {mu, lv, N, L, {2, 0}, -2, 3, -1, 2, GW, GH, q, p, 0};
+    CHECK(app_density_compute(&d) == 0);
+    double worst = 0;
+    for (int row = 0; row < GH; row++)
+        for (int c = 0; c < GW; c++) {
+            double x = -2 + (c + 0.5) * 5.0 / GW, y = 2 - (row + 0.5) * 3.0 / GH, sum = 0;
+            for (int i = 0; i < N; i++) {
+                double sx = exp(0.5 * lv[i * L + 2]), sy = exp(0.5 * lv[i * L + 0]);
+                double tx = (x - mu[i * L + 2]) / sx, ty = (y - mu[i * L + 0]) / sy;
+                sum += exp(-0.5 * (tx * tx + ty * ty)) / (2 * 3.14159265358979 * sx * sy) / N;
+            }
+            worst = fmax(worst, fabs(q[row * GW + c] - log(sum)));
+            worst = fmax(worst, fabs(p[row * GW + c] -
+                                     (-0.5 * (x * x + y * y) - log(2 * 3.14159265358979))));
+        }
+    CHECK_MSG(worst < 1e-4, "log densities off by %g", worst);
+    for (int i = 0; i < N * L; i++)
+        mu[i] = 0, lv[i] = 0;
+    CHECK(app_density_compute(&d) == 0 && d.hole_mass < 1e-3);
+    for (int i = 0; i < N * L; i++)
+        mu[i] = 10;
+    CHECK_MSG(app_density_compute(&d) == 0 && d.hole_mass > 0.999, "hole mass %g", d.hole_mass);
+}
+
 /* Help lines name each key once: no two tools answer the same key. */
 static void test_keys_unique(void) {
-    const AppTool *tools[] = {&app_tool_window, &app_tool_compare, &app_tool_train, &app_tool_plane,
-                              &app_tool_grid,   &app_tool_hover,   &app_tool_cursor};
+    const AppTool *const *tools = all_tools;
     int dup = 0;
-    for (int a = 0; a < 7; a++)
+    for (int a = 0; a < N_TOOLS; a++)
         for (int i = 0; i < tools[a]->n_help; i++)
-            for (int b = 0; b < 7; b++)
+            for (int b = 0; b < N_TOOLS; b++)
                 for (int k = 0; k < tools[b]->n_help; k++)
                     if ((a != b || i != k) &&
                         !strcmp(tools[a]->help[i].keys, tools[b]->help[k].keys))
@@ -279,6 +314,7 @@ int main(void) {
     test_grid(&w);
     test_window_keys(&w);
     world_close(&w);
+    test_density();
     test_keys_unique();
     return CHECK_DONE();
 }

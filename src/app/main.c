@@ -46,6 +46,7 @@ static int initialise(App *a, int argc, char **argv) {
     if (app_font_find("DejaVu Sans", font, sizeof font, err, sizeof err) != 0) return fail(err);
     if (app_session_open(&a->session, &a->opt, err, sizeof err) != 0) return fail(err);
     app_state_init(&a->s, &a->opt, &a->session);
+    if (!(a->s.worker = app_worker_start(err, sizeof err))) return fail(err);
     if (app_window_open(&a->win, &a->opt, &a->g, err, sizeof err) != 0) return fail(err);
     app_window_layout(&a->win, &a->s, &a->g);
     if (app_text_init(&a->g.text, a->g.ren, a->g.u, err, sizeof err) != 0) return fail(err);
@@ -144,6 +145,7 @@ static int run(App *a) {
 /* The trainer is joined (in app_session_close) before anything it reads is freed. */
 static void deinitialise(App *a) {
     app_session_close(&a->session);
+    app_worker_stop(a->s.worker); /* before the tools whose jobs it may be running */
     app_tools_free(&a->tools);
     app_state_free(&a->s);
     if (a->g.text.table) app_text_free(&a->g.text);

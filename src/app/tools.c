@@ -1,23 +1,11 @@
-/* The table of the explorer's tools, and running them (see tools.h). A tool `x` is
- * app_tool_x (engine/tool_x.c) and app_view_x (view_x.c); adding one is its files and a
- * line here. The order is the order input reaches them (the window's keys first), they
- * update (the plane places the cursor before anything decodes it) and they draw (the
- * scatter, then the grid's tiles, then the marks). */
+/* The explorer's tools (engine/tool_list.h) paired with their views, and running them
+ * (see tools.h). */
 #include "tools.h"
+
+#include "tool_list.h"
 
 #include <stdlib.h>
 #include <string.h>
-
-#define APP_TOOLS(X)                                                                               \
-    X(window)  /* help, quit, screenshot, save */                                                  \
-    X(compare) /* which models the panes show */                                                   \
-    X(train)   /* training commands; the status */                                                 \
-    X(losses)  /* the loss curves */                                                               \
-    X(plane)   /* the view: fit, zoom, pan; the scatter, axes, prior, legend */                    \
-    X(grid)    /* the manifold grid */                                                             \
-    X(prior)   /* generation: codes from the prior through every model */                          \
-    X(hover)   /* the image under the pointer: its ring, reconstructions, posterior */             \
-    X(cursor)  /* the code under the pointer, decoded */
 
 #define DECLARE(n)                                                                                 \
     extern const AppTool app_tool_##n;                                                             \

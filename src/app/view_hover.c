@@ -231,9 +231,10 @@ static void strip_draw(const AppDraw *d, int pane, SDL_Rect r) {
     const VaeModel *m = app_pane_model(s, &s->pane[pane]);
     int lh = app_text_line(&g->text, APP_FONT_SMALL), k = strip_scale(d, r.w);
     int w = k * s->session->cols, h = k * s->session->rows, gap = app_px(g, 4);
-    const char *what = s->hover < 0     ? "hover a dot: its reconstruction, then decodes of q(z|x)"
-                       : !app_is_vae(m) ? "an AE has one z per x: its reconstruction only"
-                                        : "reconstruction (decoded \xce\xbc) | decoded samples of q(z|x)";
+    const char *what = s->hover < 0 ? "hover a dot: its reconstruction, then decodes of q(z|x)"
+                       : !app_is_vae(m)
+                           ? "an AE has one z per x: its reconstruction only"
+                           : "reconstruction (decoded \xce\xbc) | decoded samples of q(z|x)";
     app_text_drawf(&g->text, APP_FONT_SMALL, r.x, r.y, APP_DIM, APP_ALIGN_LEFT, "%s: %s",
                    app_model_name(m), what);
     if (s->hover < 0) return;

@@ -14,6 +14,7 @@
 #include "sizes.h"
 #include "snapshot.h"
 #include "view.h"
+#include "worker.h"
 
 /* What the next frame must redraw (a frame in which nothing changed draws nothing). */
 enum {
@@ -45,6 +46,7 @@ typedef struct {
 typedef struct AppState {
     const AppOptions *opt;
     AppSession *session;
+    AppWorker *worker;               /* the tools' background thread (worker.h) */
     AppSnapshot *snap;               /* the current snapshot, NULL before the first */
     int fresh;                       /* snap arrived this frame */
     int events_seen;                 /* trainer events already echoed to stderr */
