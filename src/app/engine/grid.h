@@ -5,6 +5,7 @@
 
 #include <stdint.h>
 
+#include "model.h"
 #include "sizes.h"
 #include "view.h"
 
@@ -18,7 +19,8 @@ typedef struct {
     /* what the job shows: */
     int model, ax[2], icdf, cls, w, h;
     AppView view;
-    uint64_t seq; /* the snapshot it decodes (the newest, as it goes) */
+    float base[VAE_MAX_LATENT]; /* the dimensions off the plane */
+    uint64_t seq;               /* the snapshot it decodes (the newest, as it goes) */
 } AppGridJob;
 
 typedef struct {

@@ -89,3 +89,7 @@ const char *app_model_name(const VaeModel *m) {
            : m->cfg.kind == VAE_KIND_CVAE ? "CVAE"
                                           : "VAE";
 }
+
+void app_pane_title(const VaeModel *m, char *buf, size_t len) {
+    snprintf(buf, len, "%s latent plane", m ? app_model_name(m) : "VAE");
+}

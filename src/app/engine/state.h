@@ -32,6 +32,7 @@ typedef struct {
     AppView view;     /* latent <-> pixels */
     uint64_t fit_seq; /* auto-fit done for these latents (latents_seq) and size: */
     int fit_w, fit_h;
+    float base[VAE_MAX_LATENT];   /* the other dimensions of the cursor's code (axes tool) */
     float cursor[VAE_MAX_LATENT]; /* the code under the pointer (or where it last was) */
     int has_cursor;               /* the pointer has been over this pane */
 } AppPane;
@@ -101,6 +102,8 @@ static inline int app_is_vae(const VaeModel *m) {
 }
 /* "VAE", "AE", "CVAE" (or "-" for NULL): how panels and titles name a model. */
 const char *app_model_name(const VaeModel *m);
+/* "VAE latent plane": the title of a pane showing m. */
+void app_pane_title(const VaeModel *m, char *buf, size_t len);
 /* The label the decoder of m takes for class cls (NULL unless a CVAE). */
 const uint8_t *app_decode_label(const VaeModel *m, int cls, uint8_t *buf);
 

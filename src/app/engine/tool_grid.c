@@ -23,7 +23,7 @@ static int same_view(const AppView *a, const AppView *b) {
 static int outdated(const AppGridJob *j, const AppState *s, const AppPane *p, const AppGrid *g) {
     return j->model != p->model || !same_view(&j->view, &p->view) || j->icdf != g->icdf ||
            j->cls != s->cls || j->ax[0] != p->ax[0] || j->ax[1] != p->ax[1] || j->w != p->rect.w ||
-           j->h != p->rect.h;
+           j->h != p->rect.h || memcmp(j->base, p->base, sizeof j->base);
 }
 
 /* Lay out the tiles of a new job over the pane's visible region. 0, or -1 out of memory. */
@@ -42,6 +42,7 @@ static int start(AppGridJob *j, const AppState *s, const AppPane *p, const AppGr
     j->nx = nx, j->ny = ny, j->next = 0, j->active = 1;
     j->model = p->model, j->view = p->view, j->icdf = g->icdf, j->cls = s->cls;
     j->ax[0] = p->ax[0], j->ax[1] = p->ax[1], j->w = p->rect.w, j->h = p->rect.h;
+    memcpy(j->base, p->base, sizeof j->base);
     j->seq = s->snap->seq;
     const AppRect *r = &p->rect;
     j->zx0 = app_view_zx(&p->view, *r, r->x), j->zx1 = app_view_zx(&p->view, *r, r->x + r->w);
@@ -57,6 +58,7 @@ static int start(AppGridJob *j, const AppState *s, const AppPane *p, const AppGr
                 zy = vae_normal_icdf(fmin(1 - 1e-9, fmax(1e-9, cy0 + fy * (cy1 - cy0))));
             }
             float *t = z + ((size_t)ty * nx + tx) * L;
+            memcpy(t, p->base, (size_t)L * sizeof *t); /* the dimensions off the plane */
             t[j->ax[0]] = (float)zx, t[j->ax[1]] = (float)zy;
         }
     }

@@ -11,6 +11,7 @@
     X(compare) /* which models the panes show */                                                   \
     X(train)   /* training commands; the status */                                                 \
     X(losses)  /* the loss curves */                                                               \
+    X(axes)    /* the latent dimensions on the plane's axes, and the others' values */             \
     X(plane)   /* the view: fit, zoom, pan; the scatter, axes, prior, legend */                    \
     X(grid)    /* the manifold grid */                                                             \
     X(mapq)    /* the aggregate posterior q(z) against the prior */                                \

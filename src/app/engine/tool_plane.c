@@ -85,7 +85,8 @@ static void auto_fit(AppState *s, AppPane *p, const VaeModel *m) {
 }
 
 /* The code under the pointer: its two plane coordinates on the pane's axes, the other
- * dimensions at 0. Until the pointer visits the pane: the centre of its view. */
+ * dimensions the pane's base (0, or a held image's code). Until the pointer visits the
+ * pane: the centre of its view. */
 static void place_cursor(const AppState *s, AppPane *p) {
     const AppRect *r = &p->rect;
     double zx = p->view.cx, zy = p->view.cy;
@@ -96,7 +97,7 @@ static void place_cursor(const AppState *s, AppPane *p) {
         zx = inside ? app_view_zx(&p->view, *r, s->mx + 0.5) : p->cursor[p->ax[0]];
         zy = inside ? app_view_zy(&p->view, *r, s->my + 0.5) : p->cursor[p->ax[1]];
     }
-    memset(p->cursor, 0, sizeof p->cursor);
+    memcpy(p->cursor, p->base, sizeof p->cursor);
     p->cursor[p->ax[0]] = (float)zx;
     p->cursor[p->ax[1]] = (float)zy;
 }
