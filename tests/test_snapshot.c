@@ -216,13 +216,15 @@ static void test_trainer_thread(void) {
     CHECK_MSG(cur && cur->step == frozen + 1, "step %lld after a single step from %lld",
               cur ? (long long)cur->step : -1LL, (long long)frozen);
     /* beta and lr reach the trainer */
-    app_trainer_scale_beta(t, 2.0f);
-    app_trainer_scale_lr(t, 0.5f);
-    for (int i = 0; i < 400 && cur && (cur->beta != 2.0f || cur->lr != 0.5e-3f); i++) {
+    app_trainer_scale(t, APP_SET_BETA, -1, 2.0f);
+    app_trainer_scale(t, APP_SET_LR, -1, 0.5f);
+    for (int i = 0; i < 400 && cur && (cur->info[0].beta != 2.0f || cur->info[0].lr != 0.5e-3f);
+         i++) {
         sleep_ms(5);
         cur = app_box_take(&b, cur);
     }
-    CHECK(cur && cur->beta == 2.0f && fabsf(cur->lr - 0.5e-3f) < 1e-9f);
+    CHECK(cur && cur->info[0].beta == 2.0f && fabsf(cur->info[0].lr - 0.5e-3f) < 1e-9f);
+    CHECK_MSG(cur && cur->info[1].beta == 1.0f, "the AE's beta stays (it has no KL)");
     /* reset: steps and history start over */
     app_trainer_reset(t);
     cur = wait_for(&b, cur, step_is, 0);

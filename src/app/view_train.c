@@ -84,7 +84,8 @@ static int wrapped(AppGfx *g, int draw, const char *text, int x, int y, int w, i
 static int collapse_judged(const AppState *s, int m) {
     const AppSnapshot *snap = s->snap;
     if (!snap->lstats[m].valid || snap->model[m].cfg.kind == VAE_KIND_AE) return 0;
-    return !s->session->trainer || snap->latents_step >= (int64_t)snap->kl_warmup + COLLAPSE_GRACE;
+    return !s->session->trainer ||
+           snap->latents_step >= (int64_t)snap->info[m].kl_warmup + COLLAPSE_GRACE;
 }
 
 /* The collapsed dimensions of model m (KL below COLLAPSE_KL) as a warning in msg; returns
@@ -201,16 +202,19 @@ static int settings(const AppState *s, char (*tok)[64]) {
     int training = s->session->trainer != NULL, n = 0;
     snprintf(tok[n++], 64, "%s", vae_likelihood_name(m0->cfg.likelihood));
     if (m0->cfg.kind != VAE_KIND_AE) {
-        if (training && snap->kl_warmup > 0 && snap->beta_eff < snap->beta)
-            snprintf(tok[n++], 64, "beta %.3g (warm-up: %.3g)", snap->beta, snap->beta_eff);
+        const AppModelInfo *in = &snap->info[0];
+        if (training && in->kl_warmup > 0 && in->beta_eff < in->beta)
+            snprintf(tok[n++], 64, "beta %.3g (warm-up: %.3g)", in->beta, in->beta_eff);
         else
-            snprintf(tok[n++], 64, "beta %.3g", snap->beta);
+            snprintf(tok[n++], 64, "beta %.3g", in->beta);
     }
     if (m0->cfg.flows > 0) snprintf(tok[n++], 64, "flows=planar:%d", m0->cfg.flows);
     if (training) {
-        if (snap->free_bits > 0) snprintf(tok[n++], 64, "free bits %.3g", snap->free_bits);
-        if (snap->dropout > 0) snprintf(tok[n++], 64, "dropout %.3g", snap->dropout);
-        snprintf(tok[n++], 64, "lr %.1e", snap->lr);
+        const AppModelInfo *in = &snap->info[0];
+        if (in->free_bits > 0)
+            snprintf(tok[n++], 64, "KL clipping (free bits) %.3g", in->free_bits);
+        if (in->dropout > 0) snprintf(tok[n++], 64, "dropout %.3g", in->dropout);
+        snprintf(tok[n++], 64, "lr %.1e", in->lr);
         snprintf(tok[n++], 64, "speed %s", app_trainer_speed_name(snap->speed));
         snprintf(tok[n++], 64, "latents@%lld", (long long)snap->latents_step);
     }

@@ -567,6 +567,16 @@ void vae_trainer_set_lr(VaeTrainer *t, float lr) {
 void vae_trainer_set_beta(VaeTrainer *t, float beta) {
     if (beta >= 0.0f && isfinite(beta)) t->tc.beta = beta;
 }
+void vae_trainer_set_free_bits(VaeTrainer *t, float free_bits) {
+    if (free_bits >= 0.0f && isfinite(free_bits)) t->tc.free_bits = free_bits;
+}
+void vae_trainer_set_dropout(VaeTrainer *t, float dropout) {
+    if (dropout >= 0.0f && dropout < 1.0f) t->tc.dropout = dropout;
+}
+/* The likelihood changes no parameter: the live model's configuration is all there is. */
+void vae_trainer_set_likelihood(VaeTrainer *t, VaeLikelihood lik) {
+    t->model.cfg.likelihood = lik;
+}
 int64_t vae_trainer_steps(const VaeTrainer *t) {
     return t->step;
 }

@@ -85,6 +85,11 @@ const VaeModel *vae_trainer_model(const VaeTrainer *t);
 const VaeTrainConfig *vae_trainer_config(const VaeTrainer *t);
 void vae_trainer_set_lr(VaeTrainer *t, float lr);
 void vae_trainer_set_beta(VaeTrainer *t, float beta);
+/* Settings of the objective that may change between steps (the explorer's switches):
+ * the KL floor, dropout on the input and z (< 1), the reconstruction likelihood. */
+void vae_trainer_set_free_bits(VaeTrainer *t, float free_bits);
+void vae_trainer_set_dropout(VaeTrainer *t, float dropout);
+void vae_trainer_set_likelihood(VaeTrainer *t, VaeLikelihood lik);
 int64_t vae_trainer_steps(const VaeTrainer *t);
 int vae_trainer_epoch_index(const VaeTrainer *t); /* completed epochs */
 

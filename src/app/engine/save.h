@@ -7,13 +7,14 @@
 #include <stdint.h>
 
 #include "model.h"
+#include "sizes.h"
 
 typedef struct {
     const char *dataset;
     int64_t step;
     int epoch;
-    float beta;    /* the VAE's KL weight; an AE is saved with 0 */
-    uint64_t seed; /* model m was started from seed + m */
+    float beta[APP_MAX_MODELS]; /* each model's KL weight (an AE is saved with 0) */
+    uint64_t seed;              /* model m was started from seed + m */
 } AppSaveInfo;
 
 /* mkdir dir unless it exists: 0, or -1 with a sentence in err. */

@@ -143,7 +143,8 @@ static int publish_checkpoints(AppSession *s, const AppOptions *o, char *err, in
     snap->seq = 1;
     snap->step = meta->step;
     snap->epoch = meta->epoch;
-    snap->beta = snap->beta_eff = meta->beta;
+    for (int m = 0; m < s->n_models; m++)
+        snap->info[m].beta = snap->info[m].beta_eff = s->loaded_meta[m].beta;
     snap->latents_step = snap->step;
     snap->latents_seq = snap->seq;
     snap->paused = 1;

@@ -12,6 +12,15 @@
 #include "latents.h"
 #include "model.h"
 
+/* How a model trains (its likelihood is in its configuration). */
+typedef struct {
+    float beta, lr;
+    float beta_eff;  /* beta after KL warm-up (the last step's) */
+    int kl_warmup;   /* warm-up steps (0 = none) */
+    float free_bits; /* per-dimension KL floor, nats (0 = off) */
+    float dropout;   /* input and z dropout (0 = off) */
+} AppModelInfo;
+
 typedef struct AppSnapshot {
     uint64_t seq;       /* publication number, from 1 */
     double published_s; /* CLOCK_MONOTONIC seconds at publication (set by app_box_publish) */
@@ -32,14 +41,10 @@ typedef struct AppSnapshot {
     uint64_t latents_seq;                  /* seq of the snapshot that computed them */
     AppLossPoint *hist;                    /* (n_hist), oldest first */
     int n_hist, cap_hist;
-    int64_t step;         /* steps per model */
+    int64_t step;         /* steps of the first model (each model takes one in turn) */
     int epoch;            /* epoch in progress (0-based) */
-    double samples_per_s; /* both models together */
-    float beta, lr;
-    float beta_eff;  /* beta after KL warm-up (the last step's) */
-    int kl_warmup;   /* warm-up steps (0 = none) */
-    float free_bits; /* per-dimension KL floor, nats (0 = off) */
-    float dropout;   /* input and z dropout (0 = off) */
+    double samples_per_s; /* all models together */
+    AppModelInfo info[APP_MAX_MODELS];
     int paused;
     int speed;         /* speed level, 0 = full */
     char message[160]; /* last event of the trainer (guards, errors), "" if none */

@@ -56,7 +56,7 @@ static int input(void *self, AppState *s, const AppInput *in) {
 static const AppHelpLine help[] = {
     {"A", "show the AE / the VAE in the pane"},
     {"C", "compare: VAE and AE side by side"},
-    {"B", "compare: both models decode the same z"},
+    {"B", "compare: every pane decodes the same z"},
 };
 
 const AppTool app_tool_compare = {

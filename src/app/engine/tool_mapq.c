@@ -102,7 +102,7 @@ static void map_free(void *self) {
 }
 
 static const AppHelpLine help[] = {
-    {"M", "map of q(z) against the prior N(0, I): where samples fail"},
+    {"M", "q(z) against the prior: where samples fail"},
 };
 
 const AppTool app_tool_mapq = {

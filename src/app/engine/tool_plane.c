@@ -128,7 +128,7 @@ static void update(void *self, AppState *s) {
 
 static const AppHelpLine help[] = {
     {"wheel", "zoom around the cursor"},
-    {"right/middle drag", "pan"},
+    {"right drag", "pan (the middle button too)"},
     {"double-click", "reset the view (auto-fit)"},
 };
 

@@ -54,7 +54,7 @@ static void update(void *self, AppState *s) {
 }
 
 static const AppHelpLine help[] = {
-    {"Z", "prior samples z ~ N(0, I) through every model (again: new)"},
+    {"Z", "samples of N(0, I) through every model (again: new)"},
     {"Shift+Z", "hide the prior samples"},
 };
 

@@ -28,10 +28,10 @@ static int input(void *self, AppState *s, const AppInput *in) {
         app_trainer_reset(t);
         app_toast(s, 0, "models reset to fresh weights");
         break;
-    case '[': app_trainer_scale_beta(t, 1 / 1.25f); break;
-    case ']': app_trainer_scale_beta(t, 1.25f); break;
-    case '-': app_trainer_scale_lr(t, 0.5f); break;
-    case '=': app_trainer_scale_lr(t, 2.0f); break;
+    case '[': app_trainer_scale(t, APP_SET_BETA, -1, 1 / 1.25f); break;
+    case ']': app_trainer_scale(t, APP_SET_BETA, -1, 1.25f); break;
+    case '-': app_trainer_scale(t, APP_SET_LR, -1, 0.5f); break;
+    case '=': app_trainer_scale(t, APP_SET_LR, -1, 2.0f); break;
     case ',': app_trainer_speed(t, -1); break;
     case '.': app_trainer_speed(t, +1); break;
     }

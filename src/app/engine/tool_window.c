@@ -33,7 +33,9 @@ static void save_key(AppState *s) {
     const VaeModel *models[APP_MAX_MODELS];
     for (int m = 0; m < snap->n_models; m++)
         models[m] = &snap->model[m];
-    AppSaveInfo info = {s->session->ds.name, snap->step, snap->epoch, snap->beta, s->opt->tc.seed};
+    AppSaveInfo info = {s->session->ds.name, snap->step, snap->epoch, {0}, s->opt->tc.seed};
+    for (int m = 0; m < snap->n_models; m++)
+        info.beta[m] = snap->info[m].beta;
     char msg[VAE_ERR_LEN + 320];
     int rc = app_save_models(models, snap->n_models, &info, msg, (int)sizeof msg);
     app_toast(s, rc != 0, "%s", msg);

@@ -46,6 +46,7 @@ struct AppTrainer {
     const VaeDataset *ds;
     const VaeSplit *shown; /* whose latents the snapshots carry */
     int n_models, epochs;
+    VaeKind kind[APP_MAX_MODELS]; /* of each model (the UI reads it: never changes) */
     uint64_t seed;
     VaeTrainer *tr[APP_MAX_MODELS];
     VaeTrainShared *shared;    /* the trainers' workers and gradients: they step in turn */
@@ -61,7 +62,7 @@ struct AppTrainer {
     atomic_uint commands;   /* bumped after every command (see command_done) */
     unsigned commands_seen; /* the commands the next snapshot includes */
     atomic_int step_requests, reset_requests, save_requests;
-    atomic_uint beta_bits, lr_bits; /* float bits of the requested values */
+    atomic_uint setting_bits[APP_N_SETTINGS][APP_MAX_MODELS]; /* float bits of the values */
     atomic_int settings_gen;
     /* throughput (trainer -> UI, read at exit) */
     _Atomic double run_seconds;
@@ -70,7 +71,7 @@ struct AppTrainer {
     AppHistory hist;
     char message[160]; /* the last event (guards, errors) */
     int n_events;
-    float beta_eff;
+    float beta_eff[APP_MAX_MODELS];
     AppSnapshot *reuse;
     uint64_t seq;
     int64_t latents_step;
@@ -103,19 +104,18 @@ static void live_models(const AppTrainer *t, const VaeModel **models) {
 /* ---- publication ------------------------------------------------------------------ */
 
 static void fill_status(AppTrainer *t, AppSnapshot *s, double samples_per_s) {
-    const VaeTrainConfig *tc = vae_trainer_config(t->tr[0]);
+    for (int m = 0; m < t->n_models; m++) {
+        const VaeTrainConfig *tc = vae_trainer_config(t->tr[m]);
+        AppModelInfo *in = &s->info[m];
+        in->beta = tc->beta, in->lr = tc->lr, in->beta_eff = t->beta_eff[m];
+        in->kl_warmup = tc->kl_warmup, in->free_bits = tc->free_bits, in->dropout = tc->dropout;
+    }
     s->latents_step = t->latents_step;
     s->latents_seq = t->latents_seq;
     s->commands = t->commands_seen;
     s->step = vae_trainer_steps(t->tr[0]);
     s->epoch = vae_trainer_epoch_index(t->tr[0]);
     s->samples_per_s = samples_per_s;
-    s->beta = tc->beta;
-    s->lr = tc->lr;
-    s->beta_eff = t->beta_eff;
-    s->kl_warmup = tc->kl_warmup;
-    s->free_bits = tc->free_bits;
-    s->dropout = tc->dropout;
     s->paused = atomic_load_explicit(&t->paused, memory_order_relaxed);
     s->speed = atomic_load_explicit(&t->speed, memory_order_relaxed);
     snprintf(s->message, sizeof s->message, "%s", t->message);
@@ -167,8 +167,10 @@ static void encode_now(AppTrainer *t) {
 static void save_now(AppTrainer *t) {
     const VaeModel *models[APP_MAX_MODELS];
     live_models(t, models);
-    AppSaveInfo info = {t->ds->name, vae_trainer_steps(t->tr[0]), vae_trainer_epoch_index(t->tr[0]),
-                        vae_trainer_config(t->tr[0])->beta, t->seed};
+    AppSaveInfo info = {
+        t->ds->name, vae_trainer_steps(t->tr[0]), vae_trainer_epoch_index(t->tr[0]), {0}, t->seed};
+    for (int m = 0; m < t->n_models; m++)
+        info.beta[m] = vae_trainer_config(t->tr[m])->beta;
     t->save_failed =
         app_save_models(models, t->n_models, &info, t->save_msg, (int)sizeof t->save_msg) != 0;
     t->saves++;
@@ -181,6 +183,21 @@ static void on_log(void *ud, const char *msg) {
 }
 
 /* ---- the loop's steps ---------------------------------------------------------------- */
+
+static float setting(const AppTrainer *t, AppSetting what, int m) {
+    return u2f(
+        atomic_load_explicit(&((AppTrainer *)t)->setting_bits[what][m], memory_order_relaxed));
+}
+
+/* The UI's values of model m's settings into its trainer. */
+static void apply_settings(AppTrainer *t, int m) {
+    VaeTrainer *tr = t->tr[m];
+    vae_trainer_set_beta(tr, setting(t, APP_SET_BETA, m));
+    vae_trainer_set_lr(tr, setting(t, APP_SET_LR, m));
+    vae_trainer_set_free_bits(tr, setting(t, APP_SET_FREE_BITS, m));
+    vae_trainer_set_dropout(tr, setting(t, APP_SET_DROPOUT, m));
+    vae_trainer_set_likelihood(tr, (VaeLikelihood)setting(t, APP_SET_LIKELIHOOD, m));
+}
 
 /* Saves, resets, new settings, pause and speed: anything that changed forces a snapshot. */
 static void apply_commands(AppTrainer *t, Loop *L) {
@@ -206,12 +223,8 @@ static void apply_commands(AppTrainer *t, Loop *L) {
     int gen = atomic_load_explicit(&t->settings_gen, memory_order_acquire);
     if (gen != L->settings_seen) {
         L->settings_seen = gen;
-        float beta = u2f(atomic_load_explicit(&t->beta_bits, memory_order_relaxed));
-        float lr = u2f(atomic_load_explicit(&t->lr_bits, memory_order_relaxed));
-        for (int m = 0; m < t->n_models; m++) {
-            vae_trainer_set_beta(t->tr[m], beta);
-            vae_trainer_set_lr(t->tr[m], lr);
-        }
+        for (int m = 0; m < t->n_models; m++)
+            apply_settings(t, m);
         L->force = 1;
     }
     L->paused = atomic_load_explicit(&t->paused, memory_order_relaxed);
@@ -248,7 +261,7 @@ static void train_once(AppTrainer *t, Loop *L) {
             stop_with(t, L, msg);
             break;
         }
-        if (m == 0) t->beta_eff = st.beta_eff;
+        t->beta_eff[m] = st.beta_eff;
         /* a skipped step's loss is not finite: keep it out of the curves */
         if (st.skipped || !isfinite(st.loss) || !isfinite(st.recon) || !isfinite(st.kl)) continue;
         app_history_add_step(&t->hist, m, (float)st.recon, (float)st.kl, (float)st.loss);
@@ -411,7 +424,14 @@ AppTrainer *app_trainer_start(const AppTrainerConfig *c, AppSnapshotBox *box, ch
     t->n_models = c->n_models;
     t->epochs = c->epochs;
     t->seed = c->tc.seed;
-    t->beta_eff = c->tc.kl_warmup > 0 ? 0.0f : c->tc.beta;
+    for (int m = 0; m < c->n_models; m++) {
+        float v[APP_N_SETTINGS] = {c->tc.beta, c->tc.lr, c->tc.free_bits, c->tc.dropout,
+                                   (float)c->cfg[m].likelihood};
+        for (int k = 0; k < APP_N_SETTINGS; k++)
+            atomic_init(&t->setting_bits[k][m], f2u(v[k]));
+        t->beta_eff[m] = c->tc.kl_warmup > 0 ? 0.0f : c->tc.beta;
+        t->kind[m] = c->cfg[m].kind;
+    }
     atomic_init(&t->stop, 0);
     atomic_init(&t->paused, c->start_paused);
     atomic_init(&t->speed, 0);
@@ -419,8 +439,6 @@ AppTrainer *app_trainer_start(const AppTrainerConfig *c, AppSnapshotBox *box, ch
     atomic_init(&t->step_requests, 0);
     atomic_init(&t->reset_requests, 0);
     atomic_init(&t->save_requests, 0);
-    atomic_init(&t->beta_bits, f2u(c->tc.beta));
-    atomic_init(&t->lr_bits, f2u(c->tc.lr));
     atomic_init(&t->settings_gen, 0);
     atomic_init(&t->run_seconds, 0.0);
     atomic_init(&t->samples, 0);
@@ -497,20 +515,40 @@ void app_trainer_reset(AppTrainer *t) {
     command_done(t);
 }
 
-static void scale_setting(AppTrainer *t, atomic_uint *bits, float factor, float lo, float hi) {
-    float v = u2f(atomic_load_explicit(bits, memory_order_relaxed)) * factor;
-    v = v < lo ? lo : v > hi ? hi : v;
-    atomic_store_explicit(bits, f2u(v), memory_order_relaxed);
+/* The range of each setting: the trainer's guards make absurd learning rates a demo. */
+static const float setting_lo[APP_N_SETTINGS] = {1e-3f, 1e-6f, 0.0f, 0.0f, 0.0f};
+static const float setting_hi[APP_N_SETTINGS] = {100.0f, 1e-1f, 10.0f, 0.95f, 1.0f};
+
+/* Whether setting `what` applies to model m when set for every model: beta and free bits
+ * only to models with a KL term. */
+static int applies(const AppTrainer *t, AppSetting what, int m) {
+    return (what != APP_SET_BETA && what != APP_SET_FREE_BITS) || t->kind[m] != VAE_KIND_AE;
+}
+
+static void store(AppTrainer *t, AppSetting what, int m, float v) {
+    v = v < setting_lo[what] ? setting_lo[what] : v > setting_hi[what] ? setting_hi[what] : v;
+    atomic_store_explicit(&t->setting_bits[what][m], f2u(v), memory_order_relaxed);
+}
+
+void app_trainer_set(AppTrainer *t, AppSetting what, int m, float value) {
+    if (!t) return;
+    for (int k = 0; k < t->n_models; k++)
+        if (k == m || (m < 0 && applies(t, what, k))) store(t, what, k, value);
     atomic_fetch_add_explicit(&t->settings_gen, 1, memory_order_release);
     command_done(t);
 }
 
-void app_trainer_scale_beta(AppTrainer *t, float factor) {
-    if (t) scale_setting(t, &t->beta_bits, factor, 1e-3f, 100.0f);
+void app_trainer_scale(AppTrainer *t, AppSetting what, int m, float factor) {
+    if (!t) return;
+    for (int k = 0; k < t->n_models; k++)
+        if (k == m || (m < 0 && applies(t, what, k)))
+            store(t, what, k, setting(t, what, k) * factor);
+    atomic_fetch_add_explicit(&t->settings_gen, 1, memory_order_release);
+    command_done(t);
 }
 
-void app_trainer_scale_lr(AppTrainer *t, float factor) {
-    if (t) scale_setting(t, &t->lr_bits, factor, 1e-6f, 1e-1f);
+float app_trainer_setting(const AppTrainer *t, AppSetting what, int m) {
+    return t && m >= 0 && m < t->n_models ? setting(t, what, m) : 0;
 }
 
 void app_trainer_save(AppTrainer *t) {

@@ -13,6 +13,16 @@
 
 #define APP_SPEED_LEVELS 7 /* 0 = full speed, then 64, 32, 16, 8, 4, 2 steps/s */
 
+/* What the UI may change while a model trains. */
+typedef enum {
+    APP_SET_BETA,
+    APP_SET_LR,
+    APP_SET_FREE_BITS,
+    APP_SET_DROPOUT,
+    APP_SET_LIKELIHOOD, /* VaeLikelihood as a float */
+    APP_N_SETTINGS,
+} AppSetting;
+
 typedef struct AppTrainer AppTrainer;
 
 typedef struct {
@@ -39,8 +49,12 @@ void app_trainer_stop(AppTrainer *t);
 void app_trainer_toggle_pause(AppTrainer *t);
 void app_trainer_step_once(AppTrainer *t); /* one step of each model while paused */
 void app_trainer_reset(AppTrainer *t);     /* fresh parameters, history cleared */
-void app_trainer_scale_beta(AppTrainer *t, float factor);
-void app_trainer_scale_lr(AppTrainer *t, float factor);
+/* Set a setting of model m (-1: every model; beta and free bits: every VAE kind); values
+ * are clamped to the setting's range. Scale multiplies each model's current value. */
+void app_trainer_set(AppTrainer *t, AppSetting what, int m, float value);
+void app_trainer_scale(AppTrainer *t, AppSetting what, int m, float factor);
+/* The value last asked for of model m (what the next snapshot shows, or will). */
+float app_trainer_setting(const AppTrainer *t, AppSetting what, int m);
 void app_trainer_speed(AppTrainer *t, int delta); /* + faster, - slower */
 /* Save the live models (app_save_models) on the trainer thread, soon; a snapshot's saves,
  * save_failed and save_msg tell how it went. */
