@@ -72,6 +72,22 @@ def png_size(path):
     b = open(path, "rb").read(24)
     assert b[:8] == b"\x89PNG\r\n\x1a\n", path
     return struct.unpack(">II", b[16:24])
+
+def png_grey(path):
+    """Rows of an 8-bit greyscale PNG whose scanlines are all unfiltered (as ours are)."""
+    import zlib
+    data, pos, idat = open(path, "rb").read(), 8, b""
+    while pos < len(data):
+        n, kind = struct.unpack(">I4s", data[pos : pos + 8])
+        if kind == b"IHDR":
+            w, h, depth, ctype = struct.unpack(">IIBB", data[pos + 8 : pos + 18])
+            assert depth == 8 and ctype == 0, (depth, ctype)
+        elif kind == b"IDAT":
+            idat += data[pos + 8 : pos + 8 + n]
+        pos += 12 + n
+    raw = zlib.decompress(idat)
+    assert all(raw[y * (w + 1)] == 0 for y in range(h))
+    return [raw[y * (w + 1) + 1 : (y + 1) * (w + 1)] for y in range(h)]
 EOF
 export PYTHONPATH=$W
 
@@ -244,6 +260,27 @@ sys.exit(0 if got == [(4 * 28, 3 * 28), (6 * 56, 56), (7 * 28, 28)] else 1)
 EOF
 }
 check "PNG strips and grids have their tiles' sizes" -- png_sizes
+# The tiles hold what the lines print: 2 rows (dimensions) of 5, each pixel a 2 x 2 block.
+png_tiles() {
+    "$VAE" traverse --model "$VAE2" --data "$DATA" --index 7 --steps 5 --scale 2 \
+        --out "$W/t.png" >/dev/null &&
+        "$VAE" traverse --model "$VAE2" --data "$DATA" --index 7 --steps 5 >"$W/t.txt" || return 1
+    python3 - "$W" <<'EOF'
+import sys
+from lib import lines, png_grey
+W = sys.argv[1]
+rows, img = lines(W + "/t.txt"), png_grey(W + "/t.png")
+worst = 0
+for n, r in enumerate(rows):
+    for y in range(56):
+        for x in range(56):
+            want = round(255 * min(max(r[2 + (y // 2) * 28 + x // 2], 0), 1))
+            worst = max(worst, abs(img[(n // 5) * 56 + y][(n % 5) * 56 + x] - want))
+print(f"{len(rows)} tiles, {len(img[0])}x{len(img)} pixels; largest difference {worst}")
+sys.exit(0 if len(rows) == 10 and (len(img[0]), len(img)) == (280, 112) and worst <= 1 else 1)
+EOF
+}
+check "PNG tiles hold the printed probabilities" -- png_tiles
 
 echo "latent_ops: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
