@@ -162,6 +162,48 @@ static void test_paths_synthetic(void) {
            worst);
 }
 
+/* ---- the code of an image ---------------------------------------------------------- */
+
+/* With flows the code is the posterior mean pushed through them: what the decoder gets
+ * from a posterior sample of (almost) no variance. The flows start as the identity, so
+ * they are set at random here. */
+static void test_codes_with_flows(void) {
+    VaeConfig c = vae_config_default();
+    c.hidden[0] = 64, c.hidden[1] = 32, c.latent = 4, c.flows = 3;
+    VaeModel m;
+    CHECK(vae_model_init(&m, &c, err) == VAE_OK);
+    vae_model_init_params(&m, 5);
+    VaeRng rng;
+    vae_rng_seed(&rng, 11, 0);
+    for (int i = 0; i < c.flows * c.latent; i++) {
+        m.params[m.flow_u + i] = 0.7f * vae_rng_normal(&rng);
+        m.params[m.flow_w + i] = 0.7f * vae_rng_normal(&rng);
+    }
+    for (int k = 0; k < c.flows; k++)
+        m.params[m.flow_b + k] = 0.5f * vae_rng_normal(&rng);
+    enum { B = 4, L = 4 };
+    const int idx[B] = {0, 1, 2, 3};
+    float x[B * 784], z[B * L], mu[B * L], lv[B * L], zk[L], tiny[L];
+    VaeWorkspace ws;
+    CHECK(vae_workspace_init(&ws, &m, B, err) == VAE_OK);
+    vae_data_batch(&ds.test, idx, B, x);
+    vae_latent_codes(&m, &ws, x, NULL, B, z);
+    vae_model_encode(&m, &ws, x, NULL, B, mu, lv);
+    for (int j = 0; j < L; j++)
+        tiny[j] = VAE_LOGVAR_MIN;
+    double off = 0, moved = 0;
+    for (int i = 0; i < B; i++) {
+        vae_model_posterior_samples_from(&m, mu + i * L, tiny, 1, 3, NULL, zk);
+        off = fmax(off, max_abs_diff(zk, z + i * L, L));
+        moved = fmax(moved, max_abs_diff(mu + i * L, z + i * L, L));
+    }
+    CHECK_MSG(off < 1e-4 && moved > 1e-2,
+              "with flows the code is %.2g from the flowed mean (and %.2g from the mean)", off,
+              moved);
+    vae_workspace_free(&ws);
+    vae_model_free(&m);
+}
+
 /* ---- interpolation on MNIST ------------------------------------------------------- */
 
 /* Decoding a path between test images a and b starts at a's reconstruction (the decode of
@@ -454,6 +496,7 @@ int main(void) {
     test_paths_synthetic();
     test_order_without_kl();
     test_prior();
+    test_codes_with_flows();
     VaeModel vae = {0}, ae = {0};
     int have = load_model("mnist-vae.safetensors", &vae);
     have &= load_model("mnist-ae.safetensors", &ae);
