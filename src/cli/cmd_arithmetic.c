@@ -1,7 +1,6 @@
 /* `vae arithmetic`: an attribute vector v = mean code of class B - mean code of class A
  * (over the test split), added to one test image's code as z + t v, t from 0 to 1.5:
  * "this 3, made more like an 8". */
-#include <stdio.h>
 #include <stdlib.h>
 
 #include "cli.h"
