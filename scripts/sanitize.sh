@@ -123,13 +123,17 @@ PY
     cli decode_png decode --model "$M" --z 0.5,-1 --out "$T/d.png" --scale 4
     cli sample sample --model "$M" --grid 8 --out "$T/grid.png"
     cli sample_icdf sample --model "$M" --grid 5 --icdf --out "$T/grid2.png"
+    cli sample_random sample --model "$M" --random 6 --seed 2
+    cli interpolate interpolate --data "$DATA" --model "$M" --from 0 --to 1 --steps 5 --slerp --out "$T/i.png"
+    cli arithmetic arithmetic --data "$DATA" --model "$M" --from-class 3 --to-class 8 --apply 1
+    cli traverse traverse --data "$DATA" --model "$M" --index 2 --steps 5 --out "$T/t.png"
     cli info info --model "$M"
     cli bench bench --seconds 1
     cli help train --help
     if [ $cli_fail -ne 0 ]; then
         bad "asan: a vae command failed or leaked (logs: $T)"
     else
-        say "asan: $cmds vae commands (import, train x3, eval --iw, encode, decode x2, sample x2, info, bench, help): no errors, no leaks ($((SECONDS - t0)) s)"
+        say "asan: $cmds vae commands (import, train x3, eval --iw, encode, decode x2, sample x3, interpolate, arithmetic, traverse, info, bench, help): no errors, no leaks ($((SECONDS - t0)) s)"
         rm -rf "$T"
     fi
 

@@ -1,5 +1,6 @@
 /* `vae`: the headless front end of the library: import data, train, evaluate, encode,
- * decode, sample the manifold, benchmark. One command per file; this one dispatches. */
+ * decode, sample the manifold or the prior, interpolate, move along attribute vectors,
+ * traverse latent dimensions, benchmark. One command per file; this one dispatches. */
 #include <stdio.h>
 #include <string.h>
 
@@ -15,7 +16,10 @@ static const struct {
     {"eval", cmd_eval, "test-set neg_elbo, recon, kl [, iwae_nll] of a checkpoint"},
     {"encode", cmd_encode, "latent means and log-variances of a split as CSV"},
     {"decode", cmd_decode, "decode one latent point (probabilities or PNG)"},
-    {"sample", cmd_sample, "decode a grid over the latent plane into a PNG"},
+    {"sample", cmd_sample, "decode a grid over the latent plane, or prior samples (--random N)"},
+    {"interpolate", cmd_interpolate, "decode the path between two test images' codes"},
+    {"arithmetic", cmd_arithmetic, "move an image along a class-to-class attribute vector"},
+    {"traverse", cmd_traverse, "sweep each latent dimension of an image's code, by KL"},
     {"info", cmd_info, "print a checkpoint's architecture and metadata"},
     {"bench", cmd_bench, "training throughput and the sgemm-bound limit"},
 };
