@@ -5,14 +5,15 @@
 #include <string.h>
 
 #include "prior.h"
+#include "latent_ops.h"
 #include "rng.h"
 #include "tool.h"
 
+/* K codes of VAE_MAX_LATENT dimensions: each model reads its first L of each. */
 static void draw_codes(AppPrior *pr) {
     VaeRng r;
     vae_rng_seed(&r, 0x5eed + pr->draw, 11);
-    for (int i = 0; i < APP_PRIOR_K * VAE_MAX_LATENT; i++)
-        pr->z[i] = vae_rng_normal(&r);
+    vae_latent_prior_samples(&r, APP_PRIOR_K, VAE_MAX_LATENT, pr->z);
 }
 
 static int input(void *self, AppState *s, const AppInput *in) {
