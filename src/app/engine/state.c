@@ -8,6 +8,7 @@
 #include "clock.h"
 
 #define TOAST_S 4.0
+#define DOT_PT 5.0 /* how near a dot the pointer must be to hover it, points */
 
 void app_state_init(AppState *s, const AppOptions *o, AppSession *session) {
     memset(s, 0, sizeof *s);
@@ -75,6 +76,27 @@ void app_pane_point(const AppState *s, const AppPane *p, int i, double *px, doub
     const float *mu = s->snap->mu[p->model] + (size_t)i * L;
     *px = app_view_px(&p->view, p->rect, mu[p->ax[0]]);
     *py = app_view_py(&p->view, p->rect, mu[p->ax[1]]);
+}
+
+int app_dot_at(const AppState *s, int x, int y) {
+    int pane = app_pane_at(s, x, y);
+    if (!s->snap || pane < 0 || !app_pane_model(s, &s->pane[pane])) return -1;
+    int best = -1;
+    double rad = DOT_PT * s->u, best_d2 = rad * rad;
+    for (int i = 0; i < s->snap->n_points; i++) {
+        double px, py;
+        app_pane_point(s, &s->pane[pane], i, &px, &py);
+        double dx = px - (x + 0.5), dy = py - (y + 0.5), d2 = dx * dx + dy * dy;
+        if (d2 < best_d2) best_d2 = d2, best = i;
+    }
+    return best;
+}
+
+void app_image_code(const AppState *s, int model, int i, float *z) {
+    const VaeModel *m = &s->snap->model[model];
+    int L = m->cfg.latent;
+    memcpy(z, s->snap->mu[model] + (size_t)i * L, (size_t)L * sizeof *z);
+    vae_flow_apply(m, z, 1, NULL); /* nothing without flows */
 }
 
 const uint8_t *app_decode_label(const VaeModel *m, int cls, uint8_t *buf) {

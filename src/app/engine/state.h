@@ -61,11 +61,13 @@ typedef struct AppState {
     int n_panes;
     int layout_dirty; /* the panes changed: lay out before the next draw */
     /* the pointer */
-    int mouse_in, mx, my; /* pixels */
-    int hover;            /* the shown image under the pointer, or -1 */
-    int scatter_hidden;   /* a tool covers the scatter (the grid): no hovering */
-    int same_z;           /* every pane decodes the code under the pointer (compare, B) */
-    int cls;              /* the class a CVAE decodes */
+    int mouse_in, mx, my;  /* pixels */
+    int hover;             /* the shown image under the pointer, or -1 */
+    int scatter_hidden;    /* a tool covers the scatter (the grid): no hovering */
+    const void *left_tool; /* the tool whose gestures the left button makes (its state), or
+                              NULL: of the tools that want it, the last one turned on */
+    int same_z;            /* every pane decodes the code under the pointer (compare, B) */
+    int cls;               /* the class a CVAE decodes */
     /* the window */
     int help, quit;
     char screenshot[1024]; /* save this frame as PNG when set */
@@ -96,6 +98,13 @@ static inline const VaeModel *app_pane_model(const AppState *s, const AppPane *p
 int app_pane_at(const AppState *s, int x, int y);
 /* Image i's code on pane p's axes, in pixels. */
 void app_pane_point(const AppState *s, const AppPane *p, int i, double *px, double *py);
+/* The shown image whose dot is nearest pixel (x, y) in the pane holding it, within a few
+ * points (what the pointer hovers), or -1. */
+int app_dot_at(const AppState *s, int x, int y);
+/* The decoder-side code (L) of shown image i on model `model`: its mean mu, through the
+ * flows if the model has any (vae_latent_codes from the snapshot's mu: a trainer's
+ * snapshot has no encoder), so decoding it gives the image's reconstruction. */
+void app_image_code(const AppState *s, int model, int i, float *z);
 /* Whether model m is a VAE kind (has a posterior; its panes show the prior). */
 static inline int app_is_vae(const VaeModel *m) {
     return m && m->cfg.kind != VAE_KIND_AE;

@@ -10,32 +10,14 @@
 #include "hover.h"
 #include "tool.h"
 
-#define HOVER_PT 5.0 /* how near the pointer a dot must be, points */
-
-/* The shown image whose dot in pane p is nearest the pointer, within HOVER_PT; or -1. */
-static int hovered_in(const AppState *s, const AppPane *p) {
-    const AppRect *r = &p->rect;
-    if (!s->mouse_in || s->mx < r->x || s->mx >= r->x + r->w || s->my < r->y ||
-        s->my >= r->y + r->h)
-        return -1;
-    int best = -1;
-    double rad = HOVER_PT * s->u, best_d2 = rad * rad;
-    for (int i = 0; i < s->snap->n_points; i++) {
-        double px, py;
-        app_pane_point(s, p, i, &px, &py);
-        double dx = px - (s->mx + 0.5), dy = py - (s->my + 0.5), d2 = dx * dx + dy * dy;
-        if (d2 < best_d2) best_d2 = d2, best = i;
-    }
-    return best;
-}
-
 static void reconstruct(AppHoverPane *h, AppState *s, const AppPane *p, const VaeModel *m) {
     int i = s->hover;
     if (h->recon_idx == i && h->recon_seq == s->snap->seq && h->recon_model == p->model) return;
-    int L = m->cfg.latent;
     uint8_t label = s->session->shown->labels[i];
-    vae_model_decode(m, &s->ws[p->model], s->snap->mu[p->model] + (size_t)i * L,
-                     m->cfg.kind == VAE_KIND_CVAE ? &label : NULL, 1, h->recon);
+    float z[VAE_MAX_LATENT];
+    app_image_code(s, p->model, i, z); /* with flows: the flowed mean, the decoder's input */
+    vae_model_decode(m, &s->ws[p->model], z, m->cfg.kind == VAE_KIND_CVAE ? &label : NULL, 1,
+                     h->recon);
     h->recon_idx = i, h->recon_seq = s->snap->seq, h->recon_model = p->model;
     h->recon_version++;
 }
@@ -86,9 +68,8 @@ static int input(void *self, AppState *s, const AppInput *in) {
 static void update(void *self, AppState *s) {
     AppHover *hv = self;
     s->hover = -1;
-    if (!s->snap || s->scatter_hidden) return;
-    for (int i = 0; i < s->n_panes && s->hover < 0; i++)
-        s->hover = hovered_in(s, &s->pane[i]);
+    if (!s->snap || s->scatter_hidden || !s->mouse_in) return;
+    s->hover = app_dot_at(s, s->mx, s->my);
     if (s->hover < 0) return;
     for (int i = 0; i < s->n_panes; i++) {
         const VaeModel *m = app_pane_model(s, &s->pane[i]);
