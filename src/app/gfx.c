@@ -93,6 +93,12 @@ void app_image_upload_bytes(SDL_Texture *tex, const uint8_t *img, int w, int h) 
     SDL_UnlockTexture(tex);
 }
 
+const char *app_text_fitting(AppGfx *g, AppFont f, int width, char (*texts)[192], int n) {
+    for (int i = 0; i < n - 1; i++)
+        if (app_text_width(&g->text, f, texts[i]) <= width) return texts[i];
+    return texts[n - 1];
+}
+
 const char *app_num(char *buf, size_t len, int width, int prec, double v) {
     if (!isfinite(v))
         snprintf(buf, len, "%*s", width, "-");

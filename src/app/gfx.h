@@ -52,6 +52,10 @@ void app_image_upload(SDL_Texture *tex, const float *probs, int w, int h);
 /* The same from bytes (a dataset image). */
 void app_image_upload_bytes(SDL_Texture *tex, const uint8_t *img, int w, int h);
 
+/* The first of n texts (the longest first) no wider than width pixels in font f, else
+ * the last: a caption's wording for the room it has. */
+const char *app_text_fitting(AppGfx *g, AppFont f, int width, char (*texts)[192], int n);
+
 /* "%*.*f"; "%*.2e" from 1e5 on (a diverging run); "-" if not finite (a gap). */
 const char *app_num(char *buf, size_t len, int width, int prec, double v);
 

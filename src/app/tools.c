@@ -104,32 +104,46 @@ static void layout_panel(AppTools *t, const AppState *s, AppGfx *g) {
     t->dynamic[0] = dyn;
 }
 
-/* The dock: every view's strips under each pane, by order; the plots give up the height
- * of the tallest pane's stack (so that compared planes stay the same size), down to a
- * third of theirs. Below a plot come its tick labels, then the strips. */
+/* Every view's strip sections by order (stable): tool[] and sec[]; returns how many. */
+static int strip_sections(const AppTools *t, int *tool, const AppStripSection **sec) {
+    int n = 0;
+    for (int i = 0; i < t->box.n; i++)
+        for (int k = 0; k < t->view[i]->n_strips && n < APP_MAX_STRIPS; k++)
+            tool[n] = i, sec[n++] = &t->view[i]->strips[k];
+    for (int a = 1; a < n; a++)
+        for (int b = a; b > 0 && sec[b - 1]->order > sec[b]->order; b--) {
+            const AppStripSection *ts = sec[b];
+            int tt = tool[b];
+            sec[b] = sec[b - 1], tool[b] = tool[b - 1];
+            sec[b - 1] = ts, tool[b - 1] = tt;
+        }
+    return n;
+}
+
+/* The dock: every view's strips under each pane, by order; each is asked its height with
+ * what the strips before it leave of the most the dock takes (two thirds of the plot), so
+ * that the last (a traversal's rows) can fit what is left. The plots give up the height
+ * of the tallest pane's stack (so that compared planes stay the same size). Below a plot
+ * come its tick labels, then the strips. */
 static void layout_dock(AppTools *t, AppState *s, AppGfx *g) {
-    int gap = app_px(g, 6), labels = app_px(g, 48), need[APP_MAX_PANES] = {0}, dock = 0;
+    int gap = app_px(g, 6), labels = app_px(g, 48), dock = 0, most = s->pane[0].plot.h * 2 / 3;
+    int tool[APP_MAX_STRIPS];
+    const AppStripSection *sec[APP_MAX_STRIPS];
+    int n = strip_sections(t, tool, sec);
     t->n_strips = 0;
     for (int p = 0; p < s->n_panes; p++) {
         AppRect *pl = &s->pane[p].plot;
-        int x = pl->x - app_px(g, 40), w = pl->w + app_px(g, 40);
-        for (int i = 0; i < t->box.n; i++)
-            for (int k = 0; k < t->view[i]->n_strips && t->n_strips < APP_MAX_STRIPS; k++) {
-                AppDraw d = draw_ctx(t, s, g, i);
-                const AppStripSection *sec = &t->view[i]->strips[k];
-                int h = sec->height(&d, p, w);
-                if (h <= 0) continue;
-                t->strip[t->n_strips++] = (AppStripSlot){i, p, sec, {x, 0, w, h}};
-                need[p] += h + gap;
-            }
-        if (need[p] > dock) dock = need[p];
-    }
-    if (dock > s->pane[0].plot.h * 2 / 3) dock = s->pane[0].plot.h * 2 / 3;
-    for (int a = 1; a < t->n_strips; a++) /* by order within each pane, stable */
-        for (int b = a; b > 0 && t->strip[b - 1].sec->order > t->strip[b].sec->order; b--) {
-            AppStripSlot tmp = t->strip[b];
-            t->strip[b] = t->strip[b - 1], t->strip[b - 1] = tmp;
+        int x = pl->x - app_px(g, 40), w = pl->w + app_px(g, 40), need = 0;
+        for (int j = 0; j < n && t->n_strips < APP_MAX_STRIPS; j++) {
+            AppDraw d = draw_ctx(t, s, g, tool[j]);
+            int h = sec[j]->height(&d, p, w, most - need);
+            if (h <= 0) continue;
+            t->strip[t->n_strips++] = (AppStripSlot){tool[j], p, sec[j], {x, 0, w, h}};
+            need += h + gap;
         }
+        if (need > dock) dock = need;
+    }
+    if (dock > most) dock = most;
     for (int p = 0; p < APP_MAX_PANES; p++)
         t->dynamic[1 + p] = (SDL_Rect){0, 0, 0, 0};
     int y[APP_MAX_PANES];
@@ -139,7 +153,7 @@ static void layout_dock(AppTools *t, AppState *s, AppGfx *g) {
         pane->rect.h -= dock;
         y[p] = pane->rect.y + pane->rect.h + labels;
     }
-    for (int k = 0; k < t->n_strips; k++) {
+    for (int k = 0; k < t->n_strips; k++) { /* pane by pane, each pane's by order */
         AppStripSlot *st = &t->strip[k];
         st->r.y = y[st->pane];
         y[st->pane] += st->r.h + gap;

@@ -37,8 +37,9 @@ typedef struct {
 typedef struct {
     int order;
     int dynamic; /* follows the pointer */
-    /* its height in pixels under pane `pane` of that width; 0 when there is nothing */
-    int (*height)(const AppDraw *d, int pane, int width);
+    /* its height in pixels under pane `pane` of that width; 0 when there is nothing;
+     * avail is what the strips before it leave of the dock's most (it may take less) */
+    int (*height)(const AppDraw *d, int pane, int width, int avail);
     void (*draw)(const AppDraw *d, int pane, SDL_Rect r);
 } AppStripSection;
 

@@ -57,8 +57,8 @@ static int image_scale(const AppDraw *d, int width) {
     return k < 1 ? 1 : k > 3 * (int)d->g->u ? 3 * (int)d->g->u : k;
 }
 
-static int strip_height(const AppDraw *d, int pane, int width) {
-    (void)pane;
+static int strip_height(const AppDraw *d, int pane, int width, int avail) {
+    (void)pane, (void)avail;
     if (!((const AppPrior *)d->tool)->on) return 0;
     return app_text_line(&d->g->text, APP_FONT_SMALL) + image_scale(d, width) * d->s->session->rows;
 }
