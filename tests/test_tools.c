@@ -12,6 +12,8 @@
 #include "density.h"
 #include "grid.h"
 #include "hover.h"
+#include "interp.h"
+#include "latent_ops.h"
 #include "rng.h"
 #include "tool_list.h"
 #include "toolbox.h"
@@ -245,6 +247,93 @@ static void test_grid(World *w) {
     CHECK(!w->s.scatter_hidden);
 }
 
+/* A left click at pixel (x, y), as the front sends it. */
+static void click_at(World *w, int x, int y) {
+    send(w, APP_IN_MOVE, 0, 0, x, y);
+    send(w, APP_IN_PRESS, 0, APP_BUTTON_LEFT, x, y);
+    send(w, APP_IN_RELEASE, 0, APP_BUTTON_LEFT, x, y);
+}
+
+/* A test image from `from` on whose dot in pane 0 a click lands (no other dot nearer). */
+static int clickable_dot(World *w, int from, int *x, int *y) {
+    for (int i = from; i < N_TEST; i++) {
+        double px, py;
+        app_pane_point(&w->s, &w->s.pane[0], i, &px, &py);
+        *x = (int)floor(px), *y = (int)floor(py);
+        if (app_dot_at(&w->s, *x, *y) == i) return i;
+    }
+    return -1;
+}
+
+/* Row k (of n) of probs against the decode of code z by pane p's model. */
+static float row_diff(World *w, int p, const float *probs, int k, const float *z) {
+    float want[SIDE * SIDE];
+    int m = w->s.pane[p].model;
+    vae_model_decode(&w->s.snap->model[m], &w->s.ws[m], z, NULL, 1, want);
+    return max_diff(probs + k * SIDE * SIDE, want, SIDE * SIDE);
+}
+
+/* Interpolation: two clicked images' path starts and ends at each model's own codes of
+ * them and is linear between; a drag gives the path between the two points, on every
+ * pane's axes. */
+static void test_interp(World *w) {
+    AppInterp *it = app_toolbox_find(&w->box, "interp");
+    AppState *s = &w->s;
+    send(w, APP_IN_KEY, 'l', 0, 0, 0);
+    CHECK(it->on && s->left_tool == it);
+    frame(w);
+    int x0, y0, x1, y1, i = clickable_dot(w, 0, &x0, &y0), j = clickable_dot(w, i + 1, &x1, &y1);
+    CHECK(i >= 0 && j >= 0);
+    click_at(w, x0, y0);
+    frame(w);
+    CHECK_MSG(it->n_ends == 1 && it->idx[0] == i && !it->pane[0].valid, "the start: %d", i);
+    click_at(w, x1, y1);
+    send(w, APP_IN_KEY, 'c', 0, 0, 0);
+    s->pane[1].rect = (AppRect){600, 50, 400, 300};
+    frame(w);
+    CHECK(it->ends == APP_ENDS_IMAGES && it->n_ends == 2 && it->idx[1] == j);
+    const int last = APP_INTERP_STEPS - 1;
+    for (int p = 0; p < 2; p++) { /* each model between its own codes of images i and j */
+        const float *mu = s->snap->mu[s->pane[p].model];
+        float mid[2], t = 3.0f / last;
+        for (int d = 0; d < 2; d++)
+            mid[d] = (1 - t) * mu[2 * i + d] + t * mu[2 * j + d];
+        AppInterpPane *ip = &it->pane[p];
+        CHECK_MSG(ip->valid && row_diff(w, p, ip->probs, 0, mu + 2 * i) < 1e-6 &&
+                      row_diff(w, p, ip->probs, last, mu + 2 * j) < 1e-6,
+                  "pane %d: the ends decode the images' codes", p);
+        CHECK_MSG(row_diff(w, p, ip->probs, 3, mid) < 1e-5, "pane %d: a linear path", p);
+    }
+    unsigned v = it->pane[0].version;
+    frame(w);
+    CHECK_MSG(it->pane[0].version == v, "no re-decode while nothing changed");
+    /* K: a 2-D latent has no spherical path (a message; the path stays linear) */
+    send(w, APP_IN_KEY, 'k', 0, 0, 0);
+    frame(w);
+    CHECK(it->spherical && !it->pane[0].spherical && s->toast.error);
+    send(w, APP_IN_KEY, 'k', 0, 0, 0);
+    /* a drag in pane 0: from the press to the release, on both panes' axes */
+    send(w, APP_IN_PRESS, 0, APP_BUTTON_LEFT, 150, 100);
+    send(w, APP_IN_MOVE, 0, 0, 200, 150);
+    send(w, APP_IN_MOVE, 0, 0, 300, 250);
+    send(w, APP_IN_RELEASE, 0, APP_BUTTON_LEFT, 300, 250);
+    frame(w);
+    const AppPane *p0 = &s->pane[0];
+    float a[2] = {(float)app_view_zx(&p0->view, p0->rect, 150.5),
+                  (float)app_view_zy(&p0->view, p0->rect, 100.5)};
+    float b[2] = {(float)app_view_zx(&p0->view, p0->rect, 300.5),
+                  (float)app_view_zy(&p0->view, p0->rect, 250.5)};
+    CHECK(it->ends == APP_ENDS_POINTS);
+    for (int p = 0; p < 2; p++)
+        CHECK_MSG(row_diff(w, p, it->pane[p].probs, 0, a) < 1e-6 &&
+                      row_diff(w, p, it->pane[p].probs, last, b) < 1e-6,
+                  "pane %d decodes the dragged points", p);
+    send(w, APP_IN_KEY, 'l', 0, 0, 0);
+    CHECK(!it->on && s->left_tool == NULL);
+    send(w, APP_IN_KEY, 'c', 0, 0, 0);
+    frame(w);
+}
+
 static void test_window_keys(World *w) {
     send(w, APP_IN_KEY, 'h', 0, 0, 0);
     CHECK(w->s.help);
@@ -312,6 +401,7 @@ int main(void) {
     test_hover(&w);
     test_compare(&w);
     test_grid(&w);
+    test_interp(&w);
     test_window_keys(&w);
     world_close(&w);
     test_density();

@@ -16,6 +16,7 @@
     X(grid)    /* the manifold grid */                                                             \
     X(mapq)    /* the aggregate posterior q(z) against the prior */                                \
     X(prior)   /* generation: codes from the prior through every model */                          \
+    X(interp)  /* interpolation between two images or two points */                                \
     X(hover)   /* the image under the pointer: its ring, reconstructions, posterior */             \
     X(cursor)  /* the code under the pointer, decoded */
 
