@@ -7,6 +7,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "attr.h"
 #include "check.h"
 #include "cursor.h"
 #include "density.h"
@@ -334,6 +335,85 @@ static void test_interp(World *w) {
     frame(w);
 }
 
+/* The mean of pane p's model's codes of the images whose dots in pane 0 are inside the box
+ * (x0, y0)-(x1, y1). */
+static void box_mean(World *w, int p, int x0, int y0, int x1, int y1, float *mean) {
+    const float *mu = w->s.snap->mu[w->s.pane[p].model];
+    double sum[2] = {0, 0};
+    int n = 0;
+    for (int i = 0; i < N_TEST; i++) {
+        double px, py;
+        app_pane_point(&w->s, &w->s.pane[0], i, &px, &py);
+        if (px < x0 || px >= x1 + 1 || py < y0 || py >= y1 + 1) continue;
+        sum[0] += mu[2 * i], sum[1] += mu[2 * i + 1], n++;
+    }
+    mean[0] = (float)(sum[0] / n), mean[1] = (float)(sum[1] / n);
+}
+
+/* Attribute vectors: the arrow's ends are the groups' means of each model's own codes
+ * (classes, then a box), v their difference, and the strip decodes z + t v of the hovered
+ * or the clicked image. */
+static void test_attr(World *w) {
+    AppAttr *a = app_toolbox_find(&w->box, "attr");
+    AppState *s = &w->s;
+    send(w, APP_IN_KEY, 'v', 0, 0, 0);
+    CHECK(a->on && s->left_tool == a);
+    send(w, APP_IN_KEY, 'c', 0, 0, 0);
+    s->pane[1].rect = (AppRect){600, 50, 400, 300};
+    frame(w);
+    CHECK_MSG(a->group[0].kind == APP_GROUP_CLASS && a->group[0].cls == 0 && a->group[1].cls == 1,
+              "two classes: 0 -> 1 to start with");
+    for (int p = 0; p < 2; p++) {
+        const float *mu = s->snap->mu[s->pane[p].model];
+        const AppAttrPane *ap = &a->pane[p];
+        float m0[2], m1[2];
+        vae_latent_mean_class(mu, s->session->shown->labels, N_TEST, 2, 0, m0);
+        vae_latent_mean_class(mu, s->session->shown->labels, N_TEST, 2, 1, m1);
+        CHECK_MSG(ap->means_valid && max_diff(ap->mean[0], m0, 2) < 1e-6 &&
+                      max_diff(ap->mean[1], m1, 2) < 1e-6,
+                  "pane %d: the arrow goes from class 0's mean to class 1's", p);
+        CHECK(fabsf(ap->v[0] - (m1[0] - m0[0])) < 1e-6 && fabsf(ap->v[1] - (m1[1] - m0[1])) < 1e-6);
+    }
+    /* hovering an image: its code plus t v, t from 0 to 1.5, decoded in every pane */
+    int x, y, i = clickable_dot(w, 3, &x, &y);
+    send(w, APP_IN_MOVE, 0, 0, x, y);
+    frame(w);
+    CHECK(a->img == i);
+    for (int p = 0; p < 2; p++) {
+        const float *mu = s->snap->mu[s->pane[p].model] + 2 * i, *v = a->pane[p].v;
+        float end[2] = {mu[0] + VAE_ATTRIBUTE_T_MAX * v[0], mu[1] + VAE_ATTRIBUTE_T_MAX * v[1]};
+        CHECK_MSG(a->pane[p].strip_valid && row_diff(w, p, a->pane[p].probs, 0, mu) < 1e-6 &&
+                      row_diff(w, p, a->pane[p].probs, APP_ATTR_STEPS - 1, end) < 1e-5,
+                  "pane %d: image %d + t v", p, i);
+    }
+    /* the right arrow: the start is class 1 (so v is 0); a box is the next group, the end */
+    send(w, APP_IN_KEY, APP_KEY_RIGHT, 0, 0, 0);
+    send(w, APP_IN_PRESS, 0, APP_BUTTON_LEFT, 120, 60);
+    send(w, APP_IN_MOVE, 0, 0, 250, 180);
+    send(w, APP_IN_MOVE, 0, 0, 330, 260);
+    send(w, APP_IN_RELEASE, 0, APP_BUTTON_LEFT, 330, 260);
+    frame(w);
+    CHECK(a->group[0].cls == 1 && a->group[1].kind == APP_GROUP_BOX && a->next == 0);
+    for (int p = 0; p < 2; p++) {
+        float want[2];
+        box_mean(w, p, 120, 60, 330, 260, want);
+        CHECK_MSG(max_diff(a->pane[p].mean[1], want, 2) < 1e-5,
+                  "pane %d: the end is the mean of the images in the box", p);
+    }
+    /* a click on a dot holds it: v applies to it when the pointer is elsewhere */
+    int j = clickable_dot(w, i + 1, &x, &y);
+    click_at(w, x, y);
+    send(w, APP_IN_MOVE, 0, 0, 5, 5);
+    frame(w);
+    CHECK_MSG(s->hover < 0 && a->img == j &&
+                  row_diff(w, 0, a->pane[0].probs, 0, s->snap->mu[0] + 2 * j) < 1e-6,
+              "the clicked image %d is held", j);
+    send(w, APP_IN_KEY, 'v', 0, 0, 0);
+    CHECK(!a->on && s->left_tool == NULL && a->held == -1);
+    send(w, APP_IN_KEY, 'c', 0, 0, 0);
+    frame(w);
+}
+
 static void test_window_keys(World *w) {
     send(w, APP_IN_KEY, 'h', 0, 0, 0);
     CHECK(w->s.help);
@@ -402,6 +482,7 @@ int main(void) {
     test_compare(&w);
     test_grid(&w);
     test_interp(&w);
+    test_attr(&w);
     test_window_keys(&w);
     world_close(&w);
     test_density();

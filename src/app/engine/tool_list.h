@@ -18,6 +18,7 @@
     X(prior)   /* generation: codes from the prior through every model */                          \
     X(interp)  /* interpolation between two images or two points */                                \
     X(hover)   /* the image under the pointer: its ring, reconstructions, posterior */             \
+    X(attr)    /* attribute vectors between two groups, applied to the hovered image */            \
     X(cursor)  /* the code under the pointer, decoded */
 
 #endif
