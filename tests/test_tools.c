@@ -18,6 +18,7 @@
 #include "rng.h"
 #include "tool_list.h"
 #include "toolbox.h"
+#include "traverse.h"
 
 #define DECLARE(n) extern const AppTool app_tool_##n;
 APP_TOOLS(DECLARE)
@@ -49,9 +50,9 @@ typedef struct {
     VaeModel model[2];
 } World;
 
-/* A session with a published snapshot of a VAE and an AE (their latents spread out), the
- * state with one 400 x 300 pane at (100, 50), and the tools. */
-static void world_open(World *w) {
+/* A session with a published snapshot of a VAE and an AE of `latent` dimensions (their
+ * latents spread out), the state with one 400 x 300 pane at (100, 50), and the tools. */
+static void world_open(World *w, int latent) {
     memset(w, 0, sizeof *w);
     char err[VAE_ERR_LEN];
     AppSession *se = &w->session;
@@ -65,6 +66,7 @@ static void world_open(World *w) {
     se->rows = se->cols = SIDE, se->pixels = SIDE * SIDE, se->n_models = 2;
     VaeConfig c = vae_config_default();
     c.input_h = c.input_w = SIDE, c.n_hidden = 1, c.hidden[0] = 16, c.classes = 2;
+    c.latent = latent;
     for (int m = 0; m < 2; m++) {
         c.kind = m == 0 ? VAE_KIND_VAE : VAE_KIND_AE;
         CHECK(vae_model_init(&w->model[m], &c, err) == VAE_OK);
@@ -76,7 +78,7 @@ static void world_open(World *w) {
     VaeRng r;
     vae_rng_seed(&r, 3, 3);
     for (int m = 0; m < 2; m++)
-        for (int i = 0; i < N_TEST * 2; i++) {
+        for (int i = 0; i < N_TEST * latent; i++) {
             snap->mu[m][i] = 2.0f * vae_rng_normal(&r);
             snap->lv[m][i] = m == 0 ? -2.0f : 0.0f;
         }
@@ -427,6 +429,64 @@ static void test_window_keys(World *w) {
     CHECK(w->s.quit);
 }
 
+/* Row r of pane p's traversal against its code z: the row's dimension goes from -2 to +2
+ * around z, the others are z's; each step decodes to what the model decodes there. */
+static int row_ok(World *w, int p, int r, const float *z) {
+    const AppTravPane *tp = &((AppTrav *)app_toolbox_find(&w->box, "traverse"))->pane[p];
+    int L = tp->L, d = tp->dims[r], ok = 1;
+    for (int k = 0; k < APP_TRAV_STEPS; k++) {
+        const float *c = tp->codes + ((size_t)r * APP_TRAV_STEPS + k) * L;
+        for (int j = 0; j < L; j++) {
+            float want = j == d ? z[j] - 2.0f + 4.0f * k / (APP_TRAV_STEPS - 1) : z[j];
+            ok &= fabsf(c[j] - want) < 1e-5f;
+        }
+        ok &= row_diff(w, p, tp->probs, r * APP_TRAV_STEPS + k, c) < 1e-6;
+    }
+    return ok;
+}
+
+/* Traversals on 5-D latents: rows by the VAE's KL (by Var[mu] for the AE), each varying
+ * only its dimension around the hovered image's code, else the cursor's. */
+static void test_traverse(World *w) {
+    AppState *s = &w->s;
+    AppTrav *t = app_toolbox_find(&w->box, "traverse");
+    const float kl[5] = {0.05f, 1.2f, 0.3f, 2.0f, 0.01f}, var[5] = {1, 2, 5, 4, 3};
+    const int by_kl[5] = {3, 1, 2, 0, 4}, by_var[5] = {2, 3, 4, 1, 0};
+    s->snap->lstats[0].valid = 1, s->snap->lstats[1].valid = 0; /* an AE has no KL */
+    for (int j = 0; j < 5; j++)
+        s->snap->lstats[0].kl[j] = kl[j], s->snap->lstats[1].var[j] = var[j];
+    send(w, APP_IN_KEY, 't', 0, 0, 0);
+    send(w, APP_IN_KEY, 'c', 0, 0, 0);
+    s->pane[1].rect = (AppRect){600, 50, 400, 300};
+    frame(w);
+    int x, y, i = clickable_dot(w, 0, &x, &y);
+    send(w, APP_IN_MOVE, 0, 0, x, y);
+    frame(w);
+    CHECK(s->hover == i);
+    for (int p = 0; p < 2; p++) {
+        const AppTravPane *tp = &t->pane[p];
+        const int *want = p == 0 ? by_kl : by_var;
+        int ordered = tp->valid && tp->n_rows == 5 && tp->img == i && tp->has_kl == (p == 0);
+        for (int r = 0; r < 5; r++)
+            ordered &= tp->dims[r] == want[r];
+        CHECK_MSG(ordered, "pane %d: rows by %s", p, p == 0 ? "KL" : "Var[mu]");
+        int rows_ok = 1;
+        for (int r = 0; r < tp->n_rows; r++)
+            rows_ok &= row_ok(w, p, r, s->snap->mu[s->pane[p].model] + (size_t)i * 5);
+        CHECK_MSG(rows_ok, "pane %d: each row varies its dimension around image %d's code", p, i);
+    }
+    CHECK_MSG(t->pane[0].kl[0] == 2.0f && t->pane[0].kl[4] < APP_TRAV_COLLAPSED,
+              "labels: the largest KL first, a collapsed dimension last");
+    /* off the dots: the cursor's code */
+    send(w, APP_IN_MOVE, 0, 0, 101, 51);
+    frame(w);
+    CHECK_MSG(s->hover < 0 && t->pane[0].img == -1 && row_ok(w, 0, 0, s->pane[0].cursor),
+              "the cursor's code, when no dot is hovered");
+    unsigned v = t->pane[0].version;
+    frame(w);
+    CHECK_MSG(t->pane[0].version == v, "no re-decode while nothing changed");
+}
+
 /* The aggregate posterior on a grid equals the direct sum of the Gaussians; q = p leaves
  * no holes; codes far from the prior leave it all in holes. */
 static void test_density(void) {
@@ -476,7 +536,7 @@ static void test_keys_unique(void) {
 
 int main(void) {
     World w;
-    world_open(&w);
+    world_open(&w, 2);
     test_view_and_cursor(&w);
     test_hover(&w);
     test_compare(&w);
@@ -484,6 +544,9 @@ int main(void) {
     test_interp(&w);
     test_attr(&w);
     test_window_keys(&w);
+    world_close(&w);
+    world_open(&w, 5);
+    test_traverse(&w);
     world_close(&w);
     test_density();
     test_keys_unique();

@@ -7,18 +7,19 @@
 #define APP_TOOL_LIST_H
 
 #define APP_TOOLS(X)                                                                               \
-    X(window)  /* help, quit, screenshot, save */                                                  \
-    X(compare) /* which models the panes show */                                                   \
-    X(train)   /* training commands; the status */                                                 \
-    X(losses)  /* the loss curves */                                                               \
-    X(axes)    /* the latent dimensions on the plane's axes, and the others' values */             \
-    X(plane)   /* the view: fit, zoom, pan; the scatter, axes, prior, legend */                    \
-    X(grid)    /* the manifold grid */                                                             \
-    X(mapq)    /* the aggregate posterior q(z) against the prior */                                \
-    X(prior)   /* generation: codes from the prior through every model */                          \
-    X(interp)  /* interpolation between two images or two points */                                \
-    X(hover)   /* the image under the pointer: its ring, reconstructions, posterior */             \
-    X(attr)    /* attribute vectors between two groups, applied to the hovered image */            \
-    X(cursor)  /* the code under the pointer, decoded */
+    X(window)   /* help, quit, screenshot, save */                                                 \
+    X(compare)  /* which models the panes show */                                                  \
+    X(train)    /* training commands; the status */                                                \
+    X(losses)   /* the loss curves */                                                              \
+    X(axes)     /* the latent dimensions on the plane's axes, and the others' values */            \
+    X(plane)    /* the view: fit, zoom, pan; the scatter, axes, prior, legend */                   \
+    X(grid)     /* the manifold grid */                                                            \
+    X(mapq)     /* the aggregate posterior q(z) against the prior */                               \
+    X(prior)    /* generation: codes from the prior through every model */                         \
+    X(interp)   /* interpolation between two images or two points */                               \
+    X(hover)    /* the image under the pointer: its ring, reconstructions, posterior */            \
+    X(attr)     /* attribute vectors between two groups, applied to the hovered image */           \
+    X(traverse) /* per-dimension traversals of the hovered image's code, by KL */                  \
+    X(cursor)   /* the code under the pointer, decoded */
 
 #endif
