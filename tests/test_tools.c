@@ -106,7 +106,9 @@ static void send(World *w, AppInputKind kind, int key, int button, int x, int y)
     app_toolbox_input(&w->box, &w->s, &in);
 }
 
+/* A frame, a second after the last (no tool waits for time to pass). */
 static void frame(World *w) {
+    w->s.now += 1;
     w->s.redraw = 0;
     app_toolbox_update(&w->box, &w->s);
 }
@@ -485,6 +487,17 @@ static void test_traverse(World *w) {
     unsigned v = t->pane[0].version;
     frame(w);
     CHECK_MSG(t->pane[0].version == v, "no re-decode while nothing changed");
+    /* a code that changes every frame is decoded at most every APP_TRAV_EVERY_S */
+    send(w, APP_IN_MOVE, 0, 0, 102, 52);
+    frame(w);
+    send(w, APP_IN_MOVE, 0, 0, 103, 53);
+    w->s.now += 0.02 - 1; /* frame() adds 1 */
+    frame(w);
+    CHECK_MSG(t->pane[0].version == v + 1, "a traversal 20 ms after the last waits");
+    w->s.now += APP_TRAV_EVERY_S - 1;
+    frame(w);
+    CHECK_MSG(t->pane[0].version == v + 2 && row_ok(w, 0, 0, s->pane[0].cursor),
+              "then the pointer's code now is decoded");
 }
 
 /* The aggregate posterior on a grid equals the direct sum of the Gaussians; q = p leaves

@@ -44,7 +44,10 @@ static void decode_rows(const VaeModel *m, VaeWorkspace *ws, const float *z, int
     }
 }
 
-/* Pane i's traversal, redone when its code, the model, the snapshot or the class changed. */
+/* Pane i's traversal, redone when its code, the model, the snapshot or the class changed,
+ * at most every APP_TRAV_EVERY_S: a traversal is up to a hundred decodes (milliseconds),
+ * and a pointer sweeping the plane changes the code every frame; the last code is decoded
+ * once the pointer rests. */
 static void update_pane(AppTravPane *tp, AppState *s, const AppPane *p) {
     const VaeModel *m = app_pane_model(s, p);
     int L = m->cfg.latent, img = s->hover;
@@ -56,6 +59,8 @@ static void update_pane(AppTravPane *tp, AppState *s, const AppPane *p) {
     if (tp->valid && tp->seq == s->snap->seq && tp->model == p->model && tp->cls == s->cls &&
         tp->L == L && tp->img == img && !memcmp(tp->z, z, (size_t)L * sizeof *z))
         return;
+    if (tp->valid && s->now - tp->decoded_at < APP_TRAV_EVERY_S && s->now >= tp->decoded_at)
+        return; /* soon */
     size_t n = (size_t)APP_TRAV_ROWS * APP_TRAV_STEPS * APP_PIXELS_MAX;
     if (!tp->probs && !(tp->probs = malloc(n * sizeof *tp->probs))) return;
     char err[VAE_ERR_LEN];
@@ -68,6 +73,7 @@ static void update_pane(AppTravPane *tp, AppState *s, const AppPane *p) {
     memcpy(tp->z, z, (size_t)L * sizeof *z);
     tp->L = L, tp->img = img, tp->valid = 1;
     tp->seq = s->snap->seq, tp->model = p->model, tp->cls = s->cls;
+    tp->decoded_at = s->now;
     tp->version++;
     s->redraw |= APP_REDRAW_CURSOR; /* the dock's rows follow the pointer */
 }

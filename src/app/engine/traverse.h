@@ -12,6 +12,7 @@
 #define APP_TRAV_STEPS 9        /* per dimension: -2, -1.5, ..., +2 around the code */
 #define APP_TRAV_ROWS 12        /* dimensions decoded at most, largest KL first */
 #define APP_TRAV_COLLAPSED 0.1f /* a dimension with less KL (nats) carries nothing */
+#define APP_TRAV_EVERY_S 0.1    /* decodes follow a moving code at most this often */
 
 typedef struct {
     int L, n_rows;
@@ -24,7 +25,8 @@ typedef struct {
     float *probs;                                                 /* (rows, steps, pixels) */
     int valid, model, cls;
     uint64_t seq;
-    unsigned version; /* bumped when probs change */
+    double decoded_at; /* AppState.now of the last decode */
+    unsigned version;  /* bumped when probs change */
 } AppTravPane;
 
 typedef struct {
