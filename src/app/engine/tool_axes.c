@@ -51,7 +51,10 @@ static int input(void *self, AppState *s, const AppInput *in) {
 /* Each pane's base: the held image's code on that pane's model, or 0. */
 static void update(void *self, AppState *s) {
     Axes *a = self;
-    if (a->hold && s->hover >= 0) a->held = s->hover;
+    if (a->hold && s->hover >= 0 && s->hover != a->held) {
+        a->held = s->hover;
+        s->redraw |= APP_REDRAW_ALL; /* the panes' captions name it */
+    }
     for (int i = 0; i < s->n_panes; i++) {
         AppPane *p = &s->pane[i];
         const VaeModel *m = app_pane_model(s, p);
