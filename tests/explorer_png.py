@@ -12,6 +12,14 @@ usage: explorer_png.py CHECK ARGS...   (exit 1 with a message when a check fails
   colour SHOT X0 Y0 X1 Y1 R G B MIN         at least MIN pixels within 30 of colour (R, G, B)
   nocolour SHOT X0 Y0 X1 Y1 R G B MAX       at most MAX such pixels
   brighter SHOT_A SHOT_B X0 Y0 X1 Y1 MIN    B has >= MIN more near-white pixels (all >= 235)
+  tiles SHOT X0 Y0 X1 Y1 COLS DISTINCT [ROWS_MIN ROWS_MAX]
+                                            decoded images in the region (a dock strip): at
+                                            least COLS columns of them, each an image (not
+                                            flat), at least DISTINCT different ones; rows of
+                                            them (a greyed row does not count) within bounds
+  dot SHOT X0 Y0 X1 Y1 CLASS                print "X Y": a pixel of a dot of class CLASS in
+                                            the region, nearest the centroid of that class's
+                                            dots (where a click finds a dot)
 """
 import struct
 import sys
@@ -46,7 +54,7 @@ def read_png(path):
     for y in range(h):
         f = raw[y * (stride + 1)]
         line = bytearray(raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)])
-        for i in range(stride):
+        for i in range(stride if f else 0):  # filter 0 (the explorer's): the bytes as they are
             a = line[i - bpp] if i >= bpp else 0
             b = prev[i]
             c = prev[i - bpp] if i >= bpp else 0
@@ -71,6 +79,80 @@ def pixels(img, x0, y0, x1, y1):
         r = rows[y]
         for x in range(max(0, x0), min(w, x1)):
             yield r[x * bpp], r[x * bpp + 1], r[x * bpp + 2]
+
+
+def grey_runs(img, x0, y0, x1, y1, by_column):
+    """Runs of columns (or rows) of the region with pure-grey pixels: where decoded images
+    are. Everything else the explorer draws is tinted (its background, text, frames)."""
+    w, h, bpp, rows = img
+    counts = []
+    outer = range(x0, x1) if by_column else range(y0, y1)
+    for a in outer:
+        n = 0
+        for b in (range(y0, y1) if by_column else range(x0, x1)):
+            x, y = (a, b) if by_column else (b, a)
+            r = rows[y]
+            if r[x * bpp] == r[x * bpp + 1] == r[x * bpp + 2]:
+                n += 1
+        counts.append(n)
+    runs, start = [], None
+    for i, n in enumerate(counts + [0]):
+        if n >= 3 and start is None:
+            start = i
+        elif n < 3 and start is not None:
+            if i - start >= 8:
+                runs.append((start + (x0 if by_column else y0), i + (x0 if by_column else y0)))
+            start = None
+    return runs
+
+
+def tile_pixels(img, cx, cy):
+    return [(p[0] + p[1] + p[2]) / 3 for p in pixels(img, cx[0], cy[0], cx[1], cy[1])]
+
+
+def check_tiles(args):
+    img = read_png(args[0])
+    x0, y0, x1, y1, need_cols, need_distinct = map(int, args[1:7])
+    cols = grey_runs(img, x0, y0, x1, y1, True)
+    rws = grey_runs(img, x0, y0, x1, y1, False)
+    tiles = []
+    for ry in rws:
+        for cx in cols:
+            g = tile_pixels(img, cx, ry)
+            m = sum(g) / len(g)
+            sd = (sum((v - m) ** 2 for v in g) / len(g)) ** 0.5
+            if sd < 8:
+                fail(f"{args[0]}: the image at x {cx} y {ry} is flat (std {sd:.1f})")
+            tiles.append((cx[1] - cx[0], ry[1] - ry[0], g))
+    distinct = []
+    for t in tiles:
+        if all(t[0] != d[0] or t[1] != d[1] or
+               sum(abs(a - b) for a, b in zip(t[2], d[2])) / len(t[2]) >= 4 for d in distinct):
+            distinct.append(t)
+    msg = f"{len(rws)} rows x {len(cols)} columns of images, {len(distinct)} distinct"
+    if len(cols) < need_cols or len(distinct) < need_distinct:
+        fail(f"{args[0]}: {msg} (need {need_cols} columns, {need_distinct} distinct)")
+    if len(args) > 7 and not int(args[7]) <= len(rws) <= int(args[8]):
+        fail(f"{args[0]}: {msg} (need {args[7]} to {args[8]} rows)")
+    print(f"tiles ok: {msg}")
+
+
+def find_dot(args):
+    img = read_png(args[0])
+    x0, y0, x1, y1, k = map(int, args[1:6])
+    c = PALETTE[k]
+    w, h, bpp, rows = img
+    pts = []
+    for y in range(y0, y1):
+        r = rows[y]
+        for x in range(x0, x1):
+            if abs(r[x * bpp] - c[0]) + abs(r[x * bpp + 1] - c[1]) + abs(r[x * bpp + 2] - c[2]) < 12:
+                pts.append((x, y))
+    if not pts:
+        fail(f"{args[0]}: no dot of class {k} in the region")
+    mx, my = sum(p[0] for p in pts) / len(pts), sum(p[1] for p in pts) / len(pts)
+    x, y = min(pts, key=lambda p: (p[0] - mx) ** 2 + (p[1] - my) ** 2)
+    print(x, y)
 
 
 def fail(msg):
@@ -143,6 +225,10 @@ def main(argv):
         if nb - na < lim:
             fail(f"{args[1]}: {nb} near-white pixels vs {na} in {args[0]} (need {lim} more)")
         print(f"brighter ok: {nb} near-white pixels vs {na}")
+    elif check == "tiles":
+        check_tiles(args)
+    elif check == "dot":
+        find_dot(args)
     elif check == "size":
         w, h, _, _ = read_png(args[0])
         if (w, h) != (int(args[1]), int(args[2])):
