@@ -213,11 +213,11 @@ static void update(void *self, AppState *s) {
 }
 
 static const AppHelpLine help[] = {
-    {"V", "attribute vector v = mean(end) - mean(start), applied"},
-    {"\xe2\x86\x90 \xe2\x86\x92", "attribute: the start group's class (V)"},
-    {"\xe2\x86\x93 \xe2\x86\x91", "attribute: the end group's class (V)"},
+    {"V", "v = mean(end group) - mean(start group)"},
+    {"\xe2\x86\x90 \xe2\x86\x92", "the start group's class (V)"},
+    {"\xe2\x86\x93 \xe2\x86\x91", "the end group's class (V)"},
     {"drag a box (V)", "the dots in it: the start group, then the end"},
-    {"click a dot (V)", "apply v to it (again: to the hovered one)"},
+    {"click a dot (V)", "add v to it (again: to the hovered one)"},
 };
 
 const AppTool app_tool_attr = {

@@ -153,9 +153,9 @@ static void update(void *self, AppState *s) {
 }
 
 static const AppHelpLine help[] = {
-    {"L", "interpolate: decodes along a path between two ends"},
-    {"K", "interpolation path: linear / spherical (latent > 2)"},
-    {"click, click (L)", "the ends: two test images (each model's own codes)"},
+    {"L", "interpolation: decodes from one end to the other"},
+    {"K", "its path: linear / spherical (latent > 2)"},
+    {"click, click (L)", "the ends: two test images"},
     {"left drag (L)", "the ends: two points of the plane"},
 };
 

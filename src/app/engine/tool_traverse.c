@@ -92,7 +92,7 @@ static void trav_free(void *self) {
 }
 
 static const AppHelpLine help[] = {
-    {"T", "traversals: each dimension -2..+2 around a code, by KL"},
+    {"T", "each dimension from -2 to +2, by KL"},
 };
 
 const AppTool app_tool_traverse = {
