@@ -35,8 +35,16 @@ static void polyline_ellipse(SDL_Renderer *r, double cx, double cy, double rx, d
     SDL_RenderDrawLinesF(r, pts, n + 1);
 }
 
+/* Segments of about 3 pixels: a ring of 8 pixels needs 24, not 128 (a partial frame draws
+ * the marks once per pass, so small rings were a good part of its time). */
 void app_draw_circle(SDL_Renderer *r, double cx, double cy, double rad) {
-    polyline_ellipse(r, cx, cy, rad, rad, 128);
+    double n = ceil(6.283185307179586 * rad / 3);
+    polyline_ellipse(r, cx, cy, rad, rad, n < 16 ? 16 : n > 128 ? 128 : (int)n);
+}
+
+int app_in_pass(const AppGfx *g, double x0, double y0, double x1, double y1) {
+    const SDL_Rect *c = &g->pass_clip;
+    return !g->clipped || (x1 >= c->x && x0 < c->x + c->w && y1 >= c->y && y0 < c->y + c->h);
 }
 
 void app_draw_ellipse(SDL_Renderer *r, double cx, double cy, double rx, double ry) {

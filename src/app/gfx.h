@@ -38,6 +38,10 @@ void app_clip(AppGfx *g, const SDL_Rect *r);
  * marks: a mark that follows the pointer must be redrawn where it was and where it is. */
 void app_mark(AppGfx *g, int pane, AppRect plot, double x0, double y0, double x1, double y1);
 
+/* Whether the box (x0, y0)-(x1, y1) meets the part of the window being drawn: a view may
+ * skip what would be clipped away (a partial frame draws once per changed rectangle). */
+int app_in_pass(const AppGfx *g, double x0, double y0, double x1, double y1);
+
 void app_draw_circle(SDL_Renderer *r, double cx, double cy, double rad);
 void app_draw_ellipse(SDL_Renderer *r, double cx, double cy, double rx, double ry);
 /* A frame one pixel outside r. */

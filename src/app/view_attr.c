@@ -160,7 +160,9 @@ static void over(const AppDraw *d, int pane) {
     const AppState *s = d->s;
     const AppPane *p = &s->pane[pane];
     const AppAttrPane *ap = &a->pane[pane];
-    if (!a->on || !app_pane_model(s, p)) return;
+    SDL_Rect r = app_sdl_rect(p->rect);
+    if (!a->on || !app_pane_model(s, p) || !app_in_pass(d->g, r.x, r.y, r.x + r.w, r.y + r.h))
+        return;
     for (int k = 0; k < 2; k++) {
         const AppGroup *gr = &a->group[k];
         if (gr->kind == APP_GROUP_BOX && gr->pane == pane && gr->ax[0] == p->ax[0] &&

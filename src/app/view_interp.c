@@ -52,12 +52,15 @@ static void end_ring(AppGfx *g, double x, double y, const char *letter) {
 
 static void draw_path(AppGfx *g, const AppPane *p, const AppInterpPane *ip) {
     SDL_FPoint pts[APP_INTERP_CURVE];
+    double x0 = 1e9, y0 = 1e9, x1 = -1e9, y1 = -1e9, m = 30 * g->u; /* rings and letters */
     for (int k = 0; k < APP_INTERP_CURVE; k++) {
         double x = app_view_px(&p->view, p->rect, ip->curve[k][0]);
         double y = app_view_py(&p->view, p->rect, ip->curve[k][1]);
         if (!finite_px(x, y)) return;
         pts[k] = (SDL_FPoint){(float)x, (float)y};
+        x0 = fmin(x0, x), y0 = fmin(y0, y), x1 = fmax(x1, x), y1 = fmax(y1, y);
     }
+    if (!app_in_pass(g, x0 - m, y0 - m, x1 + m, y1 + m)) return;
     app_set_color(g->ren, OUTLINE); /* a dark edge keeps the line readable over the dots */
     for (int d = -1; d <= 1; d += 2) {
         SDL_FPoint sh[APP_INTERP_CURVE];
@@ -183,7 +186,8 @@ static void strip_draw(const AppDraw *d, int pane, SDL_Rect r) {
 }
 
 static const AppStripSection strips[] = {
-    {.order = 12, .dynamic = 1, .height = strip_height, .draw = strip_draw},
+    /* it does not follow the pointer: its changes redraw the whole window */
+    {.order = 12, .height = strip_height, .draw = strip_draw},
 };
 
 static void cache_free(void *cache) {

@@ -128,10 +128,7 @@ static void update_pane(AppInterp *it, AppState *s, int i) {
     int same_path = ip->valid && ip->L == L && ip->spherical == sph && !memcmp(ip->z, z, bytes) &&
                     ip->ax[0] == p->ax[0] && ip->ax[1] == p->ax[1];
     if (same_path && ip->seq == s->snap->seq && ip->model == p->model && ip->cls == s->cls) return;
-    if (!same_path) {
-        trace(ip, it, z0, z1, p, L);
-        s->redraw |= APP_REDRAW_ALL; /* the path on the plane moved */
-    }
+    if (!same_path) trace(ip, it, z0, z1, p, L);
     memcpy(ip->z, z, bytes);
     uint8_t labels[APP_INTERP_STEPS];
     memset(labels, s->cls, sizeof labels);
@@ -140,7 +137,9 @@ static void update_pane(AppInterp *it, AppState *s, int i) {
     ip->L = L, ip->spherical = sph, ip->valid = 1;
     ip->seq = s->snap->seq, ip->model = p->model, ip->cls = s->cls;
     ip->version++;
-    s->redraw |= APP_REDRAW_CURSOR; /* the dock's strip */
+    /* the path on the plane and the strip: neither follows the pointer, so a partial frame
+     * would not redraw them (this is at most once a snapshot, or a click) */
+    s->redraw |= APP_REDRAW_ALL;
 }
 
 static void update(void *self, AppState *s) {
