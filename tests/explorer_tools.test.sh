@@ -54,59 +54,69 @@ DOCK_L="0 520 400 800"
 DOCK_R="400 520 780 800"
 
 # ---- run 1: the checkpoints, each tool on its own ------------------------------------
+# at N CMD: CMD N frames after the last line's frame (a whole frame takes one, a strip of
+# decodes one or two; screenshots wait a few)
+F=0
+at() { F=$((F + $1)); echo "$F ${*:2}"; }
 {
-    shot 5 base
-    echo "6 key l"
-    shot 10 l_empty          # L on, nothing chosen: where run 2 finds dots to click
-    echo "11 key c"
-    shot 20 lc_empty
-    echo "21 key c"
-    echo "22 key l"
-    echo "23 key v"
-    echo "24 hover 11"
-    shot 30 v_hover          # 3 -> 8 applied to the hovered image #11
-    echo "31 key right"      # start: 4
-    echo "32 key up"         # end: 9
-    shot 40 v_classes
-    echo "41 key c"
-    echo "42 hover 11"
-    shot 50 vc_hover
-    echo "51 key c"
-    echo "52 move 700 700"   # off the plane: nothing hovered
-    shot 55 v_empty          # where run 2 finds a dot to hold
-    echo "56 key v"
-    echo "57 key t"
-    echo "58 hover 11"
-    shot 65 t_hover
-    echo "66 move 740 60"     # a corner without dots
-    shot 72 t_cursor
-    echo "73 key c"
-    echo "74 hover 11"
-    shot 80 tc_hover
-    echo "81 key f5"
-    shot 85 tc_hover_full
-    echo "86 key t"
-    echo "87 move 200 200"
-    shot 92 c_cursor         # each pane decodes the point under its own crosshair
-    echo "93 key b"
-    shot 98 c_same_z         # every pane decodes the pointer's z
-    echo "99 key b"
-    echo "100 key c"
-    echo "101 key e"
-    echo "102 hover 7"
-    shot 108 e
-    echo "109 key e"
-    echo "110 move 700 700"
-    echo "111 key m"
-    shot 160 m               # the worker's map is in by then
-    echo "161 key m"
-    echo "162 key z"
-    shot 170 z
-    echo "171 key z"
-    shot 178 z2
-    echo "179 key c"
-    shot 188 zc
-    echo "189 quit"
+    at 5 screenshot "$T/base.png"
+    at 1 key l
+    at 4 screenshot "$T/l_empty.png"     # L on, nothing chosen: where run 2 finds dots
+    at 1 key c
+    at 9 screenshot "$T/lc_empty.png"
+    at 1 key c
+    at 1 key l
+    at 1 key v
+    at 1 hover 11
+    at 6 screenshot "$T/v_hover.png"     # 3 -> 8 applied to the hovered image #11
+    at 1 key right                       # start: 4
+    at 1 key up                          # end: 9
+    at 8 screenshot "$T/v_classes.png"
+    at 1 key c
+    at 1 hover 11
+    at 8 screenshot "$T/vc_hover.png"
+    at 1 key c
+    at 8 hover 11
+    at 2 hover 11                        # the same place: nothing moves in this frame
+    at 2 move 740 60                     # away: the applied path goes (a cursor-only frame)
+    at 3 screenshot "$T/v_left.png"
+    at 1 key f5
+    at 3 screenshot "$T/v_left_full.png"
+    at 1 move 700 700                    # off the plane: nothing hovered
+    at 3 screenshot "$T/v_empty.png"     # where run 2 finds a dot to hold
+    at 1 key v
+    at 1 key t
+    at 1 hover 11
+    at 7 screenshot "$T/t_hover.png"
+    at 1 move 740 60                     # a corner without dots: the cursor's code
+    at 6 screenshot "$T/t_cursor.png"
+    at 1 key c
+    at 1 hover 11
+    at 6 screenshot "$T/tc_hover.png"
+    at 1 key f5
+    at 4 screenshot "$T/tc_hover_full.png"
+    at 1 key t
+    at 1 move 200 200
+    at 5 screenshot "$T/c_cursor.png"    # each pane decodes the point under its crosshair
+    at 1 key b
+    at 5 screenshot "$T/c_same_z.png"    # every pane decodes the pointer's z
+    at 1 key b
+    at 1 key c
+    at 1 key e
+    at 1 hover 7
+    at 6 screenshot "$T/e.png"
+    at 1 key e
+    at 1 move 700 700
+    at 1 key m
+    at 49 screenshot "$T/m.png"          # the worker's map is in by then
+    at 1 key m
+    at 1 key z
+    at 8 screenshot "$T/z.png"
+    at 1 key z
+    at 7 screenshot "$T/z2.png"
+    at 1 key c
+    at 9 screenshot "$T/zc.png"
+    at 1 quit
 } >"$T/run1.txt"
 run run1 "${CKPT[@]}"
 S=$T # screenshots
@@ -118,6 +128,7 @@ check "V compare: a strip in the left pane's dock" $PNG tiles "$S/vc_hover.png" 
 check "V compare: a strip in the right pane's dock" $PNG tiles "$S/vc_hover.png" 400 720 780 800 8 2
 check "V compare: an arrow on each plane" $PNG colour "$S/vc_hover.png" $PLANE_L 205 150 255 10
 check "V compare: an arrow on each plane (right)" $PNG colour "$S/vc_hover.png" $PLANE_R 205 150 255 10
+check "V: the hovered image's path goes with the pointer" $PNG same "$S/v_left.png" "$S/v_left_full.png" 0 0 1280 775 0
 check "T: a row per dimension, 9 decodes each" $PNG tiles "$S/t_hover.png" 0 600 780 800 9 8 2 2
 check "T: the cursor's code when no dot is hovered" $PNG differ "$S/t_hover.png" "$S/t_cursor.png" 0 600 780 800 3
 check "T compare: rows in the left pane's dock" $PNG tiles "$S/tc_hover.png" 0 690 400 800 9 8 2 2

@@ -160,22 +160,25 @@ static void over(const AppDraw *d, int pane) {
     const AppState *s = d->s;
     const AppPane *p = &s->pane[pane];
     const AppAttrPane *ap = &a->pane[pane];
+    if (!a->on || !app_pane_model(s, p)) return;
     SDL_Rect r = app_sdl_rect(p->rect);
-    if (!a->on || !app_pane_model(s, p) || !app_in_pass(d->g, r.x, r.y, r.x + r.w, r.y + r.h))
-        return;
-    for (int k = 0; k < 2; k++) {
-        const AppGroup *gr = &a->group[k];
-        if (gr->kind == APP_GROUP_BOX && gr->pane == pane && gr->ax[0] == p->ax[0] &&
-            gr->ax[1] == p->ax[1])
-            draw_box(d->g, p, gr->box[0], gr->box[1], gr->box[2], gr->box[3], k ? "end" : "start");
+    if (app_in_pass(d->g, r.x, r.y, r.x + r.w, r.y + r.h)) { /* else all would be clipped */
+        for (int k = 0; k < 2; k++) {
+            const AppGroup *gr = &a->group[k];
+            if (gr->kind == APP_GROUP_BOX && gr->pane == pane && gr->ax[0] == p->ax[0] &&
+                gr->ax[1] == p->ax[1])
+                draw_box(d->g, p, gr->box[0], gr->box[1], gr->box[2], gr->box[3],
+                         k ? "end" : "start");
+        }
+        const AppGesture *ge = &a->gesture;
+        if (ge->active && ge->moved && ge->pane == pane && s->left_tool == a)
+            draw_box(d->g, p, app_view_zx(&p->view, p->rect, ge->x0 + 0.5),
+                     app_view_zy(&p->view, p->rect, ge->y0 + 0.5),
+                     app_view_zx(&p->view, p->rect, ge->x + 0.5),
+                     app_view_zy(&p->view, p->rect, ge->y + 0.5), NULL);
+        if (ap->means_valid && ap->count[0] && ap->count[1]) draw_means(d->g, s, a, p, ap);
     }
-    const AppGesture *ge = &a->gesture;
-    if (ge->active && ge->moved && ge->pane == pane && s->left_tool == a)
-        draw_box(d->g, p, app_view_zx(&p->view, p->rect, ge->x0 + 0.5),
-                 app_view_zy(&p->view, p->rect, ge->y0 + 0.5),
-                 app_view_zx(&p->view, p->rect, ge->x + 0.5),
-                 app_view_zy(&p->view, p->rect, ge->y + 0.5), NULL);
-    if (ap->means_valid && ap->count[0] && ap->count[1]) draw_means(d->g, s, a, p, ap);
+    /* the image's path follows the pointer: every pass records its marks */
     if (ap->strip_valid && ap->img == a->img) draw_applied(d->g, pane, p, ap, a->held >= 0);
 }
 
