@@ -196,11 +196,17 @@ void app_tools_draw_pane(const AppTools *t, const AppState *s, AppGfx *g, int p)
         }
 }
 
+/* Whether r meets the part of the window this pass draws: panel sections and strips leave
+ * no marks, so one the pass cannot reach is skipped (a traversal is a hundred images). */
+static int in_pass(const AppGfx *g, const SDL_Rect *r) {
+    return app_in_pass(g, r->x, r->y, r->x + r->w, r->y + r->h);
+}
+
 void app_tools_draw_panel(const AppTools *t, const AppState *s, AppGfx *g) {
     app_set_color(g->ren, APP_GRIDLINE);
     SDL_RenderDrawLine(g->ren, s->panel.x, s->panel.y, s->panel.x, s->panel.y + s->panel.h);
     for (int k = 0; k < t->n_slots; k++) {
-        if (t->slot[k].r.h <= 0) continue;
+        if (t->slot[k].r.h <= 0 || !in_pass(g, &t->slot[k].r)) continue;
         AppDraw d = draw_ctx(t, s, g, t->slot[k].tool);
         t->slot[k].sec->draw(&d, t->slot[k].r);
         SDL_SetRenderDrawBlendMode(g->ren, SDL_BLENDMODE_NONE);
@@ -209,6 +215,7 @@ void app_tools_draw_panel(const AppTools *t, const AppState *s, AppGfx *g) {
 
 void app_tools_draw_dock(const AppTools *t, const AppState *s, AppGfx *g) {
     for (int k = 0; k < t->n_strips; k++) {
+        if (!in_pass(g, &t->strip[k].r)) continue;
         AppDraw d = draw_ctx(t, s, g, t->strip[k].tool);
         t->strip[k].sec->draw(&d, t->strip[k].pane, t->strip[k].r);
         SDL_SetRenderDrawBlendMode(g->ren, SDL_BLENDMODE_NONE);
