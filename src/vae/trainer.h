@@ -78,6 +78,10 @@ void vae_trainer_set_log(VaeTrainer *t, VaeLogFn fn, void *ud);
 VaeStatus vae_trainer_step(VaeTrainer *t, VaeStepStats *st);
 /* The rest of the current epoch. progress is called after every batch (may be NULL). */
 VaeStatus vae_trainer_epoch(VaeTrainer *t, VaeProgressFn progress, void *ud, VaeProgress *out);
+/* Make t carry on from where parent is: its parameters, Adam's moments and step count
+ * (t keeps its own configuration, data order and generator: a fork with one setting
+ * changed). The two models must have the same shape. */
+VaeStatus vae_trainer_fork(VaeTrainer *t, const VaeTrainer *parent, char err[VAE_ERR_LEN]);
 /* Re-initialise parameters and optimizer state from seed (the trainer keeps its data). */
 void vae_trainer_reset(VaeTrainer *t, uint64_t seed);
 

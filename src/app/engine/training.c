@@ -1,7 +1,7 @@
 /* The training thread (see training.h). Each turn of its loop applies the UI's commands,
  * trains one step of every model, takes the latent worker's finished latents or hands it
  * the next job, and publishes a snapshot when it is time. */
-#include "training.h"
+#include "training_impl.h"
 
 #include <math.h>
 #include <pthread.h>
@@ -26,75 +26,6 @@
 #define TRAINER_NICE 3    /* the training threads' nice value (the window's is 0) */
 
 static const double speed_rate[APP_SPEED_LEVELS] = {0, 64, 32, 16, 8, 4, 2};
-
-/* What the loop remembers between turns (trainer thread only). */
-typedef struct {
-    int settings_seen, resets_seen, saves_seen;
-    int paused, last_paused, last_speed;
-    int force; /* publish at once: a command's state goes on screen */
-    int epochs_done_paused;
-    unsigned commands; /* the count read at the start of this turn */
-    double t_pub, t_lat, encode_s;
-    double rate, t_rate; /* samples/s, smoothed, and when it was last measured */
-    long long samples_rate;
-} Loop;
-
-struct AppTrainer {
-    pthread_t thread;
-    int started;
-    AppSnapshotBox *box;
-    const VaeDataset *ds;
-    const VaeSplit *shown; /* whose latents the snapshots carry */
-    int n_models, epochs;
-    VaeKind kind[APP_MAX_MODELS]; /* of each model (the UI reads it: never changes) */
-    uint64_t seed;
-    VaeTrainer *tr[APP_MAX_MODELS];
-    VaeTrainShared *shared;    /* the trainers' workers and gradients: they step in turn */
-    AppLatentWorker *worker;   /* the latents, beside the training */
-    VaeSplitEncoder *sync_enc; /* the same on this thread, for a command's state */
-    unsigned state_gen;        /* bumped by every such encode: older worker jobs are stale */
-    /* start-up: the thread creates the trainers, then reports (1 ok, -1 start_err) */
-    const AppTrainerConfig *start_cfg;
-    atomic_int start_state;
-    char start_err[256];
-    /* commands (UI -> trainer) */
-    atomic_int stop, paused, speed;
-    atomic_uint commands;   /* bumped after every command (see command_done) */
-    unsigned commands_seen; /* the commands the next snapshot includes */
-    atomic_int step_requests, reset_requests, save_requests;
-    atomic_uint setting_bits[APP_N_SETTINGS][APP_MAX_MODELS]; /* float bits of the values */
-    atomic_int settings_gen;
-    /* throughput (trainer -> UI, read at exit) */
-    _Atomic double run_seconds;
-    _Atomic long long samples;
-    /* trainer-thread state */
-    AppHistory hist;
-    char message[160]; /* the last event (guards, errors) */
-    int n_events;
-    float beta_eff[APP_MAX_MODELS];
-    AppSnapshot *reuse;
-    uint64_t seq;
-    int64_t latents_step;
-    uint64_t latents_seq;
-    float *last_mu[APP_MAX_MODELS]; /* latents of the last encode, (n_shown, latent) */
-    float *last_lv[APP_MAX_MODELS]; /* and their logvar */
-    VaeLatentStats last_stats[APP_MAX_MODELS];
-    unsigned saves; /* saves made, and the last one's result */
-    int save_failed;
-    char save_msg[320];
-};
-
-static unsigned f2u(float f) {
-    unsigned u;
-    memcpy(&u, &f, sizeof u);
-    return u;
-}
-
-static float u2f(unsigned u) {
-    float f;
-    memcpy(&f, &u, sizeof f);
-    return f;
-}
 
 static void live_models(const AppTrainer *t, const VaeModel **models) {
     for (int m = 0; m < t->n_models; m++)
@@ -184,19 +115,14 @@ static void on_log(void *ud, const char *msg) {
 
 /* ---- the loop's steps ---------------------------------------------------------------- */
 
-static float setting(const AppTrainer *t, AppSetting what, int m) {
-    return u2f(
-        atomic_load_explicit(&((AppTrainer *)t)->setting_bits[what][m], memory_order_relaxed));
-}
-
 /* The UI's values of model m's settings into its trainer. */
 static void apply_settings(AppTrainer *t, int m) {
     VaeTrainer *tr = t->tr[m];
-    vae_trainer_set_beta(tr, setting(t, APP_SET_BETA, m));
-    vae_trainer_set_lr(tr, setting(t, APP_SET_LR, m));
-    vae_trainer_set_free_bits(tr, setting(t, APP_SET_FREE_BITS, m));
-    vae_trainer_set_dropout(tr, setting(t, APP_SET_DROPOUT, m));
-    vae_trainer_set_likelihood(tr, (VaeLikelihood)setting(t, APP_SET_LIKELIHOOD, m));
+    vae_trainer_set_beta(tr, app_setting(t, APP_SET_BETA, m));
+    vae_trainer_set_lr(tr, app_setting(t, APP_SET_LR, m));
+    vae_trainer_set_free_bits(tr, app_setting(t, APP_SET_FREE_BITS, m));
+    vae_trainer_set_dropout(tr, app_setting(t, APP_SET_DROPOUT, m));
+    vae_trainer_set_likelihood(tr, (VaeLikelihood)app_setting(t, APP_SET_LIKELIHOOD, m));
 }
 
 /* Saves, resets, new settings, pause and speed: anything that changed forces a snapshot. */
@@ -428,7 +354,7 @@ AppTrainer *app_trainer_start(const AppTrainerConfig *c, AppSnapshotBox *box, ch
         float v[APP_N_SETTINGS] = {c->tc.beta, c->tc.lr, c->tc.free_bits, c->tc.dropout,
                                    (float)c->cfg[m].likelihood};
         for (int k = 0; k < APP_N_SETTINGS; k++)
-            atomic_init(&t->setting_bits[k][m], f2u(v[k]));
+            atomic_init(&t->setting_bits[k][m], app_f2u(v[k]));
         t->beta_eff[m] = c->tc.kl_warmup > 0 ? 0.0f : c->tc.beta;
         t->kind[m] = c->cfg[m].kind;
     }
@@ -483,89 +409,4 @@ void app_trainer_stop(AppTrainer *t) {
     app_snapshot_free(t->reuse);
     app_history_free(&t->hist);
     free(t);
-}
-
-/* ---- commands (UI thread) ------------------------------------------------------------ */
-
-/* Every command bumps `commands` after making its change, so a trainer that reads the
- * count before the changes has seen at least that many. */
-static void command_done(AppTrainer *t) {
-    atomic_fetch_add_explicit(&t->commands, 1, memory_order_release);
-}
-
-unsigned app_trainer_commands(const AppTrainer *t) {
-    return t ? atomic_load_explicit(&((AppTrainer *)t)->commands, memory_order_acquire) : 0;
-}
-
-void app_trainer_toggle_pause(AppTrainer *t) {
-    if (!t) return;
-    atomic_fetch_xor_explicit(&t->paused, 1, memory_order_relaxed);
-    command_done(t);
-}
-
-void app_trainer_step_once(AppTrainer *t) {
-    if (!t) return;
-    atomic_fetch_add_explicit(&t->step_requests, 1, memory_order_relaxed);
-    command_done(t);
-}
-
-void app_trainer_reset(AppTrainer *t) {
-    if (!t) return;
-    atomic_fetch_add_explicit(&t->reset_requests, 1, memory_order_relaxed);
-    command_done(t);
-}
-
-/* The range of each setting: the trainer's guards make absurd learning rates a demo. */
-static const float setting_lo[APP_N_SETTINGS] = {1e-3f, 1e-6f, 0.0f, 0.0f, 0.0f};
-static const float setting_hi[APP_N_SETTINGS] = {100.0f, 1e-1f, 10.0f, 0.95f, 1.0f};
-
-/* Whether setting `what` applies to model m when set for every model: beta and free bits
- * only to models with a KL term. */
-static int applies(const AppTrainer *t, AppSetting what, int m) {
-    return (what != APP_SET_BETA && what != APP_SET_FREE_BITS) || t->kind[m] != VAE_KIND_AE;
-}
-
-static void store(AppTrainer *t, AppSetting what, int m, float v) {
-    v = v < setting_lo[what] ? setting_lo[what] : v > setting_hi[what] ? setting_hi[what] : v;
-    atomic_store_explicit(&t->setting_bits[what][m], f2u(v), memory_order_relaxed);
-}
-
-void app_trainer_set(AppTrainer *t, AppSetting what, int m, float value) {
-    if (!t) return;
-    for (int k = 0; k < t->n_models; k++)
-        if (k == m || (m < 0 && applies(t, what, k))) store(t, what, k, value);
-    atomic_fetch_add_explicit(&t->settings_gen, 1, memory_order_release);
-    command_done(t);
-}
-
-void app_trainer_scale(AppTrainer *t, AppSetting what, int m, float factor) {
-    if (!t) return;
-    for (int k = 0; k < t->n_models; k++)
-        if (k == m || (m < 0 && applies(t, what, k)))
-            store(t, what, k, setting(t, what, k) * factor);
-    atomic_fetch_add_explicit(&t->settings_gen, 1, memory_order_release);
-    command_done(t);
-}
-
-float app_trainer_setting(const AppTrainer *t, AppSetting what, int m) {
-    return t && m >= 0 && m < t->n_models ? setting(t, what, m) : 0;
-}
-
-void app_trainer_save(AppTrainer *t) {
-    if (t) atomic_fetch_add_explicit(&t->save_requests, 1, memory_order_relaxed);
-}
-
-void app_trainer_speed(AppTrainer *t, int delta) {
-    if (!t) return;
-    int s = atomic_load_explicit(&t->speed, memory_order_relaxed) - delta;
-    s = s < 0 ? 0 : s >= APP_SPEED_LEVELS ? APP_SPEED_LEVELS - 1 : s;
-    atomic_store_explicit(&t->speed, s, memory_order_relaxed);
-    command_done(t);
-}
-
-double app_trainer_throughput(const AppTrainer *t) {
-    if (!t) return 0;
-    double secs = atomic_load(&((AppTrainer *)t)->run_seconds);
-    long long n = atomic_load(&((AppTrainer *)t)->samples);
-    return secs > 0 ? (double)n / secs : 0;
 }
