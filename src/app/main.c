@@ -65,10 +65,22 @@ static void input(App *a) {
     }
 }
 
+/* The layout follows the panes (a key, or a tool's update: a fork shown beside its
+ * parent); a new layout is drawn whole. */
+static void layout(App *a) {
+    if (!a->s.layout_dirty) return;
+    app_window_layout(&a->win, &a->s, &a->g);
+    a->s.redraw |= APP_REDRAW_ALL;
+}
+
 static int update(App *a) {
     if (app_state_take_snapshot(&a->s) != 0) return fail("out of memory for the decoders");
-    if (a->s.layout_dirty) app_window_layout(&a->win, &a->s, &a->g);
+    layout(a);
     app_tools_update(&a->tools, &a->s, &a->g);
+    if (a->s.layout_dirty) { /* the tools changed the panes: lay out and update again */
+        layout(a);
+        app_tools_update(&a->tools, &a->s, &a->g);
+    }
     return 0;
 }
 

@@ -32,20 +32,27 @@ static int shown(const Curve *c, const AppSnapshot *s) {
     return s && c->model < s->n_models && (c->term != KL || app_is_vae(&s->model[c->model]));
 }
 
-static void legend(AppGfx *g, const AppSnapshot *s, int x, int y) {
-    int lh = app_text_line(&g->text, APP_FONT_SMALL);
+/* The curves' names with their colours, wrapped to width w; returns the lines used (draw
+ * 0: only measures). */
+static int legend(AppGfx *g, const AppSnapshot *s, int x, int y, int w, int draw) {
+    int lh = app_text_line(&g->text, APP_FONT_SMALL), cx = x, lines = 1;
     for (int c = 0; c < N_CURVES; c++) {
         if (!shown(&curve_list[c], s)) continue;
-        char name[48];
-        snprintf(name, sizeof name, "%s %s", app_model_name(&s->model[curve_list[c].model]),
+        char name[80];
+        snprintf(name, sizeof name, "%s %s", app_snap_label(s, curve_list[c].model),
                  curve_list[c].name);
-        app_set_color(g->ren, curve_list[c].color);
-        SDL_Rect sw = {x, y + lh / 2 - 1, app_px(g, 12), app_px(g, 2) + 1};
-        SDL_RenderFillRect(g->ren, &sw);
-        x += app_px(g, 16);
-        x += app_text_draw(&g->text, APP_FONT_SMALL, name, x, y, APP_DIM, APP_ALIGN_LEFT) +
-             app_px(g, 12);
+        int tw = app_px(g, 16) + app_text_width(&g->text, APP_FONT_SMALL, name);
+        if (cx > x && cx + tw > x + w) cx = x, y += lh, lines++;
+        if (draw) {
+            app_set_color(g->ren, curve_list[c].color);
+            SDL_Rect sw = {cx, y + lh / 2 - 1, app_px(g, 12), app_px(g, 2) + 1};
+            SDL_RenderFillRect(g->ren, &sw);
+            app_text_draw(&g->text, APP_FONT_SMALL, name, cx + app_px(g, 16), y, APP_DIM,
+                          APP_ALIGN_LEFT);
+        }
+        cx += tw + app_px(g, 12);
     }
+    return lines;
 }
 
 /* y grid lines and labels at 1, 2, 5 x 10^k inside [llo, lhi] (log10), every stride-th
@@ -100,13 +107,13 @@ static void section_draw(const AppDraw *d, SDL_Rect r) {
     int lh = app_text_line(&g->text, APP_FONT_SMALL), bold = app_text_line(&g->text, APP_FONT_BOLD);
     app_text_draw(&g->text, APP_FONT_BOLD, "Loss per sample (nats, log scale)", r.x, r.y, APP_TEXT,
                   APP_ALIGN_LEFT);
-    int left = app_px(g, 40);
-    SDL_Rect plot = {r.x + left, r.y + bold + lh + app_px(g, 4), r.w - left,
-                     r.h - bold - 2 * lh - app_px(g, 8)};
+    int left = app_px(g, 40), lines = s ? legend(g, s, r.x + left, 0, r.w - left, 0) : 1;
+    SDL_Rect plot = {r.x + left, r.y + bold + lines * lh + app_px(g, 4), r.w - left,
+                     r.h - bold - (lines + 1) * lh - app_px(g, 8)};
     if (plot.h < app_px(g, 30)) return;
     app_set_color(g->ren, APP_PANE_BG);
     SDL_RenderFillRect(g->ren, &plot);
-    legend(g, s, plot.x, plot.y - lh - app_px(g, 2));
+    if (s) legend(g, s, plot.x, plot.y - lines * lh - app_px(g, 2), plot.w, 1);
     if (!s || s->n_hist < 2) {
         app_text_draw(&g->text, APP_FONT_SMALL,
                       s && !d->s->session->trainer ? "no training history" : "no data yet",

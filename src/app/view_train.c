@@ -124,7 +124,7 @@ static int kl_dims(AppGfx *g, int draw, const AppState *s, int m, int x, int y) 
     if (!draw) return y + lh * (warned ? 2 : 1);
     char label[32];
     /* with flows: the base Gaussian q0 against the prior (the flows' share is not per dim) */
-    snprintf(label, sizeof label, "%s KL per dim%s", app_model_name(&snap->model[m]),
+    snprintf(label, sizeof label, "%s KL per dim%s", app_snap_label(snap, m),
              snap->model[m].cfg.flows > 0 ? " of q\xe2\x82\x80" : "");
     int cx = x + app_text_draw(&g->text, APP_FONT_SMALL, label, x, y, APP_DIM, APP_ALIGN_LEFT) +
              app_px(g, 8);
@@ -178,7 +178,7 @@ static void state_line(AppGfx *g, const AppState *s, int x, int y) {
 static void model_line(AppGfx *g, const AppSnapshot *snap, int m, int x, int y) {
     const AppLoss *l = snap->n_hist ? &snap->hist[snap->n_hist - 1].loss[m] : NULL;
     const VaeModel *mod = &snap->model[m];
-    const char *name = app_model_name(mod);
+    const char *name = app_snap_label(snap, m);
     char hidden[64], n1[32], n2[32], n3[32];
     vae_hidden_format(&mod->cfg, hidden, sizeof hidden);
     if (!l)

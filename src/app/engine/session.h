@@ -14,9 +14,10 @@ typedef struct {
     VaeDataset ds;
     const VaeSplit *shown; /* the images on the plane: &ds.test, or &ds.train (--scatter) */
     int rows, cols, pixels;
-    VaeModel loaded[APP_MAX_MODELS]; /* from checkpoints: --model, --ae-model */
+    VaeModel loaded[APP_MAX_MODELS]; /* from checkpoints: each --model, then --ae-model */
     VaeCkptMeta loaded_meta[APP_MAX_MODELS];
     int has_loaded[APP_MAX_MODELS];
+    int n_loaded;
     int n_models;        /* models the snapshots carry */
     AppTrainer *trainer; /* NULL with --no-train */
     AppSnapshotBox box;

@@ -3,6 +3,7 @@
  * the next job, and publishes a snapshot when it is time. */
 #include "training_impl.h"
 
+#include <ctype.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -40,6 +41,8 @@ static void fill_status(AppTrainer *t, AppSnapshot *s, double samples_per_s) {
         AppModelInfo *in = &s->info[m];
         in->beta = tc->beta, in->lr = tc->lr, in->beta_eff = t->beta_eff[m];
         in->kl_warmup = tc->kl_warmup, in->free_bits = tc->free_bits, in->dropout = tc->dropout;
+        snprintf(in->label, sizeof in->label, "%s", t->label[m]);
+        in->fork_of = t->fork_of[m];
     }
     s->latents_step = t->latents_step;
     s->latents_seq = t->latents_seq;
@@ -109,7 +112,7 @@ static void save_now(AppTrainer *t) {
 
 static void on_log(void *ud, const char *msg) {
     AppTrainer *t = ud;
-    snprintf(t->message, sizeof t->message, "%s", msg);
+    snprintf(t->message, sizeof t->message, "%.*s", (int)sizeof t->message - 1, msg);
     t->n_events++;
 }
 
@@ -138,8 +141,10 @@ static void apply_commands(AppTrainer *t, Loop *L) {
     int resets = atomic_load_explicit(&t->reset_requests, memory_order_relaxed);
     if (resets != L->resets_seen) {
         L->resets_seen = resets;
-        for (int m = 0; m < t->n_models; m++)
-            vae_trainer_reset(t->tr[m], t->seed + (uint64_t)m);
+        char e[VAE_ERR_LEN];
+        for (int m = 0; m < t->n_models; m++) /* fresh weights; a fork its parent's again */
+            if (t->fork_of[m] < 0 || vae_trainer_fork(t->tr[m], t->tr[t->fork_of[m]], e) != VAE_OK)
+                vae_trainer_reset(t->tr[m], t->model_seed[m]);
         app_history_clear(&t->hist);
         t->message[0] = 0;
         t->n_events = 0;
@@ -260,6 +265,37 @@ static void pace(AppTrainer *t, int idle, double t0) {
 
 /* ---- the thread -------------------------------------------------------------------- */
 
+/* Model m's trainer (sharing the workers), its log, its latents' buffers. 0, or -1 with
+ * a sentence in e. */
+static int add_trainer(AppTrainer *t, int m, const VaeConfig *cfg, const VaeModel *init,
+                       const VaeTrainConfig *tc, char *e) {
+    if (vae_trainer_create_shared(&t->tr[m], cfg, init, tc, &t->ds->train, t->shared, e) != VAE_OK)
+        return -1;
+    vae_trainer_set_log(t->tr[m], on_log, t);
+    size_t n = (size_t)t->shown->n * (size_t)cfg->latent + 1;
+    t->last_mu[m] = calloc(n, sizeof(float));
+    t->last_lv[m] = calloc(n, sizeof(float));
+    if (t->last_mu[m] && t->last_lv[m]) return 0;
+    snprintf(e, VAE_ERR_LEN, "out of memory");
+    return -1;
+}
+
+/* The latent worker and the encoder for commands, for the models there are now (their
+ * predecessors, if any, stopped first). 0, or -1 with a sentence in e. */
+static int start_encoders(AppTrainer *t, char *e) {
+    app_latent_worker_stop(t->worker);
+    vae_split_encoder_destroy(t->sync_enc);
+    t->worker = NULL, t->sync_enc = NULL;
+    t->state_gen++; /* a job of the old worker never comes back: none is in flight */
+    const VaeModel *models[APP_MAX_MODELS];
+    live_models(t, models);
+    t->worker = app_latent_worker_start(models, t->n_models, t->shown, e, VAE_ERR_LEN);
+    if (!t->worker) return -1;
+    return vae_split_encoder_create(&t->sync_enc, models, t->n_models, t->shown, 1, e) == VAE_OK
+               ? 0
+               : -1;
+}
+
 /* On the trainer thread, before it trains: the trainers (whose worker threads inherit
  * this thread's priority), the latent worker and the encoder for commands. 0, or -1 with
  * a sentence in t->start_err. */
@@ -269,27 +305,70 @@ static int setup(AppTrainer *t, const AppTrainerConfig *c) {
     if (vae_train_shared_create(&t->shared, c->tc.threads, e) != VAE_OK) goto fail;
     for (int m = 0; m < c->n_models; m++) {
         VaeTrainConfig tc = c->tc;
-        tc.seed = c->tc.seed + (uint64_t)m; /* the models start differently */
-        if (vae_trainer_create_shared(&t->tr[m], &c->cfg[m], c->init[m], &tc, &c->ds->train,
-                                      t->shared, e) != VAE_OK)
-            goto fail;
-        vae_trainer_set_log(t->tr[m], on_log, t);
-        size_t n = (size_t)t->shown->n * (size_t)c->cfg[m].latent + 1;
-        t->last_mu[m] = calloc(n, sizeof(float));
-        t->last_lv[m] = calloc(n, sizeof(float));
-        if (!t->last_mu[m] || !t->last_lv[m]) goto fail;
+        tc.seed = t->model_seed[m];
+        if (add_trainer(t, m, &c->cfg[m], c->init[m], &tc, e) != 0) goto fail;
     }
-    const VaeModel *models[APP_MAX_MODELS];
-    live_models(t, models);
-    t->worker =
-        app_latent_worker_start(models, c->n_models, t->shown, t->start_err, sizeof t->start_err);
-    if (!t->worker) return -1;
-    if (vae_split_encoder_create(&t->sync_enc, models, c->n_models, t->shown, 1, e) != VAE_OK)
-        goto fail;
+    if (start_encoders(t, e) != 0) goto fail;
     return 0;
 fail:
     snprintf(t->start_err, sizeof t->start_err, "%s", e);
     return -1;
+}
+
+/* ---- forks ----------------------------------------------------------------------------- */
+
+/* "VAE beta 4", "VAE gaussian", "VAE clip 0.5": the parent's label and what differs. */
+static void fork_label(const AppTrainer *t, const AppFork *f, char *out, size_t len) {
+    static const char *const names[] = {"beta ", "lr ", "clip ", "drop ", "", "seed "};
+    char v[32];
+    if (f->what == APP_SET_LIKELIHOOD)
+        snprintf(v, sizeof v, "%s", vae_likelihood_name((VaeLikelihood)f->value));
+    else
+        snprintf(v, sizeof v, "%g", f->value);
+    char parent[sizeof t->label[0]];
+    snprintf(parent, sizeof parent, "%s", t->label[f->parent]);
+    snprintf(out, len, "%.20s %s%.10s", parent, names[f->what], v);
+}
+
+/* A sibling of model f->parent with one setting changed, on from the parent's weights. */
+static void fork_model(AppTrainer *t, Loop *L, const AppFork *f) {
+    int m = t->n_models, p = f->parent;
+    char e[VAE_ERR_LEN];
+    VaeConfig cfg = vae_trainer_model(t->tr[p])->cfg;
+    VaeTrainConfig tc = *vae_trainer_config(t->tr[p]);
+    tc.seed = t->model_seed[m] = f->what == APP_FORK_SEED ? (uint64_t)f->value : t->model_seed[p];
+    if (f->what == APP_SET_LIKELIHOOD) cfg.likelihood = (VaeLikelihood)f->value;
+    for (int k = 0; k < APP_N_SETTINGS; k++)
+        atomic_store_explicit(&t->setting_bits[k][m],
+                              atomic_load_explicit(&t->setting_bits[k][p], memory_order_relaxed),
+                              memory_order_relaxed);
+    if (f->what < APP_N_SETTINGS) /* the UI's value, clamped as a command would */
+        atomic_store_explicit(&t->setting_bits[f->what][m], app_f2u(f->value),
+                              memory_order_relaxed);
+    if (add_trainer(t, m, &cfg, NULL, &tc, e) != 0 || /* the parent's state: just below */
+        vae_trainer_fork(t->tr[m], t->tr[p], e) != VAE_OK) {
+        vae_trainer_destroy(t->tr[m]);
+        t->tr[m] = NULL;
+        char msg[VAE_ERR_LEN + 32];
+        snprintf(msg, sizeof msg, "fork failed: %s", e);
+        on_log(t, msg);
+        return;
+    }
+    t->fork_of[m] = p;
+    t->kind[m] = cfg.kind;
+    fork_label(t, f, t->label[m], sizeof t->label[m]);
+    t->beta_eff[m] = t->beta_eff[p];
+    t->n_models = m + 1;
+    apply_settings(t, m);
+    if (start_encoders(t, e) != 0) on_log(t, e);
+    atomic_store_explicit(&t->models_ui, t->n_models, memory_order_release);
+    L->force = 1;
+}
+
+static void apply_forks(AppTrainer *t, Loop *L) {
+    int n = atomic_load_explicit(&t->fork_requests, memory_order_acquire);
+    for (; L->forks_seen < n; L->forks_seen++)
+        if (t->n_models < APP_MAX_MODELS) fork_model(t, L, &t->forks[L->forks_seen]);
 }
 
 static void *trainer_main(void *arg) {
@@ -307,6 +386,7 @@ static void *trainer_main(void *arg) {
     L.t_lat = -1e9, L.encode_s = 0.05, L.t_rate = vae_now();
     while (!atomic_load_explicit(&t->stop, memory_order_relaxed)) {
         apply_commands(t, &L);
+        apply_forks(t, &L);
         int stepping = L.paused && take_step_request(t);
         if (stepping) L.force = 1;
         double t0 = vae_now();
@@ -347,7 +427,7 @@ AppTrainer *app_trainer_start(const AppTrainerConfig *c, AppSnapshotBox *box, ch
     t->box = box;
     t->ds = c->ds;
     t->shown = c->shown ? c->shown : &c->ds->test;
-    t->n_models = c->n_models;
+    t->n_models = t->n_first = c->n_models;
     t->epochs = c->epochs;
     t->seed = c->tc.seed;
     for (int m = 0; m < c->n_models; m++) {
@@ -357,6 +437,11 @@ AppTrainer *app_trainer_start(const AppTrainerConfig *c, AppSnapshotBox *box, ch
             atomic_init(&t->setting_bits[k][m], app_f2u(v[k]));
         t->beta_eff[m] = c->tc.kl_warmup > 0 ? 0.0f : c->tc.beta;
         t->kind[m] = c->cfg[m].kind;
+        t->fork_of[m] = -1;
+        t->model_seed[m] = c->tc.seed + (uint64_t)m; /* the models start differently */
+        snprintf(t->label[m], sizeof t->label[m], "%s", vae_kind_name(c->cfg[m].kind));
+        for (char *ch = t->label[m]; *ch; ch++) /* "VAE", as the window names kinds */
+            *ch = (char)toupper((unsigned char)*ch);
     }
     atomic_init(&t->stop, 0);
     atomic_init(&t->paused, c->start_paused);
@@ -366,6 +451,8 @@ AppTrainer *app_trainer_start(const AppTrainerConfig *c, AppSnapshotBox *box, ch
     atomic_init(&t->reset_requests, 0);
     atomic_init(&t->save_requests, 0);
     atomic_init(&t->settings_gen, 0);
+    atomic_init(&t->fork_requests, 0);
+    atomic_init(&t->models_ui, c->n_models);
     atomic_init(&t->run_seconds, 0.0);
     atomic_init(&t->samples, 0);
     atomic_init(&t->start_state, 0);

@@ -52,7 +52,8 @@ static void store(AppTrainer *t, AppSetting what, int m, float v) {
 
 void app_trainer_set(AppTrainer *t, AppSetting what, int m, float value) {
     if (!t) return;
-    for (int k = 0; k < t->n_models; k++)
+    int n = atomic_load_explicit(&t->models_ui, memory_order_acquire);
+    for (int k = 0; k < n; k++)
         if (k == m || (m < 0 && applies(t, what, k))) store(t, what, k, value);
     atomic_fetch_add_explicit(&t->settings_gen, 1, memory_order_release);
     command_done(t);
@@ -60,7 +61,8 @@ void app_trainer_set(AppTrainer *t, AppSetting what, int m, float value) {
 
 void app_trainer_scale(AppTrainer *t, AppSetting what, int m, float factor) {
     if (!t) return;
-    for (int k = 0; k < t->n_models; k++)
+    int n = atomic_load_explicit(&t->models_ui, memory_order_acquire);
+    for (int k = 0; k < n; k++)
         if (k == m || (m < 0 && applies(t, what, k)))
             store(t, what, k, app_setting(t, what, k) * factor);
     atomic_fetch_add_explicit(&t->settings_gen, 1, memory_order_release);
@@ -68,7 +70,27 @@ void app_trainer_scale(AppTrainer *t, AppSetting what, int m, float factor) {
 }
 
 float app_trainer_setting(const AppTrainer *t, AppSetting what, int m) {
-    return t && m >= 0 && m < t->n_models ? app_setting(t, what, m) : 0;
+    return t && m >= 0 && m < app_trainer_models(t) ? app_setting(t, what, m) : 0;
+}
+
+int app_trainer_models(const AppTrainer *t) {
+    return t ? atomic_load_explicit(&((AppTrainer *)t)->models_ui, memory_order_acquire) : 0;
+}
+
+/* Forks asked for so far count against the room: the trainer makes them soon. */
+int app_trainer_fork(AppTrainer *t, AppFork f) {
+    if (!t) return -1;
+    int k = atomic_load_explicit(&t->fork_requests, memory_order_relaxed);
+    int base = t->n_first; /* the models at the start, then one per fork */
+    if (base + k >= APP_MAX_MODELS || f.parent < 0 || f.parent >= base + k) return -1;
+    if (f.what < APP_N_SETTINGS)
+        f.value = f.value < setting_lo[f.what]   ? setting_lo[f.what]
+                  : f.value > setting_hi[f.what] ? setting_hi[f.what]
+                                                 : f.value;
+    t->forks[k] = f;
+    atomic_store_explicit(&t->fork_requests, k + 1, memory_order_release);
+    command_done(t);
+    return base + k;
 }
 
 void app_trainer_save(AppTrainer *t) {

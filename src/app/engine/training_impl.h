@@ -12,7 +12,7 @@
 
 /* What the loop remembers between turns (trainer thread only). */
 typedef struct {
-    int settings_seen, resets_seen, saves_seen;
+    int settings_seen, resets_seen, saves_seen, forks_seen;
     int paused, last_paused, last_speed;
     int force; /* publish at once: a command's state goes on screen */
     int epochs_done_paused;
@@ -29,7 +29,12 @@ struct AppTrainer {
     const VaeDataset *ds;
     const VaeSplit *shown; /* whose latents the snapshots carry */
     int n_models, epochs;
-    VaeKind kind[APP_MAX_MODELS]; /* of each model (the UI reads it: never changes) */
+    int n_first;                         /* models at the start (forks come after them) */
+    VaeKind kind[APP_MAX_MODELS];        /* of each model (the UI reads it: set before models_ui) */
+    atomic_int models_ui;                /* n_models for the UI thread, stored after kind[] */
+    int fork_of[APP_MAX_MODELS];         /* the model a fork follows, -1 for the others */
+    char label[APP_MAX_MODELS][48];      /* "VAE", "VAE beta=4" */
+    uint64_t model_seed[APP_MAX_MODELS]; /* each model's seed (a reset starts it afresh) */
     uint64_t seed;
     VaeTrainer *tr[APP_MAX_MODELS];
     VaeTrainShared *shared;    /* the trainers' workers and gradients: they step in turn */
@@ -47,6 +52,8 @@ struct AppTrainer {
     atomic_int step_requests, reset_requests, save_requests;
     atomic_uint setting_bits[APP_N_SETTINGS][APP_MAX_MODELS]; /* float bits of the values */
     atomic_int settings_gen;
+    AppFork forks[APP_MAX_MODELS]; /* fork k is written, then fork_requests counts it */
+    atomic_int fork_requests;
     /* throughput (trainer -> UI, read at exit) */
     _Atomic double run_seconds;
     _Atomic long long samples;
