@@ -5,6 +5,7 @@
 #include <stdio.h>
 
 #include "gfx.h"
+#include "losses.h"
 #include "tools.h"
 
 enum { RECON, KL, TOTAL };
@@ -101,9 +102,123 @@ static void curves(AppGfx *g, const AppSnapshot *s, SDL_Rect plot, double llo, d
     }
 }
 
+/* ---- the rate-distortion plane ---------------------------------------------------------- */
+
+/* Model m's colour: its recon curve's. */
+static uint32_t model_color(int m) {
+    return m == 0 ? curve_list[1].color : curve_list[2 + (m < 4 ? m : 3)].color;
+}
+
+/* The range [lo, hi] of the history's values of term (KL or recon) over its last 80 %
+ * (the first steps' losses dwarf the rest), widened by a margin. */
+static void range(const AppSnapshot *s, int term, double *lo, double *hi) {
+    *lo = INFINITY, *hi = -INFINITY;
+    for (int i = s->n_hist / 5; i < s->n_hist; i++)
+        for (int m = 0; m < s->n_models; m++) {
+            const AppLoss *l = &s->hist[i].loss[m];
+            double v = term == KL ? l->kl : l->recon;
+            if (isfinite(v) && (term != KL || app_is_vae(&s->model[m])))
+                *lo = fmin(*lo, v), *hi = fmax(*hi, v);
+        }
+    if (!(*lo <= *hi)) *lo = 0, *hi = 1;
+    double pad = fmax((*hi - *lo) * 0.08, 0.5);
+    *lo = term == KL ? fmax(0, *lo - pad) : *lo - pad, *hi += pad;
+}
+
+/* Lines of constant -ELBO (recon + KL = c): where the plane trades one for the other. */
+static void elbo_lines(AppGfx *g, SDL_Rect plot, double k0, double k1, double r0, double r1) {
+    double step = app_nice_step((r1 - r0) + (k1 - k0), 6), c0 = ceil((r0 + k0) / step) * step;
+    app_clip(g, &plot);
+    for (double c = c0; c < r1 + k1; c += step) {
+        /* recon = c - KL from KL = k0 to k1 */
+        double x0 = plot.x, y0 = plot.y + plot.h - (c - k0 - r0) / (r1 - r0) * plot.h;
+        double x1 = plot.x + plot.w, y1 = plot.y + plot.h - (c - k1 - r0) / (r1 - r0) * plot.h;
+        app_set_color(g->ren, APP_GRIDLINE);
+        SDL_RenderDrawLineF(g->ren, (float)x0, (float)y0, (float)x1, (float)y1);
+        char lab[32];
+        snprintf(lab, sizeof lab, "%.0f", c);
+        double xl = plot.x + plot.w * 0.02, yl = y0 + (y1 - y0) * 0.02;
+        if (yl > plot.y && yl < plot.y + plot.h - app_px(g, 10))
+            app_text_draw(&g->text, APP_FONT_SMALL, lab, (int)xl, (int)yl, APP_GRIDLINE + 0x202020,
+                          APP_ALIGN_LEFT);
+    }
+    app_clip(g, NULL);
+}
+
+/* Each model's path through (KL, recon), the newest point a dot. A minibatch's losses
+ * are noisy: the path is their running mean (a smoothing window of a few points). */
+static void rd_paths(AppGfx *g, const AppSnapshot *s, SDL_Rect plot, double k0, double k1,
+                     double r0, double r1) {
+    static SDL_FPoint pts[APP_HIST_CAP];
+    const double keep = 0.7; /* exponential smoothing of the path */
+    app_clip(g, &plot);
+    for (int m = 0; m < s->n_models; m++) {
+        int n = 0;
+        double kl_s = NAN, rec_s = NAN;
+        for (int i = 0; i < s->n_hist; i++) {
+            const AppLoss *l = &s->hist[i].loss[m];
+            double kl = app_is_vae(&s->model[m]) ? l->kl : 0;
+            if (!isfinite(kl) || !isfinite(l->recon)) continue;
+            kl_s = isfinite(kl_s) ? keep * kl_s + (1 - keep) * kl : kl;
+            rec_s = isfinite(rec_s) ? keep * rec_s + (1 - keep) * l->recon : l->recon;
+            pts[n++] = (SDL_FPoint){(float)(plot.x + (kl_s - k0) / (k1 - k0) * plot.w),
+                                    (float)(plot.y + plot.h - (rec_s - r0) / (r1 - r0) * plot.h)};
+        }
+        app_set_color(g->ren, model_color(m));
+        if (n >= 2) SDL_RenderDrawLinesF(g->ren, pts, n);
+        if (n >= 1) {
+            SDL_FRect dot = {pts[n - 1].x - 3 * g->u, pts[n - 1].y - 3 * g->u, 6 * g->u, 6 * g->u};
+            SDL_RenderFillRectF(g->ren, &dot);
+        }
+    }
+    app_clip(g, NULL);
+}
+
+static void rd_draw(AppGfx *g, const AppSnapshot *s, SDL_Rect r) {
+    int lh = app_text_line(&g->text, APP_FONT_SMALL), bold = app_text_line(&g->text, APP_FONT_BOLD);
+    app_text_draw(&g->text, APP_FONT_BOLD, "Rate and distortion (nats; K: curves)", r.x, r.y,
+                  APP_TEXT, APP_ALIGN_LEFT);
+    int left = app_px(g, 40), cx = r.x + left;
+    for (int m = 0; m < s->n_models; m++) { /* the models' colours */
+        app_set_color(g->ren, model_color(m));
+        SDL_Rect sw = {cx, r.y + bold + lh / 2 - 1, app_px(g, 12), app_px(g, 3)};
+        SDL_RenderFillRect(g->ren, &sw);
+        cx += app_px(g, 16) +
+              app_text_draw(&g->text, APP_FONT_SMALL, app_snap_label(s, m), cx + app_px(g, 16),
+                            r.y + bold, APP_DIM, APP_ALIGN_LEFT) +
+              app_px(g, 12);
+    }
+    SDL_Rect plot = {r.x + left, r.y + bold + lh + app_px(g, 4), r.w - left,
+                     r.h - bold - 2 * lh - app_px(g, 8)};
+    if (plot.h < app_px(g, 30)) return;
+    app_set_color(g->ren, APP_PANE_BG);
+    SDL_RenderFillRect(g->ren, &plot);
+    if (s->n_hist < 2) return;
+    double k0, k1, r0, r1;
+    range(s, KL, &k0, &k1);
+    range(s, RECON, &r0, &r1);
+    elbo_lines(g, plot, k0, k1, r0, r1);
+    rd_paths(g, s, plot, k0, k1, r0, r1);
+    char lab[64];
+    snprintf(lab, sizeof lab, "%.0f", r1);
+    app_text_draw(&g->text, APP_FONT_SMALL, lab, plot.x - app_px(g, 4), plot.y, APP_DIM,
+                  APP_ALIGN_RIGHT);
+    snprintf(lab, sizeof lab, "%.0f", r0);
+    app_text_draw(&g->text, APP_FONT_SMALL, lab, plot.x - app_px(g, 4), plot.y + plot.h - lh,
+                  APP_DIM, APP_ALIGN_RIGHT);
+    app_text_drawf(&g->text, APP_FONT_SMALL, plot.x, plot.y + plot.h + app_px(g, 2), APP_DIM,
+                   APP_ALIGN_LEFT, "KL %.1f", k0);
+    app_text_drawf(&g->text, APP_FONT_SMALL, plot.x + plot.w, plot.y + plot.h + app_px(g, 2),
+                   APP_DIM, APP_ALIGN_RIGHT, "KL (rate) %.1f \xc2\xb7 recon (distortion) up", k1);
+}
+
 static void section_draw(const AppDraw *d, SDL_Rect r) {
     const AppSnapshot *s = d->s->snap;
     AppGfx *g = d->g;
+    if (s && ((const AppLosses *)d->tool)->rate_distortion) {
+        rd_draw(g, s, r);
+        return;
+    }
     int lh = app_text_line(&g->text, APP_FONT_SMALL), bold = app_text_line(&g->text, APP_FONT_BOLD);
     app_text_draw(&g->text, APP_FONT_BOLD, "Loss per sample (nats, log scale)", r.x, r.y, APP_TEXT,
                   APP_ALIGN_LEFT);
