@@ -17,9 +17,9 @@ typedef struct {
 } Curve;
 
 static const Curve curve_list[] = {
-    {0, TOTAL, "total", APP_ARGB(235, 203, 139)}, {0, RECON, "recon", APP_ARGB(136, 192, 208)},
-    {0, KL, "KL", APP_ARGB(180, 142, 173)},       {1, RECON, "recon", APP_ARGB(208, 135, 112)},
-    {2, RECON, "recon", APP_ARGB(163, 190, 140)}, {3, RECON, "recon", APP_ARGB(191, 97, 106)},
+    {0, TOTAL, "objective", APP_ARGB(235, 203, 139)}, {0, RECON, "recon", APP_ARGB(136, 192, 208)},
+    {0, KL, "KL", APP_ARGB(180, 142, 173)},           {1, RECON, "recon", APP_ARGB(208, 135, 112)},
+    {2, RECON, "recon", APP_ARGB(163, 190, 140)},     {3, RECON, "recon", APP_ARGB(191, 97, 106)},
 };
 #define N_CURVES ((int)(sizeof curve_list / sizeof *curve_list))
 
