@@ -12,6 +12,7 @@
 #include "script_play.h"
 #include "session.h"
 #include "state.h"
+#include "tool_list.h"
 #include "tools.h"
 #include "window.h"
 
@@ -33,12 +34,30 @@ static int fail(const char *msg) {
     return 2;
 }
 
+/* Every tool's keys, from the same lines as the help overlay. */
+#define DECLARE(n) extern const AppTool app_tool_##n;
+APP_TOOLS(DECLARE)
+#undef DECLARE
+
+static void print_keys(FILE *f) {
+#define TOOL(n) &app_tool_##n,
+    static const AppTool *const tools[] = {APP_TOOLS(TOOL)};
+#undef TOOL
+    for (size_t i = 0; i < sizeof tools / sizeof *tools; i++) {
+        if (!tools[i]->n_help) continue;
+        fprintf(f, "  %s\n", tools[i]->title);
+        for (int k = 0; k < tools[i]->n_help; k++)
+            fprintf(f, "    %-18s %s\n", tools[i]->help[k].keys, tools[i]->help[k].what);
+    }
+}
+
 /* Everything up to the first frame; 0, or the exit status (the message printed). */
 static int initialise(App *a, int argc, char **argv) {
     char err[1024], font[1024];
     if (app_args_parse(&a->opt, argc, argv, err, sizeof err) != 0) return fail(err);
     if (a->opt.help) {
         app_args_print_usage(stdout);
+        print_keys(stdout);
         return -1;
     }
     if (a->opt.script && app_script_load(&a->script, a->opt.script, err, sizeof err) != 0)
