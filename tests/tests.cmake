@@ -1,5 +1,6 @@
 # One executable per subject: every tests/test_*.c links the library and tests/check.h.
-# Tests that need the real MNIST data get the data directory in VAE_DATA_DIR.
+# Tests that need the real MNIST data get the data directory in VAE_DATA_DIR, and the
+# pretrained checkpoints' directory in VAE_MODELS_DIR.
 set(VAE_DATA_DIR "${CMAKE_SOURCE_DIR}/data/mnist" CACHE PATH "MNIST IDX directory for tests")
 file(GLOB VAE_TEST_SOURCES CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/tests/test_*.c)
 foreach(src ${VAE_TEST_SOURCES})
@@ -11,7 +12,7 @@ foreach(src ${VAE_TEST_SOURCES})
                              ${CMAKE_SOURCE_DIR}/src/vae/internal)
   add_test(NAME ${name} COMMAND ${name})
   set_tests_properties(${name} PROPERTIES
-    ENVIRONMENT "VAE_DATA_DIR=${VAE_DATA_DIR};VAE_TMP=${CMAKE_BINARY_DIR}/tmp"
+    ENVIRONMENT "VAE_DATA_DIR=${VAE_DATA_DIR};VAE_TMP=${CMAKE_BINARY_DIR}/tmp;VAE_MODELS_DIR=${CMAKE_SOURCE_DIR}/models"
     TIMEOUT 600)
 endforeach()
 file(MAKE_DIRECTORY ${CMAKE_BINARY_DIR}/tmp)
