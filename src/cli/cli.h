@@ -48,6 +48,20 @@ typedef struct {
 } CliModelFlags;
 int cli_model_config(const CliModelFlags *f, int classes, VaeConfig *cfg);
 
+/* For a cvae, label must be a class of the model; for other kinds it must be unset (< 0). */
+int cli_check_label(const VaeModel *m, int label, const char *cmd);
+
+/* n images (h, w) of probabilities as a grey PNG of `cols` tiles a row, each pixel scale x
+ * scale. */
+int cli_write_png_tiles(const char *path, const float *probs, int n, int cols, int h, int w,
+                        int scale);
+
+/* A PNG of the user's own prepared as an MNIST digit into x (n_in): exit-status style,
+ * the message naming the file. */
+int cli_load_image(const char *path, const VaeModel *m, float *x);
+/* `vae encode --image`: one line with the code and the scores of the image. */
+int cli_encode_image(const char *model, const char *image, int label, int iw, uint64_t seed);
+
 /* Comma-separated floats: "0.5,-1" -> n values; 1 on success. */
 int cli_parse_floats(const char *s, float *out, int max, int *n);
 
@@ -68,6 +82,7 @@ int cmd_eval(int argc, char **argv);
 int cmd_encode(int argc, char **argv);
 int cmd_decode(int argc, char **argv);
 int cmd_sample(int argc, char **argv);
+int cmd_reconstruct(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
 int cmd_info(int argc, char **argv);
 

@@ -8,7 +8,7 @@
 #include "fileio.h"
 #include "rng.h"
 
-static int check_label(const VaeModel *m, int label, const char *cmd) {
+int cli_check_label(const VaeModel *m, int label, const char *cmd) {
     if (m->cfg.kind == VAE_KIND_CVAE) {
         if (label < 0 || label >= m->cfg.classes)
             return cli_error(CLI_USAGE, "%s: this conditional model needs --label 0..%d", cmd,
@@ -37,11 +37,11 @@ static uint8_t *tile(const float *probs, int n, int cols, int h, int w, int scal
     return img;
 }
 
-static int write_png(const char *path, const float *probs, int n, int cols, const VaeModel *m,
-                     int scale) {
+int cli_write_png_tiles(const char *path, const float *probs, int n, int cols, int h, int w,
+                        int scale) {
     int W, H;
     char err[VAE_ERR_LEN];
-    uint8_t *img = tile(probs, n, cols, m->cfg.input_h, m->cfg.input_w, scale, &W, &H);
+    uint8_t *img = tile(probs, n, cols, h, w, scale, &W, &H);
     if (!img) return cli_error(CLI_FAIL, "out of memory");
     VaeStatus s = vae_png_write(path, img, W, H, 1, err);
     free(img);
@@ -82,7 +82,7 @@ int cmd_decode(int argc, char **argv) {
                        m.cfg.latent, model, zs);
         goto done;
     }
-    if ((rc = check_label(&m, label, "decode"))) goto done;
+    if ((rc = cli_check_label(&m, label, "decode"))) goto done;
     VaeWorkspace ws;
     char err[VAE_ERR_LEN];
     float *probs = malloc(sizeof(float) * (size_t)m.n_in);
@@ -94,7 +94,7 @@ int cmd_decode(int argc, char **argv) {
     uint8_t lab = (uint8_t)(label < 0 ? 0 : label);
     vae_model_decode(&m, &ws, z, &lab, 1, probs);
     if (out) {
-        rc = write_png(out, probs, 1, 1, &m, scale);
+        rc = cli_write_png_tiles(out, probs, 1, 1, m.cfg.input_h, m.cfg.input_w, scale);
     } else {
         for (int y = 0; y < m.cfg.input_h; y++)
             for (int x = 0; x < m.cfg.input_w; x++)
@@ -143,7 +143,7 @@ int cmd_sample(int argc, char **argv) {
     VaeModel m;
     if ((rc = cli_load_model(model, &m, NULL))) return rc;
     const int L = m.cfg.latent, n = grid * grid;
-    if ((rc = check_label(&m, label, "sample"))) goto done;
+    if ((rc = cli_check_label(&m, label, "sample"))) goto done;
     if (L != 2 && !random) {
         rc = cli_error(CLI_USAGE, "sample: a grid needs a 2-D latent (%s has %d); use --random",
                        model, L);
@@ -177,7 +177,7 @@ int cmd_sample(int argc, char **argv) {
                          : (float)(range - 2 * range * r / (grid > 1 ? grid - 1 : 1));
         }
     vae_model_decode(&m, &ws, z, labels, n, probs);
-    rc = write_png(out, probs, n, grid, &m, scale);
+    rc = cli_write_png_tiles(out, probs, n, grid, m.cfg.input_h, m.cfg.input_w, scale);
     vae_workspace_free(&ws);
     free(z), free(probs), free(labels);
 done:

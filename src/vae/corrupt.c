@@ -20,8 +20,8 @@ VaeStatus vae_mask_rect(uint8_t *mask, int w, int h, int x0, int y0, int x1, int
                         char err[VAE_ERR_LEN]) {
     if (!mask || x0 < 0 || y0 < 0 || x1 > w || y1 > h || x0 >= x1 || y0 >= y1)
         return vae_fail(err, VAE_ERR_ARG,
-                        "the rectangle %d,%d,%d,%d is not inside the %dx%d image (X0,Y0,X1,Y1 with "
-                        "0 <= X0 < X1 <= %d and 0 <= Y0 < Y1 <= %d)",
+                        "the rectangle %d,%d,%d,%d is empty or not inside the %dx%d image "
+                        "(X0,Y0,X1,Y1 with 0 <= X0 < X1 <= %d and 0 <= Y0 < Y1 <= %d)",
                         x0, y0, x1, y1, w, h, w, h);
     for (int y = y0; y < y1; y++)
         for (int x = x0; x < x1; x++)
