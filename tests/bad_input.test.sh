@@ -263,6 +263,7 @@ expect 2 "--out"          "sample without --out"               -- sample --model
 expect 2 "--seconds"      "bench --seconds 0"                  -- bench --seconds 0
 expect 2 "--batch"        "bench --batch 0"                    -- bench --batch 0
 expect 2 "--threads"      "bench --threads 100000"             -- bench --threads 100000
+expect 2 "--nearest"      "bench --nearest 0"                  -- bench --nearest 0
 expect 2 "PKG_DIR"        "import-mnist-json without PKG_DIR"  -- import-mnist-json
 
 # No command at all: the usage text on stderr and status 2.

@@ -61,6 +61,8 @@ int cli_write_png_tiles(const char *path, const float *probs, int n, int cols, i
 int cli_load_image(const char *path, const VaeModel *m, float *x);
 /* `vae encode --image`: one line with the code and the scores of the image. */
 int cli_encode_image(const char *model, const char *image, int label, int iw, uint64_t seed);
+/* `vae bench --nearest K`: the time of vae_nearest_images over a dataset's train split. */
+int cli_bench_nearest(const char *data, const char *dataset, int k, float seconds);
 
 /* Comma-separated floats: "0.5,-1" -> n values; 1 on success. */
 int cli_parse_floats(const char *s, float *out, int max, int *n);

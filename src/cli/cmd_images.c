@@ -1,6 +1,6 @@
-/* `vae reconstruct` (a test image or the user's PNG, corrupted and repaired) and
- * `vae encode --image` (the code and scores of a PNG): the user's own images, prepared as
- * MNIST's digits were. */
+/* `vae reconstruct` (a test image or the user's PNG, corrupted and repaired),
+ * `vae encode --image` (the code and scores of a PNG; the user's own images are prepared
+ * as MNIST's digits were) and `vae bench --nearest` (the nearest training images' time). */
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "clock.h"
 #include "fileio.h"
 #include "image.h"
 #include "repair.h"
@@ -228,5 +229,41 @@ int cli_encode_image(const char *model, const char *image, int label, int iw, ui
 done:
     free(x);
     vae_model_free(&m);
+    return rc;
+}
+
+static int cmp_double(const void *a, const void *b) {
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+int cli_bench_nearest(const char *data, const char *dataset, int k, float seconds) {
+    VaeDataset ds;
+    int rc = cli_load_dataset(&ds, data, dataset);
+    if (rc) return rc;
+    const int n_in = ds.train.rows * ds.train.cols, max_q = 100000;
+    float *x = malloc(sizeof(float) * (size_t)n_in), *d2 = malloc(sizeof(float) * (size_t)k);
+    int *idx = malloc(sizeof(int) * (size_t)k);
+    double *ms = malloc(sizeof(double) * max_q), t_end = vae_now() + seconds;
+    if (!x || !d2 || !idx || !ms) {
+        rc = cli_error(CLI_FAIL, "bench: out of memory");
+        goto done;
+    }
+    /* the test images in turn as queries, each timed alone */
+    int q = 0;
+    for (; q < max_q && (q < 3 || vae_now() < t_end); q++) {
+        int i = q % ds.test.n;
+        vae_data_batch(&ds.test, &i, 1, x);
+        double t0 = vae_now();
+        vae_nearest_images(&ds.train, x, k, idx, d2);
+        ms[q] = (vae_now() - t0) * 1e3;
+    }
+    qsort(ms, (size_t)q, sizeof *ms, cmp_double);
+    printf("nearest_ms=%.2f (median of %d queries; p10 %.2f, p90 %.2f) images=%d k=%d "
+           "dataset=%s\n",
+           ms[q / 2], q, ms[q / 10], ms[q * 9 / 10], ds.train.n, k, ds.name);
+done:
+    free(x), free(d2), free(idx), free(ms);
+    vae_dataset_free(&ds);
     return rc;
 }
