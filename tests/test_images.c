@@ -119,6 +119,13 @@ static void test_canvas(void) {
     CHECK(vae_image_center(big, bw, bh, out, err) == VAE_OK);
     check_centred(out, "a large canvas", 0);
     free(big);
+    /* a fine pen (a pixel wide) on a large sheet still reaches full ink */
+    bw = 400, bh = 400;
+    big = calloc((size_t)bw * bh, sizeof(float));
+    draw_seven(big, bw, bh, 150.0, 100.0, 200.0, 0.5);
+    CHECK(vae_image_center(big, bw, bh, out, err) == VAE_OK);
+    check_centred(out, "a fine pen", 0);
+    free(big);
     /* a blank canvas is not an error: zeros */
     memset(c, 0, sizeof c);
     out[0] = 1.0f;
