@@ -519,6 +519,16 @@ static void test_nearest(void) {
     CHECK(vae_nearest_images(&few, x, 5, idx, d2) == 3);
     CHECK(d2[0] <= d2[1] && d2[1] <= d2[2]);
     CHECK(vae_nearest_images(t, x, 0, idx, d2) == 0);
+    /* equal distances: the earlier image first (images 1 and 3 are the same) */
+    few.images = malloc((size_t)4 * D);
+    for (int i = 0; i < 4; i++)
+        memset(few.images + (size_t)i * D, i == 3 ? 1 : i, D);
+    few.n = 4;
+    for (int p = 0; p < D; p++)
+        x[p] = 1.0f / 255.0f;
+    CHECK(vae_nearest_images(&few, x, 3, idx, d2) == 3);
+    CHECK(idx[0] == 1 && idx[1] == 3 && d2[0] == 0.0f && d2[1] == 0.0f);
+    free(few.images);
     free(all);
 }
 
