@@ -123,13 +123,19 @@ PY
     cli decode_png decode --model "$M" --z 0.5,-1 --out "$T/d.png" --scale 4
     cli sample sample --model "$M" --grid 8 --out "$T/grid.png"
     cli sample_icdf sample --model "$M" --grid 5 --icdf --out "$T/grid2.png"
+    cli eval_per_image eval --data "$DATA" --model "$M" --iw 4 --per-image "$T/scores.csv"
+    cli reconstruct reconstruct --data "$DATA" --model "$M" --index 5 --noise sp:0.2 \
+        --mask 0,14,28,28 --iters 5 --out "$T/r.png"
+    cli reconstruct_image reconstruct --model "$M" --image "$T/d.png" --noise gauss:0.3
+    cli encode_image encode --model "$M" --image "$T/d.png" --iw 8
+    cli bench_nearest bench --nearest 5 --data "$DATA" --seconds 1
     cli info info --model "$M"
     cli bench bench --seconds 1
     cli help train --help
     if [ $cli_fail -ne 0 ]; then
         bad "asan: a vae command failed or leaked (logs: $T)"
     else
-        say "asan: $cmds vae commands (import, train x3, eval --iw, encode, decode x2, sample x2, info, bench, help): no errors, no leaks ($((SECONDS - t0)) s)"
+        say "asan: $cmds vae commands (import, train x3, eval --iw, encode, decode x2, sample x2, eval --per-image, reconstruct x2, encode --image, info, bench, bench --nearest, help): no errors, no leaks ($((SECONDS - t0)) s)"
         rm -rf "$T"
     fi
 
