@@ -12,7 +12,6 @@
 #include "fileio.h"
 #include "image.h"
 #include "parallel.h"
-#include "repair.h"
 #include "trainer.h"
 
 #define S VAE_MNIST_SIDE

@@ -11,7 +11,6 @@
 #include "clock.h"
 #include "fileio.h"
 #include "image.h"
-#include "repair.h"
 
 typedef struct {
     enum { NOISE_NONE, NOISE_GAUSS, NOISE_SP } kind;
@@ -87,6 +86,28 @@ static void print_pixels(const float *x, int n) {
         printf("%.6g%c", x[i], i + 1 < n ? ',' : '\n');
 }
 
+/* img (3, n_in): from the clean image, the corrupted one (noise, then the mask's pixels
+ * set to 0) and its repair (one pass, or iters iterations of inpainting). */
+static void corrupt_and_repair(const VaeModel *m, VaeWorkspace *ws, const Noise *noise,
+                               const uint8_t *mask, int iters, uint8_t label, uint64_t seed,
+                               float *img) {
+    const int n = m->n_in;
+    float *clean = img, *bad = img + n, *fixed = img + 2 * n;
+    VaeRng rng;
+    vae_rng_seed(&rng, seed, 0x14);
+    memcpy(bad, clean, sizeof(float) * (size_t)n);
+    if (noise->kind == NOISE_GAUSS) vae_corrupt_gaussian(bad, n, noise->level, &rng);
+    if (noise->kind == NOISE_SP) vae_corrupt_salt_pepper(bad, n, noise->level, &rng);
+    vae_corrupt_mask(bad, mask, n, 0.0f);
+    if (iters == 0) {
+        vae_reconstruct(m, ws, bad, label, fixed);
+        return;
+    }
+    memcpy(fixed, bad, sizeof(float) * (size_t)n);
+    for (int k = 0; k < iters; k++)
+        vae_inpaint_step(m, ws, fixed, mask, label, &rng);
+}
+
 int cmd_reconstruct(int argc, char **argv) {
     const char *model = NULL, *image = NULL, *out = NULL, *data = NULL, *dataset = NULL;
     int index = -1, iters = 0, label = -1, scale = 1, has_mask = 0, rect[4] = {0};
@@ -148,28 +169,14 @@ int cmd_reconstruct(int argc, char **argv) {
         rc = cli_error(CLI_FAIL, "reconstruct: out of memory");
         goto done;
     }
-    float *clean = img, *bad = img + n, *fixed = img + 2 * n;
-    if ((rc = load_input(&m, image, index, data, dataset, clean, &label))) goto done;
+    if ((rc = load_input(&m, image, index, data, dataset, img, &label))) goto done;
     if ((rc = cli_check_label(&m, label, "reconstruct"))) goto done;
     if (has_mask && vae_mask_rect(mask, m.cfg.input_w, m.cfg.input_h, rect[0], rect[1], rect[2],
                                   rect[3], err) != VAE_OK) {
         rc = cli_error(CLI_USAGE, "reconstruct: --mask: %s", err);
         goto done;
     }
-    VaeRng rng;
-    vae_rng_seed(&rng, seed, 0x14);
-    memcpy(bad, clean, sizeof(float) * (size_t)n);
-    if (noise.kind == NOISE_GAUSS) vae_corrupt_gaussian(bad, n, noise.level, &rng);
-    if (noise.kind == NOISE_SP) vae_corrupt_salt_pepper(bad, n, noise.level, &rng);
-    vae_corrupt_mask(bad, mask, n, 0.0f);
-    uint8_t lab = (uint8_t)(label < 0 ? 0 : label);
-    if (iters > 0) {
-        memcpy(fixed, bad, sizeof(float) * (size_t)n);
-        for (int k = 0; k < iters; k++)
-            vae_inpaint_step(&m, &ws, fixed, mask, lab, &rng);
-    } else {
-        vae_reconstruct(&m, &ws, bad, lab, fixed);
-    }
+    corrupt_and_repair(&m, &ws, &noise, mask, iters, (uint8_t)(label < 0 ? 0 : label), seed, img);
     if (out) {
         rc = cli_write_png_tiles(out, img, 3, 3, m.cfg.input_h, m.cfg.input_w, scale);
     } else {

@@ -101,7 +101,7 @@ static double iw_nll(const VaeModel *m, IwBuffers *w, const float *x, uint8_t la
     return -(best + log(sum / k));
 }
 
-/* ---- scoring a batch: what vae_evaluate and the per-image score share ------------- */
+/* ---- scoring a batch: what vae_evaluate and the per-image score share ---------- */
 
 struct VaeScorer {
     VaeStepBuffers sb; /* sb.x holds the rows to score */

@@ -1,10 +1,11 @@
-/* A picture or a canvas made into a 28x28 digit as MNIST's were (LeCun et al.): the ink's
- * bounding box size-normalised into 20x20 keeping its aspect ratio, anti-aliased, then
- * translated so its centre of mass is at the centre of the 28x28 field. */
+/* The user's own images (see image.h): a picture or a canvas made into a 28x28 digit as
+ * MNIST's were (LeCun et al.: the ink's bounding box size-normalised into 20x20 keeping its
+ * aspect ratio, anti-aliased, then translated so its centre of mass is at the centre of the
+ * 28x28 field); noise and missing pixels; repair with a model; the nearest images. */
+#include "image.h"
+
 #include <math.h>
 #include <string.h>
-
-#include "image.h"
 
 /* The bounding box is that of the ink at half the darkest or more: MNIST's boxes were of
  * bilevel strokes, whose edge an anti-aliased stroke has at half coverage; fainter halos
@@ -13,6 +14,8 @@
 /* MNIST's files put the centre of mass at index 14 (their 0-based centres lie in
  * [13.5, 14.5]): the field's centre, rounded the way MNIST's integer shift rounded it. */
 #define CENTER 14.0
+
+/* ---- preparation --------------------------------------------------------------- */
 
 /* The ink of a picture: a grey image mapped through a table (to_mnist), or floats. */
 typedef struct {
@@ -181,4 +184,130 @@ VaeStatus vae_image_to_mnist(const uint8_t *grey, int w, int h, float *out, char
     Source s = {grey, lut, NULL, w, h};
     fit_and_center(&s, out);
     return VAE_OK;
+}
+
+/* ---- corruption: every draw from the caller's generator ------------------------ */
+
+static float clamp01(float v) {
+    return v < 0.0f ? 0.0f : v > 1.0f ? 1.0f : v;
+}
+
+void vae_corrupt_gaussian(float *x, int n, float sigma, VaeRng *rng) {
+    for (int i = 0; i < n; i++)
+        x[i] = clamp01(x[i] + sigma * vae_rng_normal(rng));
+}
+
+void vae_corrupt_salt_pepper(float *x, int n, float p, VaeRng *rng) {
+    for (int i = 0; i < n; i++)
+        if (vae_rng_uniform(rng) < p) x[i] = vae_rng_u32(rng) & 1u ? 1.0f : 0.0f;
+}
+
+VaeStatus vae_mask_rect(uint8_t *mask, int w, int h, int x0, int y0, int x1, int y1,
+                        char err[VAE_ERR_LEN]) {
+    if (!mask || x0 < 0 || y0 < 0 || x1 > w || y1 > h || x0 >= x1 || y0 >= y1)
+        return vae_fail(err, VAE_ERR_ARG,
+                        "the rectangle %d,%d,%d,%d is empty or not inside the %dx%d image "
+                        "(X0,Y0,X1,Y1 with 0 <= X0 < X1 <= %d and 0 <= Y0 < Y1 <= %d)",
+                        x0, y0, x1, y1, w, h, w, h);
+    for (int y = y0; y < y1; y++)
+        for (int x = x0; x < x1; x++)
+            mask[(size_t)y * w + x] = 1;
+    return VAE_OK;
+}
+
+void vae_corrupt_mask(float *x, const uint8_t *mask, int n, float fill) {
+    for (int i = 0; i < n; i++)
+        if (mask[i]) x[i] = fill;
+}
+
+/* ---- repair -------------------------------------------------------------------- */
+
+void vae_reconstruct(const VaeModel *m, VaeWorkspace *ws, const float *x, uint8_t label,
+                     float *out) {
+    float mu[VAE_MAX_LATENT];
+    vae_model_encode(m, ws, x, &label, 1, mu, NULL);
+    vae_flow_apply(m, mu, 1, NULL); /* no-op without flows */
+    vae_model_decode(m, ws, mu, &label, 1, ws->logits);
+    memcpy(out, ws->logits, sizeof(float) * (size_t)m->n_in);
+}
+
+void vae_inpaint_step(const VaeModel *m, VaeWorkspace *ws, float *x, const uint8_t *mask,
+                      uint8_t label, VaeRng *rng) {
+    float mu[VAE_MAX_LATENT], lv[VAE_MAX_LATENT], z[VAE_MAX_LATENT];
+    vae_model_encode(m, ws, x, &label, 1, mu, lv);
+    uint64_t seed = vae_rng_u32(rng);
+    seed = seed << 32 | vae_rng_u32(rng);
+    vae_model_posterior_samples_from(m, mu, lv, 1, seed, NULL, z); /* z = mu for an AE */
+    vae_model_decode(m, ws, z, &label, 1, ws->logits);
+    for (int i = 0; i < m->n_in; i++)
+        if (mask[i]) x[i] = ws->logits[i];
+}
+
+VaeStatus vae_inpaint(const VaeModel *m, float *x, const uint8_t *mask, uint8_t label, int iters,
+                      VaeRng *rng, char err[VAE_ERR_LEN]) {
+    if (!m || !x || !mask || !rng || iters < 0)
+        return vae_fail(err, VAE_ERR_ARG, "vae_inpaint: bad arguments (%d iterations)", iters);
+    VaeWorkspace ws;
+    VaeStatus st = vae_workspace_init(&ws, m, 1, err);
+    if (st != VAE_OK) return st;
+    for (int k = 0; k < iters; k++)
+        vae_inpaint_step(m, &ws, x, mask, label, rng);
+    vae_workspace_free(&ws);
+    return VAE_OK;
+}
+
+/* ---- nearest images: does a model reproduce what it saw, or generalise? -----------
+ * A scan of the uint8 images (no float copy of the set) that stops summing an image once
+ * it is farther than the k-th best so far. */
+
+#define CHUNK 112 /* pixels summed between checks against the k-th best (4 MNIST rows) */
+#define LANES 8   /* partial sums: a reduction the compiler may vectorise without -ffast-math */
+
+/* Squared distance from x to the bytes u (n pixels), or a value > limit once the partial
+ * sum passes limit. */
+static float distance2(const float *x, const uint8_t *u, int n, float limit) {
+    float total = 0.0f;
+    const int chunks = (n + CHUNK - 1) / CHUNK, mid = chunks / 2;
+    for (int c = 0; c < chunks; c++) {
+        /* the middle rows first: they differ most between images, so the sum passes the
+         * limit soonest */
+        int k = c % 2 ? mid - (c + 1) / 2 : mid + c / 2;
+        int at = k * CHUNK, end = n - at < CHUNK ? n : at + CHUNK, i = at;
+        float acc[LANES] = {0};
+        for (; i + LANES <= end; i += LANES)
+            for (int j = 0; j < LANES; j++) {
+                float d = x[i + j] - (float)u[i + j] * (1.0f / 255.0f);
+                acc[j] += d * d;
+            }
+        for (; i < end; i++) {
+            float d = x[i] - (float)u[i] * (1.0f / 255.0f);
+            acc[0] += d * d;
+        }
+        for (int j = 0; j < LANES; j++)
+            total += acc[j];
+        if (total > limit) break;
+    }
+    return total;
+}
+
+int vae_nearest_images(const VaeSplit *s, const float *x, int k, int *idx, float *dist2) {
+    if (!s || !x || !idx || !dist2 || k < 1 || s->n < 1) return 0;
+    if (k > s->n) k = s->n;
+    const int n = s->rows * s->cols;
+    float *d = dist2;
+    int found = 0;
+    for (int i = 0; i < s->n; i++) {
+        float limit = found < k ? 3.4e38f : d[k - 1];
+        float di = distance2(x, s->images + (size_t)i * n, n, limit);
+        if (found == k && !(di < limit)) continue;
+        int at = found < k ? found++ : k - 1; /* insertion: ties keep the earlier image */
+        while (at > 0 && di < d[at - 1]) {
+            d[at] = d[at - 1];
+            idx[at] = idx[at - 1];
+            at--;
+        }
+        d[at] = di;
+        idx[at] = i;
+    }
+    return found;
 }

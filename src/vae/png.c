@@ -10,7 +10,7 @@
 
 #include "fileio.h"
 
-/* ---- the guard ------------------------------------------------------------------- */
+/* ---- the guard ----------------------------------------------------------------- */
 
 typedef struct {
     png_structp png;
@@ -47,7 +47,7 @@ static VaeStatus io_status(const PngIo *io) {
     return strstr(io->msg, "memory") || strstr(io->msg, "Memory") ? VAE_ERR_NOMEM : VAE_ERR_FORMAT;
 }
 
-/* ---- reading --------------------------------------------------------------------- */
+/* ---- reading ------------------------------------------------------------------- */
 
 static void source_read(png_structp png, png_bytep dst, size_t n) {
     PngIo *io = png_get_io_ptr(png);
@@ -189,7 +189,7 @@ VaeStatus vae_png_read(const char *path, int channels, long max_pixels, uint8_t 
     return st;
 }
 
-/* ---- writing --------------------------------------------------------------------- */
+/* ---- writing ------------------------------------------------------------------- */
 
 static void sink_write(png_structp png, png_bytep data, size_t n) {
     PngIo *io = png_get_io_ptr(png);
