@@ -79,6 +79,8 @@ def dataset(name, gz=False, **over):
 
 dataset("good")
 dataset("goodgz", gz=True)
+# test labels 0..4 only, train labels 0..9: classes 5..9 have no test images
+dataset("test_classes", **{EL: struct.pack(">II", 0x801, 32) + bytes(i % 5 for i in range(32))})
 os.makedirs(os.path.join(W, "empty"))
 dataset("no_labels", **{TL: None})
 dataset("truncated", **{TI: good[TI][:-100]})
@@ -119,6 +121,18 @@ if ! "$VAE" train --data "$W/good" --hidden 16 --epochs 1 --batch 32 --quiet --o
     cat "$W/train.err" >&2
     exit 1
 fi
+# ... and a 1-D one and a conditional one, for the generation commands
+for f in "L1 --latent 1" "CV --kind cvae"; do
+    set -- $f
+    if ! "$VAE" train --data "$W/good" --hidden 16 --epochs 1 --batch 32 --quiet "$2" "$3" \
+        --out "$W/$1.safetensors" >/dev/null 2>"$W/train.err"; then
+        echo "bad_input: could not train the $1 fixture model:" >&2
+        cat "$W/train.err" >&2
+        exit 1
+    fi
+done
+L1=$W/L1.safetensors
+CV=$W/CV.safetensors
 python3 - "$W" "$M" <<'EOF' || { echo "bad_input: checkpoint fixtures failed" >&2; exit 1; }
 import json, os, random, struct, sys
 W, M = sys.argv[1], sys.argv[2]
@@ -265,6 +279,27 @@ expect 2 "--batch"        "bench --batch 0"                    -- bench --batch 
 expect 2 "--threads"      "bench --threads 100000"             -- bench --threads 100000
 expect 2 "--nearest"      "bench --nearest 0"                  -- bench --nearest 0
 expect 2 "PKG_DIR"        "import-mnist-json without PKG_DIR"  -- import-mnist-json
+# the generation commands (on the 32 test images of the good dataset)
+G=(--data "$W/good")
+expect 2 "--from"         "interpolate without --from"         -- interpolate --model "$M" --to 1 "${G[@]}"
+expect 2 "--from"         "interpolate --from 32 (of 32)"      -- interpolate --model "$M" --from 32 --to 1 "${G[@]}"
+expect 2 "--to"           "interpolate --to -1"                -- interpolate --model "$M" --from 0 --to -1 "${G[@]}"
+expect 2 "--steps"        "interpolate --steps 1"              -- interpolate --model "$M" --from 0 --to 1 --steps 1 "${G[@]}"
+expect 2 "--slerp"        "interpolate --slerp with latent 1"  -- interpolate --model "$L1" --from 0 --to 1 --slerp "${G[@]}"
+expect 2 "--model"        "interpolate with a cvae"            -- interpolate --model "$CV" --from 0 --to 1 "${G[@]}"
+expect 2 "--apply"        "arithmetic without --apply"         -- arithmetic --model "$M" --from-class 3 --to-class 8 "${G[@]}"
+expect 2 "--apply"        "arithmetic --apply 32 (of 32)"      -- arithmetic --model "$M" --from-class 3 --to-class 8 --apply 32 "${G[@]}"
+expect 2 "--from-class"   "arithmetic --from-class 10"         -- arithmetic --model "$M" --from-class 10 --to-class 8 --apply 0 "${G[@]}"
+expect 2 "--to-class"     "arithmetic --to-class -1"           -- arithmetic --model "$M" --from-class 3 --to-class -1 --apply 0 "${G[@]}"
+expect 2 "--to-class"     "arithmetic: a class without test images" -- arithmetic --model "$M" --from-class 3 --to-class 7 --apply 0 --data "$W/test_classes"
+expect 2 "--model"        "arithmetic with a cvae"             -- arithmetic --model "$CV" --from-class 3 --to-class 8 --apply 0 "${G[@]}"
+expect 2 "--index"        "traverse without --index"           -- traverse --model "$M" "${G[@]}"
+expect 2 "--index"        "traverse --index 32 (of 32)"        -- traverse --model "$M" --index 32 "${G[@]}"
+expect 2 "--range"        "traverse --range 0"                 -- traverse --model "$M" --index 0 --range 0 "${G[@]}"
+expect 2 "--steps"        "traverse --steps 101"               -- traverse --model "$M" --index 0 --steps 101 "${G[@]}"
+expect 2 "--random"       "sample --random 0"                  -- sample --model "$M" --random 0
+expect 2 "--random"       "sample --random with --grid"        -- sample --model "$M" --random 4 --grid 2
+expect 2 "--out"          "sample --grid without --out"        -- sample --model "$M" --grid 2
 
 # No command at all: the usage text on stderr and status 2.
 "$VAE" >/dev/null 2>"$W/err"
@@ -300,6 +335,7 @@ expect 2 "$D/gz_corrupt/train-images-idx3-ubyte.gz"  "corrupted gzip data"      
 expect 2 "$D/gz_crc/train-images-idx3-ubyte.gz"      "gzip CRC mismatch"          -- "${T[@]}" "$D/gz_crc"
 expect 2 "$D/truncated/train-images-idx3-ubyte"      "eval on a truncated images file" -- eval --model "$M" --data "$D/truncated"
 expect 2 "$D/test_dims"                              "encode on test images of another size" -- encode --model "$M" --data "$D/test_dims"
+expect 2 "$D/test_dims"                              "interpolate on test images of another size" -- interpolate --model "$M" --from 0 --to 1 --data "$D/test_dims"
 [ -e "$W/never.safetensors" ] && { fail=$((fail + 1)); echo "FAIL a rejected train wrote its --out file"; }
 # Sanity: the good fixtures load (so the failures above are about the breakage).
 for d in good goodgz; do
@@ -430,6 +466,8 @@ expect 1 "$MISSING/x.png"   "decode --out in a missing directory" -- decode --mo
 expect 1 "$MISSING/g.png"   "sample --out in a missing directory" -- sample --model "$M" --grid 2 --out "$MISSING/g.png"
 expect 1 "$MISSING/l.csv"   "encode --out in a missing directory" -- encode --model "$M" --data "$D/good" --out "$MISSING/l.csv"
 expect 1 "$M/x.png"         "decode --out under a regular file"   -- decode --model "$M" --z 0,0 --out "$M/x.png"
+expect 1 "$MISSING/i.png"   "interpolate --out in a missing directory" -- interpolate --model "$M" --from 0 --to 1 --data "$D/good" --out "$MISSING/i.png"
+expect 1 "$M/t.png"         "traverse --out under a regular file" -- traverse --model "$M" --index 0 --data "$D/good" --out "$M/t.png"
 expect 1 "$MISSING/r.png"   "reconstruct --out in a missing directory" -- reconstruct --model "$M" --image "$W/digit.png" --out "$MISSING/r.png"
 expect 1 "$MISSING/s.csv"   "eval --per-image in a missing directory" -- eval --model "$M" --data "$D/good" --per-image "$MISSING/s.csv"
 expect 1 "$MISSING/m.safetensors" "train --out in a missing directory" -- train --data "$D/good" --hidden 8 --epochs 1 --quiet --out "$MISSING/m.safetensors"

@@ -1,12 +1,12 @@
-/* libFuzzer target for the explorer's --script parser (src/app/app_script.c, a pure
+/* libFuzzer target for the explorer's --script parser (src/app/engine/script.c, a pure
  * function over a buffer): any input must parse or fail with a message, never crash,
- * and every parsed event must be within its kind's documented range (app_script.h). */
+ * and every parsed event must be within its kind's documented range (script.h). */
 #include <assert.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 
-#include "../src/app/app_script.c"
+#include "script.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -26,12 +26,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
             case APP_EV_HOVER: assert(e->x >= 0 && e->x <= APP_SCRIPT_HOVER_MAX); break;
             case APP_EV_STEPS: assert(e->x >= 0 && e->x <= APP_SCRIPT_STEPS_MAX); break;
             case APP_EV_RESIZE:
-                assert(e->x >= 1 && e->x <= COORD_MAX && e->y >= 1 && e->y <= COORD_MAX);
+                assert(e->x >= 1 && e->x <= APP_SCRIPT_COORD_MAX && e->y >= 1 &&
+                       e->y <= APP_SCRIPT_COORD_MAX);
                 break;
             default:
-                assert(e->x >= -COORD_MAX && e->x <= COORD_MAX && e->y >= -COORD_MAX &&
-                       e->y <= COORD_MAX && e->x2 >= -COORD_MAX && e->x2 <= COORD_MAX &&
-                       e->y2 >= -COORD_MAX && e->y2 <= COORD_MAX);
+                assert(e->x >= -APP_SCRIPT_COORD_MAX && e->x <= APP_SCRIPT_COORD_MAX &&
+                       e->y >= -APP_SCRIPT_COORD_MAX && e->y <= APP_SCRIPT_COORD_MAX &&
+                       e->x2 >= -APP_SCRIPT_COORD_MAX && e->x2 <= APP_SCRIPT_COORD_MAX &&
+                       e->y2 >= -APP_SCRIPT_COORD_MAX && e->y2 <= APP_SCRIPT_COORD_MAX);
             }
         }
         app_script_free(&s);

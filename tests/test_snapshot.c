@@ -12,9 +12,8 @@
 #include "check.h"
 #include "rng.h"
 
-#include "../src/app/app_save.c"
-#include "../src/app/app_snapshot.c"
-#include "../src/app/app_trainer.c"
+#include "snapshot.h"
+#include "training.h"
 
 #define N_PUBLISH 10000
 #define N_POINTS 100
@@ -169,6 +168,40 @@ static void make_split(VaeSplit *s, int n, uint64_t seed) {
     }
 }
 
+static int three_models(const AppSnapshot *s, int64_t n) {
+    (void)n;
+    return s->n_models == 3;
+}
+
+/* The mean KL of model m over the last k history points. */
+static double recent_kl(const AppSnapshot *s, int m, int k) {
+    double sum = 0;
+    int n = 0;
+    for (int i = s->n_hist - 1; i >= 0 && n < k; i--)
+        if (isfinite(s->hist[i].loss[m].kl)) sum += s->hist[i].loss[m].kl, n++;
+    return n ? sum / n : NAN;
+}
+
+/* A fork of the VAE with beta 4 (the third model) starts from the VAE's weights and ends
+ * with a lower KL than its parent at beta 1. */
+static AppSnapshot *fork_beta(AppTrainer *t, AppSnapshotBox *b, AppSnapshot *cur) {
+    app_trainer_set(t, APP_SET_BETA, 0, 1.0f);
+    CHECK(app_trainer_fork(t, (AppFork){0, APP_SET_BETA, 4.0f}) == 2);
+    cur = wait_for(b, cur, three_models, 0);
+    CHECK_MSG(cur && cur->n_models == 3 && cur->info[2].fork_of == 0 && cur->info[2].beta == 4.0f,
+              "the fork is the third model, of the VAE, at beta 4");
+    CHECK_MSG(cur && !strcmp(cur->info[2].label, "VAE beta 4"), "label '%s'",
+              cur ? cur->info[2].label : "");
+    int64_t from = cur ? cur->step : 0;
+    app_trainer_toggle_pause(t); /* paused since the pause test */
+    cur = wait_for(b, cur, step_above, from + 300);
+    double kl0 = cur ? recent_kl(cur, 0, 5) : NAN, kl2 = cur ? recent_kl(cur, 2, 5) : NAN;
+    CHECK_MSG(kl2 < kl0, "the fork's KL %.3f is under its parent's %.3f", kl2, kl0);
+    printf("fork beta 4: KL %.3f vs the parent's %.3f after %lld more steps\n", kl2, kl0,
+           cur ? (long long)(cur->step - from) : -1LL);
+    return cur;
+}
+
 static void test_trainer_thread(void) {
     VaeDataset ds;
     memset(&ds, 0, sizeof ds);
@@ -188,7 +221,6 @@ static void test_trainer_thread(void) {
     tc.tc = vae_train_config_default();
     tc.tc.batch = 32;
     tc.ds = &ds;
-    tc.blas_threads = 1;
     AppSnapshotBox b;
     app_box_init(&b);
     char err[256];
@@ -218,17 +250,20 @@ static void test_trainer_thread(void) {
     CHECK_MSG(cur && cur->step == frozen + 1, "step %lld after a single step from %lld",
               cur ? (long long)cur->step : -1LL, (long long)frozen);
     /* beta and lr reach the trainer */
-    app_trainer_scale_beta(t, 2.0f);
-    app_trainer_scale_lr(t, 0.5f);
-    for (int i = 0; i < 400 && cur && (cur->beta != 2.0f || cur->lr != 0.5e-3f); i++) {
+    app_trainer_scale(t, APP_SET_BETA, -1, 2.0f);
+    app_trainer_scale(t, APP_SET_LR, -1, 0.5f);
+    for (int i = 0; i < 400 && cur && (cur->info[0].beta != 2.0f || cur->info[0].lr != 0.5e-3f);
+         i++) {
         sleep_ms(5);
         cur = app_box_take(&b, cur);
     }
-    CHECK(cur && cur->beta == 2.0f && fabsf(cur->lr - 0.5e-3f) < 1e-9f);
+    CHECK(cur && cur->info[0].beta == 2.0f && fabsf(cur->info[0].lr - 0.5e-3f) < 1e-9f);
+    CHECK_MSG(cur && cur->info[1].beta == 1.0f, "the AE's beta stays (it has no KL)");
     /* reset: steps and history start over */
     app_trainer_reset(t);
     cur = wait_for(&b, cur, step_is, 0);
     CHECK(cur && cur->step == 0);
+    cur = fork_beta(t, &b, cur);
     app_trainer_stop(t);
     CHECK(app_trainer_throughput(t = NULL) == 0);
     app_snapshot_free(cur);
@@ -248,8 +283,9 @@ static void test_decoder_only(void) {
     CHECK(vae_model_init(&src, &c, err) == VAE_OK);
     vae_model_init_params(&src, 9);
     const VaeModel *models[1] = {&src};
-    AppSnapshot *s = calloc(1, sizeof *s);
-    atomic_fetch_add(&live_snapshots, 1); /* as app_box_acquire counts them */
+    AppSnapshotBox b;
+    app_box_init(&b);
+    AppSnapshot *s = app_box_acquire(&b);
     size_t ne = vae_model_encoder_params(&src), n = src.n_params;
     for (int round = 0; round < 3; round++) {
         int whole = round == 1;
@@ -263,7 +299,8 @@ static void test_decoder_only(void) {
         CHECK_MSG(memcmp(p + ne, src.params + ne, (n - ne) * sizeof(float)) == 0,
                   "round %d: decoder and flows differ", round);
     }
-    app_snapshot_free(s);
+    app_box_discard(&b, s);
+    app_box_destroy(&b);
     vae_model_free(&src);
 }
 

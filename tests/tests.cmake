@@ -1,18 +1,18 @@
 # One executable per subject: every tests/test_*.c links the library and tests/check.h.
 # Tests that need the real MNIST data get the data directory in VAE_DATA_DIR, and the
-# pretrained checkpoints' directory in VAE_MODELS_DIR.
+# pretrained checkpoints directory in VAE_MODELS_DIR.
 set(VAE_DATA_DIR "${CMAKE_SOURCE_DIR}/data/mnist" CACHE PATH "MNIST IDX directory for tests")
 file(GLOB VAE_TEST_SOURCES CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/tests/test_*.c)
 foreach(src ${VAE_TEST_SOURCES})
   get_filename_component(name ${src} NAME_WE)
   add_executable(${name} ${src})
-  target_link_libraries(${name} PRIVATE vae)
+  target_link_libraries(${name} PRIVATE vae vae_engine)
   # tests reach the library's internals (kernels, pool, file formats) as well
   target_include_directories(${name} PRIVATE ${CMAKE_SOURCE_DIR}/tests
                              ${CMAKE_SOURCE_DIR}/src/vae/internal)
   add_test(NAME ${name} COMMAND ${name})
   set_tests_properties(${name} PROPERTIES
-    ENVIRONMENT "VAE_DATA_DIR=${VAE_DATA_DIR};VAE_TMP=${CMAKE_BINARY_DIR}/tmp;VAE_MODELS_DIR=${CMAKE_SOURCE_DIR}/models"
+    ENVIRONMENT "VAE_DATA_DIR=${VAE_DATA_DIR};VAE_MODELS_DIR=${CMAKE_SOURCE_DIR}/models;VAE_TMP=${CMAKE_BINARY_DIR}/tmp"
     TIMEOUT 600)
 endforeach()
 file(MAKE_DIRECTORY ${CMAKE_BINARY_DIR}/tmp)
@@ -42,7 +42,7 @@ if(VAE_FUZZ)
     get_filename_component(name ${src} NAME_WE)
     add_executable(${name} ${src})
     target_link_options(${name} PRIVATE -fsanitize=fuzzer)
-    target_link_libraries(${name} PRIVATE vae)
+    target_link_libraries(${name} PRIVATE vae vae_engine)
     target_include_directories(${name} PRIVATE ${CMAKE_SOURCE_DIR}/src/vae/internal)
   endforeach()
 endif()

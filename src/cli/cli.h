@@ -8,6 +8,7 @@
 
 #include "args.h"
 #include "data.h"
+#include "latents.h"
 #include "model.h"
 #include "trainer.h"
 
@@ -48,14 +49,6 @@ typedef struct {
 } CliModelFlags;
 int cli_model_config(const CliModelFlags *f, int classes, VaeConfig *cfg);
 
-/* For a cvae, label must be a class of the model; for other kinds it must be unset (< 0). */
-int cli_check_label(const VaeModel *m, int label, const char *cmd);
-
-/* n images (h, w) of probabilities as a grey PNG of `cols` tiles a row, each pixel scale x
- * scale. */
-int cli_write_png_tiles(const char *path, const float *probs, int n, int cols, int h, int w,
-                        int scale);
-
 /* A PNG of the user's own prepared as an MNIST digit into x (n_in): exit-status style,
  * the message naming the file. */
 int cli_load_image(const char *path, const VaeModel *m, float *x);
@@ -66,6 +59,22 @@ int cli_bench_nearest(const char *data, const char *dataset, int k, float second
 
 /* Comma-separated floats: "0.5,-1" -> n values; 1 on success. */
 int cli_parse_floats(const char *s, float *out, int max, int *n);
+
+/* The decoding commands (codes.c). A cvae needs --label in range; other kinds refuse it. */
+int cli_check_label(const VaeModel *m, int label, const char *cmd);
+/* The dataset must have the model's image size (and classes for a cvae). */
+int cli_check_data(const VaeModel *m, const VaeDataset *ds, const char *model);
+/* index must name an image of split s; the message names the flag. */
+int cli_check_index(const char *cmd, const char *flag, int index, const VaeSplit *s);
+/* The decoder-side codes (s->n, L) of every image of s, malloc'd into *codes, and the
+ * latent statistics of the split (stats may be NULL). */
+int cli_split_codes(const char *cmd, const VaeModel *m, const VaeSplit *s, float **codes,
+                    VaeLatentStats *stats);
+/* Decode n codes z (n, L) (labels for cvae, else NULL) and write them: with out, a PNG of
+ * tiles, cols to a row, scale pixels per image pixel; without, one line per image on
+ * standard output: the code, then the pixel probabilities, all comma-separated. */
+int cli_write_decodes(const char *cmd, const VaeModel *m, const float *z, const uint8_t *labels,
+                      int n, int cols, const char *out, int scale);
 
 /* Progress: a bar redrawn in place on a terminal, plain lines otherwise. */
 typedef struct {
@@ -84,6 +93,9 @@ int cmd_eval(int argc, char **argv);
 int cmd_encode(int argc, char **argv);
 int cmd_decode(int argc, char **argv);
 int cmd_sample(int argc, char **argv);
+int cmd_interpolate(int argc, char **argv);
+int cmd_arithmetic(int argc, char **argv);
+int cmd_traverse(int argc, char **argv);
 int cmd_reconstruct(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
 int cmd_info(int argc, char **argv);

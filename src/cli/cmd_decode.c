@@ -1,4 +1,5 @@
-/* `vae decode` (one latent point) and `vae sample` (the decoded manifold as a PNG grid). */
+/* `vae decode` (one latent point) and `vae sample` (the decoded manifold as a PNG grid, or
+ * random samples from the prior). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -6,47 +7,7 @@
 
 #include "cli.h"
 #include "fileio.h"
-#include "rng.h"
-
-int cli_check_label(const VaeModel *m, int label, const char *cmd) {
-    if (m->cfg.kind == VAE_KIND_CVAE) {
-        if (label < 0 || label >= m->cfg.classes)
-            return cli_error(CLI_USAGE, "%s: this conditional model needs --label 0..%d", cmd,
-                             m->cfg.classes - 1);
-    } else if (label >= 0) {
-        return cli_error(CLI_USAGE, "%s: --label needs a conditional model (kind cvae)", cmd);
-    }
-    return CLI_OK;
-}
-
-/* (n, h*w) probabilities -> grey bytes of a cols x rows tile image, each tile scaled. */
-static uint8_t *tile(const float *probs, int n, int cols, int h, int w, int scale, int *W, int *H) {
-    int rows = (n + cols - 1) / cols;
-    *W = cols * w * scale;
-    *H = rows * h * scale;
-    uint8_t *img = calloc((size_t)*W * *H, 1);
-    if (!img) return NULL;
-    for (int k = 0; k < n; k++)
-        for (int y = 0; y < h * scale; y++)
-            for (int x = 0; x < w * scale; x++) {
-                float v = probs[(size_t)k * h * w + (size_t)(y / scale) * w + x / scale];
-                size_t at =
-                    ((size_t)(k / cols) * h * scale + y) * *W + (size_t)(k % cols) * w * scale + x;
-                img[at] = (uint8_t)lrintf(255.0f * (v < 0 ? 0 : v > 1 ? 1 : v));
-            }
-    return img;
-}
-
-int cli_write_png_tiles(const char *path, const float *probs, int n, int cols, int h, int w,
-                        int scale) {
-    int W, H;
-    char err[VAE_ERR_LEN];
-    uint8_t *img = tile(probs, n, cols, h, w, scale, &W, &H);
-    if (!img) return cli_error(CLI_FAIL, "out of memory");
-    VaeStatus s = vae_png_write(path, img, W, H, 1, err);
-    free(img);
-    return s == VAE_OK ? CLI_OK : cli_error(CLI_FAIL, "%s", err);
-}
+#include "latent_ops.h"
 
 int cmd_decode(int argc, char **argv) {
     const char *model = NULL, *zs = NULL, *out = NULL;
@@ -94,7 +55,9 @@ int cmd_decode(int argc, char **argv) {
     uint8_t lab = (uint8_t)(label < 0 ? 0 : label);
     vae_model_decode(&m, &ws, z, &lab, 1, probs);
     if (out) {
-        rc = cli_write_png_tiles(out, probs, 1, 1, m.cfg.input_h, m.cfg.input_w, scale);
+        VaeStatus s =
+            vae_png_write_tiles(out, probs, 1, 1, m.cfg.input_h, m.cfg.input_w, scale, err);
+        rc = s == VAE_OK ? CLI_OK : cli_error(CLI_FAIL, "%s", err);
     } else {
         for (int y = 0; y < m.cfg.input_h; y++)
             for (int x = 0; x < m.cfg.input_w; x++)
@@ -108,26 +71,47 @@ done:
     return rc;
 }
 
+/* A grid over the plane: column -> z1 left to right, row -> z2 top (high) to bottom (low),
+ * evenly spaced in [-range, range] or by the prior's inverse CDF. */
+static void manifold_codes(int grid, float range, int icdf, float *z) {
+    for (int r = 0; r < grid; r++)
+        for (int c = 0; c < grid; c++) {
+            float *zz = z + (size_t)(r * grid + c) * 2;
+            double u = (c + 0.5) / grid, v = (r + 0.5) / grid;
+            zz[0] = icdf ? (float)vae_normal_icdf(u)
+                         : (float)(-range + 2 * range * c / (grid > 1 ? grid - 1 : 1));
+            zz[1] = icdf ? (float)-vae_normal_icdf(v)
+                         : (float)(range - 2 * range * r / (grid > 1 ? grid - 1 : 1));
+        }
+}
+
 int cmd_sample(int argc, char **argv) {
     const char *model = NULL, *out = NULL;
-    int grid = 16, icdf = 0, random = 0, label = -1, scale = 1;
+    int grid = 16, icdf = 0, random = 0, label = -1, scale = 1, grid_given = 0;
     float range = 3.0f;
     uint64_t seed = 0;
     const VaeOpt opts[] = {
         {"--model", VAE_OPT_STR, &model, "FILE", "checkpoint (.safetensors), required"},
-        {"--grid", VAE_OPT_INT, &grid, "N", "N x N images (default 16)"},
+        {"--grid", VAE_OPT_INT, &grid, "N", "N x N images over the 2-D plane (default 16)", 1, 100,
+         NULL, &grid_given},
         {"--range", VAE_OPT_FLOAT, &range, "R", "evenly spaced z in [-R, R] (default 3)"},
         {"--icdf", VAE_OPT_FLAG, &icdf, NULL, "space z by the prior's inverse CDF instead"},
-        {"--random", VAE_OPT_FLAG, &random, NULL, "draw z ~ N(0, I) (any latent size)"},
+        {"--random", VAE_OPT_INT, &random, "N",
+         "instead of the grid, decode N codes z ~ N(0, I) (any latent size):\n"
+         "generation from the prior",
+         1, 10000},
         {"--seed", VAE_OPT_U64, &seed, "S", "seed for --random (default 0)"},
         {"--label", VAE_OPT_INT, &label, "L", "class to condition on (cvae models)"},
         {"--scale", VAE_OPT_INT, &scale, "N", "PNG pixels per model pixel (default 1)"},
-        {"--out", VAE_OPT_STR, &out, "FILE.png", "PNG to write, required"},
+        {"--out", VAE_OPT_STR, &out, "FILE.png",
+         "PNG to write, required for the grid; without it, --random prints one\n"
+         "line per sample: z1..zL, then the pixel probabilities, comma-separated"},
     };
     const CliCommand cmd = {"sample",
-                            "--model FILE --grid N [--range R | --icdf] --out grid.png",
+                            "--model FILE (--grid N [--range R | --icdf] | --random N [--seed S]) "
+                            "[--out FILE.png]",
                             "Decode a grid over the 2-D latent plane (the learned manifold), or "
-                            "random prior samples with --random.",
+                            "N random prior samples z ~ N(0, I) with --random N.",
                             opts,
                             (int)(sizeof opts / sizeof opts[0]),
                             0,
@@ -135,51 +119,39 @@ int cmd_sample(int argc, char **argv) {
     const char *pos[1];
     int npos, rc = cli_parse(&cmd, argc, argv, pos, &npos);
     if (rc) return rc == CLI_HELP ? CLI_OK : rc;
-    if (!model || !out)
-        return cli_error(CLI_USAGE, "sample: --model FILE and --out FILE.png are required");
-    if (grid < 1 || grid > 100) return cli_error(CLI_USAGE, "sample: --grid must be in 1..100");
+    if (!model) return cli_error(CLI_USAGE, "sample: --model FILE is required");
+    if (random && grid_given)
+        return cli_error(CLI_USAGE, "sample: --grid and --random N exclude each other");
+    if (!random && !out)
+        return cli_error(CLI_USAGE, "sample: --out FILE.png is required for the grid");
     if (!(range > 0)) return cli_error(CLI_USAGE, "sample: --range must be positive");
     if (scale < 1 || scale > 64) return cli_error(CLI_USAGE, "sample: --scale must be in 1..64");
     VaeModel m;
     if ((rc = cli_load_model(model, &m, NULL))) return rc;
-    const int L = m.cfg.latent, n = grid * grid;
+    const int L = m.cfg.latent, n = random ? random : grid * grid;
     if ((rc = cli_check_label(&m, label, "sample"))) goto done;
     if (L != 2 && !random) {
-        rc = cli_error(CLI_USAGE, "sample: a grid needs a 2-D latent (%s has %d); use --random",
+        rc = cli_error(CLI_USAGE, "sample: a grid needs a 2-D latent (%s has %d); use --random N",
                        model, L);
         goto done;
     }
-    float *z = malloc(sizeof(float) * (size_t)n * L),
-          *probs = malloc(sizeof(float) * (size_t)n * m.n_in);
+    float *z = malloc(sizeof(float) * (size_t)n * L);
     uint8_t *labels = malloc((size_t)n);
-    VaeWorkspace ws;
-    char err[VAE_ERR_LEN];
-    if (!z || !probs || !labels || vae_workspace_init(&ws, &m, 256, err) != VAE_OK) {
+    if (!z || !labels) {
         rc = cli_error(CLI_FAIL, "sample: out of memory");
-        free(z), free(probs), free(labels);
-        goto done;
-    }
-    memset(labels, label < 0 ? 0 : label, (size_t)n);
-    VaeRng rng;
-    vae_rng_seed(&rng, seed, 0x5a);
-    for (int r = 0; r < grid; r++)
-        for (int c = 0; c < grid; c++) {
-            float *zz = z + (size_t)(r * grid + c) * L;
-            if (random) {
-                vae_rng_normals(&rng, zz, L);
-                continue;
-            }
-            /* column -> z1 left to right, row -> z2 top (high) to bottom (low) */
-            double u = (c + 0.5) / grid, v = (r + 0.5) / grid;
-            zz[0] = icdf ? (float)vae_normal_icdf(u)
-                         : (float)(-range + 2 * range * c / (grid > 1 ? grid - 1 : 1));
-            zz[1] = icdf ? (float)-vae_normal_icdf(v)
-                         : (float)(range - 2 * range * r / (grid > 1 ? grid - 1 : 1));
+    } else {
+        memset(labels, label < 0 ? 0 : label, (size_t)n);
+        if (random) {
+            VaeRng rng;
+            vae_rng_seed(&rng, seed, 0x5a);
+            vae_latent_prior_samples(&rng, n, L, z);
+        } else {
+            manifold_codes(grid, range, icdf, z);
         }
-    vae_model_decode(&m, &ws, z, labels, n, probs);
-    rc = cli_write_png_tiles(out, probs, n, grid, m.cfg.input_h, m.cfg.input_w, scale);
-    vae_workspace_free(&ws);
-    free(z), free(probs), free(labels);
+        int cols = random ? (int)ceil(sqrt((double)n)) : grid;
+        rc = cli_write_decodes("sample", &m, z, labels, n, cols, out, scale);
+    }
+    free(z), free(labels);
 done:
     vae_model_free(&m);
     return rc;

@@ -19,17 +19,6 @@ static int on_progress(void *ud, const VaeProgress *p) {
     return 0;
 }
 
-/* The dataset must have the model's image size (and classes for a cvae). */
-static int check_compatible(const VaeModel *m, const VaeDataset *ds, const char *model) {
-    if (ds->test.rows != m->cfg.input_h || ds->test.cols != m->cfg.input_w)
-        return cli_error(CLI_USAGE, "%s expects %dx%d images but the data has %dx%d", model,
-                         m->cfg.input_h, m->cfg.input_w, ds->test.rows, ds->test.cols);
-    if (m->cfg.kind == VAE_KIND_CVAE && ds->classes > m->cfg.classes)
-        return cli_error(CLI_USAGE, "%s is conditioned on %d classes but the data has %d", model,
-                         m->cfg.classes, ds->classes);
-    return CLI_OK;
-}
-
 /* index,label,neg_elbo,recon,kl[,iwae_nll] for every image, written atomically. */
 static int write_per_image(const char *path, const VaeSplit *s, const VaeImageScore *sc, int n,
                            int iw) {
@@ -89,7 +78,7 @@ int cmd_eval(int argc, char **argv) {
     VaeImageScore *scores = NULL;
     memset(&ds, 0, sizeof ds);
     if ((rc = cli_load_model(model, &m, &meta))) return rc;
-    if ((rc = cli_load_dataset(&ds, data, dataset)) || (rc = check_compatible(&m, &ds, model)))
+    if ((rc = cli_load_dataset(&ds, data, dataset)) || (rc = cli_check_data(&m, &ds, model)))
         goto done;
     if (iw > 1 && m.cfg.kind == VAE_KIND_AE) {
         rc = cli_error(CLI_USAGE, "eval: --iw needs a VAE; %s is a plain autoencoder", model);
@@ -177,7 +166,7 @@ int cmd_encode(int argc, char **argv) {
     float *mu = NULL, *lv = NULL;
     FILE *f = NULL;
     if ((rc = cli_load_model(model, &m, NULL))) return rc;
-    if ((rc = cli_load_dataset(&ds, data, dataset)) || (rc = check_compatible(&m, &ds, model)))
+    if ((rc = cli_load_dataset(&ds, data, dataset)) || (rc = cli_check_data(&m, &ds, model)))
         goto done;
     const VaeSplit *sp = !strcmp(split, "train") ? &ds.train : &ds.test;
     const int L = m.cfg.latent;

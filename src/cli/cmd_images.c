@@ -60,20 +60,14 @@ int cli_load_image(const char *path, const VaeModel *m, float *x) {
 }
 
 /* The clean image: a test image (its label) or the user's PNG (label from --label). */
-static int load_input(const VaeModel *m, const char *image, int index, const char *data,
-                      const char *dataset, float *x, int *label) {
+static int load_input(const VaeModel *m, const char *model, const char *image, int index,
+                      const char *data, const char *dataset, float *x, int *label) {
     if (image) return cli_load_image(image, m, x);
     VaeDataset ds;
     int rc = cli_load_dataset(&ds, data, dataset);
     if (rc) return rc;
-    if (ds.test.rows != m->cfg.input_h || ds.test.cols != m->cfg.input_w)
-        rc = cli_error(CLI_USAGE,
-                       "reconstruct: the model expects %dx%d images but the data has %dx%d",
-                       m->cfg.input_h, m->cfg.input_w, ds.test.rows, ds.test.cols);
-    else if (index >= ds.test.n)
-        rc = cli_error(CLI_USAGE, "reconstruct: --index %d is past the %d test images", index,
-                       ds.test.n);
-    if (!rc) {
+    if (!(rc = cli_check_data(m, &ds, model)) &&
+        !(rc = cli_check_index("reconstruct", "--index", index, &ds.test))) {
         vae_data_batch(&ds.test, &index, 1, x);
         if (*label < 0 && m->cfg.kind == VAE_KIND_CVAE) *label = ds.test.labels[index];
     }
@@ -169,7 +163,7 @@ int cmd_reconstruct(int argc, char **argv) {
         rc = cli_error(CLI_FAIL, "reconstruct: out of memory");
         goto done;
     }
-    if ((rc = load_input(&m, image, index, data, dataset, img, &label))) goto done;
+    if ((rc = load_input(&m, model, image, index, data, dataset, img, &label))) goto done;
     if ((rc = cli_check_label(&m, label, "reconstruct"))) goto done;
     if (has_mask && vae_mask_rect(mask, m.cfg.input_w, m.cfg.input_h, rect[0], rect[1], rect[2],
                                   rect[3], err) != VAE_OK) {
@@ -178,7 +172,8 @@ int cmd_reconstruct(int argc, char **argv) {
     }
     corrupt_and_repair(&m, &ws, &noise, mask, iters, (uint8_t)(label < 0 ? 0 : label), seed, img);
     if (out) {
-        rc = cli_write_png_tiles(out, img, 3, 3, m.cfg.input_h, m.cfg.input_w, scale);
+        VaeStatus s = vae_png_write_tiles(out, img, 3, 3, m.cfg.input_h, m.cfg.input_w, scale, err);
+        rc = s == VAE_OK ? CLI_OK : cli_error(CLI_FAIL, "%s", err);
     } else {
         for (int k = 0; k < 3; k++)
             print_pixels(img + (size_t)k * n, n);

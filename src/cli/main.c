@@ -1,6 +1,7 @@
 /* `vae`: the headless front end of the library: import data, train, evaluate, encode,
- * decode, sample the manifold, repair images, benchmark. Commands live in cmd_*.c; this
- * file dispatches. */
+ * decode, sample the manifold or the prior, interpolate, move along attribute vectors,
+ * traverse latent dimensions, repair images, benchmark. One command per file (the user's
+ * images: cmd_images.c); this one dispatches. */
 #include <stdio.h>
 #include <string.h>
 
@@ -16,7 +17,10 @@ static const struct {
     {"eval", cmd_eval, "test-set neg_elbo, recon, kl [, iwae_nll] (also per image)"},
     {"encode", cmd_encode, "latent means and log-variances of a split (CSV) or of a PNG"},
     {"decode", cmd_decode, "decode one latent point (probabilities or PNG)"},
-    {"sample", cmd_sample, "decode a grid over the latent plane into a PNG"},
+    {"sample", cmd_sample, "decode a grid over the latent plane, or prior samples (--random N)"},
+    {"interpolate", cmd_interpolate, "decode the path between two test images' codes"},
+    {"arithmetic", cmd_arithmetic, "move an image along a class-to-class attribute vector"},
+    {"traverse", cmd_traverse, "sweep each latent dimension of an image's code, by KL"},
     {"reconstruct", cmd_reconstruct, "corrupt an image (noise, missing pixels) and repair it"},
     {"info", cmd_info, "print a checkpoint's architecture and metadata"},
     {"bench", cmd_bench, "training throughput and the sgemm-bound limit"},

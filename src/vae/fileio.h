@@ -37,6 +37,13 @@ typedef int (*VaePngRowsFn)(void *ctx, int y0, int n, uint8_t *dst);
 VaeStatus vae_png_write_rows(const char *path, int w, int h, int channels, VaePngRowsFn rows,
                              void *ctx, char err[VAE_ERR_LEN]);
 
+/* n images (n, h * w) of values in [0, 1] (decoded probabilities; clamped) as one
+ * greyscale PNG of tiles, cols to a row (the last row padded black), each image pixel a
+ * scale x scale block: the strips and grids of the decoding commands. Streamed band by
+ * band, so the tiled image is never held whole. */
+VaeStatus vae_png_write_tiles(const char *path, const float *images, int n, int cols, int h, int w,
+                              int scale, char err[VAE_ERR_LEN]);
+
 /* Any PNG (grey, grey + alpha, RGB, RGBA, palette; 1 to 16 bits; interlaced or not) as
  * 8-bit grey (channels 1) or RGB (channels 3) into *px (malloc'd, h rows of w * channels
  * bytes). 16-bit samples are rounded to 8; colour becomes grey with Rec. 709 weights;

@@ -1,7 +1,9 @@
 /* PNG in and out through libpng: any PNG read into 8-bit grey or RGB within a size limit,
- * and 8-bit grey or RGB written band by band, atomically. libpng reports errors by
+ * and 8-bit grey or RGB written band by band, atomically (tiles of [0, 1] images too: the
+ * decoding commands' strips and grids). libpng reports errors by
  * longjmp; every call into it runs under guarded(), the one setjmp of the library, so an
  * error unwinds to there and comes back as a status and libpng's message. */
+#include <math.h>
 #include <png.h>
 #include <setjmp.h>
 #include <stdio.h>
@@ -295,4 +297,40 @@ VaeStatus vae_png_write(const char *path, const uint8_t *pixels, int w, int h, i
         return vae_fail(err, VAE_ERR_ARG, "cannot write %s: no pixels", path ? path : "(null)");
     PngBuffer b = {pixels, (size_t)(w > 0 ? w : 0) * (size_t)(channels > 0 ? channels : 0)};
     return vae_png_write_rows(path, w, h, channels, rows_from_buffer, &b, err);
+}
+
+typedef struct {
+    const float *images;
+    int n, cols, h, w, scale;
+} PngTiles;
+
+static int rows_from_tiles(void *ctx, int y0, int n, uint8_t *dst) {
+    const PngTiles *t = ctx;
+    const int tile_h = t->h * t->scale, width = t->cols * t->w * t->scale;
+    for (int y = y0; y < y0 + n; y++, dst += width) {
+        int tile_row = y / tile_h, src_y = (y % tile_h) / t->scale;
+        for (int x = 0; x < width; x++) {
+            int k = tile_row * t->cols + x / (t->w * t->scale);
+            float v = 0;
+            if (k < t->n)
+                v = t->images[(size_t)k * t->h * t->w + (size_t)src_y * t->w +
+                              (x % (t->w * t->scale)) / t->scale];
+            dst[x] = (uint8_t)lrintf(255.0f * (v > 0 ? (v < 1 ? v : 1) : 0)); /* NaN: 0 */
+        }
+    }
+    return 0;
+}
+
+VaeStatus vae_png_write_tiles(const char *path, const float *images, int n, int cols, int h, int w,
+                              int scale, char err[VAE_ERR_LEN]) {
+    if (cols > n) cols = n;
+    if (!images || n < 1 || cols < 1 || h < 1 || w < 1 || scale < 1 ||
+        (double)cols * w * scale > (1 << 24) ||
+        (double)(n + cols - 1) / cols * h * scale > (1 << 24))
+        return vae_fail(err, VAE_ERR_ARG, "cannot write %s: bad tile arguments (%d images)",
+                        path ? path : "(null)", n);
+    PngTiles t = {images, n, cols, h, w, scale};
+    int rows = (n + cols - 1) / cols;
+    return vae_png_write_rows(path, cols * w * scale, rows * h * scale, 1, rows_from_tiles, &t,
+                              err);
 }

@@ -1,8 +1,8 @@
 /* Fork-join pool: a generation counter under a mutex starts a round, an atomic count of
  * finished workers ends it. Waiters spin for SPIN_S before sleeping: the rounds of a
- * training step follow each other within microseconds, and the two shards of a batch
- * finish up to a few hundred apart, while waking a sleeping thread takes 50-150 us on a
- * virtual machine (spinning 20,000 loads, ~30 us, cost 0.03-0.05 of a step's time). */
+ * training step follow each other within microseconds and the shards of a batch finish
+ * close together, while waking a sleeping thread costs far more on a virtual machine
+ * (docs/performance.md has the figures). */
 #include "pool.h"
 
 #include <pthread.h>

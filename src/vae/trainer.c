@@ -48,8 +48,8 @@ typedef struct {
 
 struct VaeTrainer {
     VaeModel model;
-    VaeTrainShared *sh; /* workers and gradient arenas */
-    int own_sh;         /* sh is this trainer's (else borrowed) */
+    VaeTrainShared *shared; /* workers and gradient arenas */
+    int owns_shared;        /* shared is this trainer's (else borrowed) */
     Gap gaps[VAE_MAX_PARAMS + 1];
     int n_gaps;
     float *m, *v; /* (n_params) each, mirroring the arena */
@@ -70,13 +70,13 @@ struct VaeTrainer {
     VaeLogFn log;
     void *log_ud;
     /* data-parallel workers: shard i trains rows [row0, row0 + rows) of the batch, with
-     * gradients in sh->grads[i] */
+     * gradients in shared->grads[i] */
     int n_shards;
     struct Shard {
         VaeStepBuffers *sb; /* &own, or the shared ones */
         VaeStepBuffers own;
         int row0, rows;
-        VaeLossValues lv;
+        VaeLossValues loss;
     } shard[VAE_MAX_WORKERS];
     int finite[VAE_MAX_WORKERS]; /* worker w's slice of the summed gradients is finite */
     VaeLossParams lp;            /* of the step in progress */
@@ -145,20 +145,20 @@ static int buf_fits(const BufShape *a, const BufShape *b) {
 /* Point the shards at step buffers: the shared ones (made by the first trainer), or their
  * own when these do not fit. */
 static VaeStatus attach_buffers(VaeTrainer *t, int rows, char err[VAE_ERR_LEN]) {
-    VaeTrainShared *sh = t->sh;
+    VaeTrainShared *common = t->shared;
     BufShape mine = buf_shape(&t->model, rows);
-    if (sh->sb_n == 0) {
+    if (common->sb_n == 0) {
         for (int i = 0; i < t->n_shards; i++) {
-            VaeStatus s = vae_step_buffers_init(&sh->sb[i], &t->model, rows, err);
+            VaeStatus s = vae_step_buffers_init(&common->sb[i], &t->model, rows, err);
             if (s != VAE_OK) return s;
-            sh->sb_n = i + 1;
+            common->sb_n = i + 1;
         }
-        sh->sb_shape = mine;
+        common->sb_shape = mine;
     }
-    int shared = sh->sb_n >= t->n_shards && buf_fits(&sh->sb_shape, &mine);
+    int fits = common->sb_n >= t->n_shards && buf_fits(&common->sb_shape, &mine);
     for (int i = 0; i < t->n_shards; i++) {
-        if (shared) {
-            t->shard[i].sb = &sh->sb[i];
+        if (fits) {
+            t->shard[i].sb = &common->sb[i];
             continue;
         }
         VaeStatus s = vae_step_buffers_init(&t->shard[i].own, &t->model, rows, err);
@@ -209,7 +209,7 @@ static void find_gaps(VaeTrainer *t) {
 static void zero_gaps(VaeTrainer *t) {
     for (int i = 0; i < t->n_shards; i++)
         for (int k = 0; k < t->n_gaps; k++)
-            memset(t->sh->grads[i] + t->gaps[k].off, 0, t->gaps[k].len * sizeof(float));
+            memset(t->shared->grads[i] + t->gaps[k].off, 0, t->gaps[k].len * sizeof(float));
 }
 
 static void save_good(VaeTrainer *t) {
@@ -221,7 +221,7 @@ void vae_trainer_reset(VaeTrainer *t, uint64_t seed) {
     size_t n = t->model.n_params * sizeof(float);
     vae_model_init_params(&t->model, seed);
     for (int i = 0; i < t->n_shards; i++)
-        memset(t->sh->grads[i], 0, n);
+        memset(t->shared->grads[i], 0, n);
     memset(t->m, 0, n);
     memset(t->v, 0, n);
     t->adam_t = 0;
@@ -234,6 +234,21 @@ void vae_trainer_reset(VaeTrainer *t, uint64_t seed) {
     vae_rng_shuffle(&t->rng, t->order, t->train->n);
     t->pos = 0;
     save_good(t);
+}
+
+VaeStatus vae_trainer_fork(VaeTrainer *t, const VaeTrainer *parent, char err[VAE_ERR_LEN]) {
+    if (t->model.n_params != parent->model.n_params)
+        return vae_fail(err, VAE_ERR_ARG, "a fork needs a model of its parent's shape");
+    size_t n = t->model.n_params * sizeof(float);
+    memcpy(t->model.params, parent->model.params, n);
+    memcpy(t->m, parent->m, n);
+    memcpy(t->v, parent->v, n);
+    t->adam_t = parent->adam_t;
+    t->step = parent->step;
+    t->epoch = parent->epoch;
+    t->skips = 0;
+    save_good(t);
+    return VAE_OK;
 }
 
 VaeStatus vae_trainer_create(VaeTrainer **out, const VaeConfig *cfg, const VaeModel *init,
@@ -289,13 +304,13 @@ VaeStatus vae_trainer_create_shared(VaeTrainer **out, const VaeConfig *cfg, cons
     /* no more shards than rows: every shard of a full batch gets at least one */
     t->n_shards = tc->threads > 1 ? (tc->threads < tc->batch ? tc->threads : tc->batch) : 1;
     if (shared) {
-        t->sh = shared;
+        t->shared = shared;
     } else {
-        s = vae_train_shared_create(&t->sh, t->n_shards, err);
+        s = vae_train_shared_create(&t->shared, t->n_shards, err);
         if (s != VAE_OK) goto fail;
-        t->own_sh = 1;
+        t->owns_shared = 1;
     }
-    s = shared_reserve(t->sh, n, err);
+    s = shared_reserve(t->shared, n, err);
     if (s != VAE_OK) goto fail;
     find_gaps(t);
     s = attach_buffers(t, (tc->batch + t->n_shards - 1) / t->n_shards, err);
@@ -316,7 +331,8 @@ fail:
 
 void vae_trainer_destroy(VaeTrainer *t) {
     if (!t) return;
-    if (t->own_sh) vae_train_shared_destroy(t->sh); /* joins the workers before their buffers go */
+    if (t->owns_shared)
+        vae_train_shared_destroy(t->shared); /* joins the workers before their buffers go */
     for (int i = 0; i < VAE_MAX_WORKERS; i++)
         vae_step_buffers_free(&t->shard[i].own);
     vae_model_free(&t->model);
@@ -350,27 +366,28 @@ static void job_forward(void *ctx, int w, int n) {
     (void)n;
     VaeTrainer *t = ctx;
     if (w >= t->n_shards) return; /* shared workers, a batch smaller than their number */
-    struct Shard *sh = &t->shard[w];
-    if (sh->rows == 0) { /* an epoch's last batch with fewer rows than shards */
-        memset(&sh->lv, 0, sizeof sh->lv);
-        memset(sh->sb->dim_kl, 0, sizeof sh->sb->dim_kl);
+    struct Shard *shard = &t->shard[w];
+    if (shard->rows == 0) { /* an epoch's last batch with fewer rows than shards */
+        memset(&shard->loss, 0, sizeof shard->loss);
+        memset(shard->sb->dim_kl, 0, sizeof shard->sb->dim_kl);
         return;
     }
-    vae_step_forward(&t->model, sh->sb, t->labels + sh->row0, sh->rows, &t->lp, &sh->lv);
+    vae_step_forward(&t->model, shard->sb, t->labels + shard->row0, shard->rows, &t->lp,
+                     &shard->loss);
 }
 
 static void job_backward(void *ctx, int w, int n) {
     (void)n;
     VaeTrainer *t = ctx;
     if (w >= t->n_shards) return;
-    struct Shard *sh = &t->shard[w];
-    if (sh->rows == 0) { /* adds nothing to the sum */
-        memset(t->sh->grads[w], 0, t->model.n_params * sizeof(float));
+    struct Shard *shard = &t->shard[w];
+    if (shard->rows == 0) { /* adds nothing to the sum */
+        memset(t->shared->grads[w], 0, t->model.n_params * sizeof(float));
         return;
     }
-    if (isfinite(sh->lv.loss))
-        vae_step_backward(&t->model, sh->sb, t->labels + sh->row0, sh->rows, &t->lp,
-                          t->sh->grads[w]);
+    if (isfinite(shard->loss.loss))
+        vae_step_backward(&t->model, shard->sb, t->labels + shard->row0, shard->rows, &t->lp,
+                          t->shared->grads[w]);
 }
 
 static void job_forward_backward(void *ctx, int w, int n) {
@@ -389,14 +406,14 @@ static void job_reduce(void *ctx, int w, int n) {
     VaeTrainer *t = ctx;
     size_t lo, hi;
     slice(t, w, n, &lo, &hi);
-    float *g = t->sh->grads[0];
+    float *g = t->shared->grads[0];
     int finite = 1;
     /* block by block, so that the finiteness scan reads a sum still in L1 (one pass over
      * memory instead of two: the reduce and Adam are memory-bound) */
     for (size_t b0 = lo; b0 < hi; b0 += REDUCE_BLOCK) {
         size_t b1 = b0 + REDUCE_BLOCK < hi ? b0 + REDUCE_BLOCK : hi;
         for (int k = 1; k < t->n_shards; k++) {
-            const float *gk = t->sh->grads[k];
+            const float *gk = t->shared->grads[k];
             for (size_t i = b0; i < b1; i++)
                 g[i] += gk[i];
         }
@@ -409,7 +426,7 @@ static void job_adam(void *ctx, int w, int n) {
     VaeTrainer *t = ctx;
     size_t lo, hi;
     slice(t, w, n, &lo, &hi);
-    vae_adam_step(t->model.params + lo, t->sh->grads[0] + lo, t->m + lo, t->v + lo, hi - lo,
+    vae_adam_step(t->model.params + lo, t->shared->grads[0] + lo, t->m + lo, t->v + lo, hi - lo,
                   t->tc.lr, t->tc.adam_b1, t->tc.adam_b2, t->tc.adam_eps, t->adam_t);
 }
 
@@ -429,12 +446,12 @@ VaeStatus vae_trainer_step(VaeTrainer *t, VaeStepStats *st) {
     /* Split the batch and fill every shard. Noise is drawn in row order whatever the
      * split, so the random stream does not depend on the number of threads. */
     for (int i = 0, row = 0; i < W; i++) {
-        struct Shard *sh = &t->shard[i];
-        sh->row0 = row;
-        sh->rows = b / W + (i < b % W);
-        row += sh->rows;
-        vae_data_batch(d, idx + sh->row0, sh->rows, sh->sb->x);
-        if (vae) vae_rng_normals(&t->rng, sh->sb->eps, sh->rows * L);
+        struct Shard *shard = &t->shard[i];
+        shard->row0 = row;
+        shard->rows = b / W + (i < b % W);
+        row += shard->rows;
+        vae_data_batch(d, idx + shard->row0, shard->rows, shard->sb->x);
+        if (vae) vae_rng_normals(&t->rng, shard->sb->eps, shard->rows * L);
     }
     for (int r = 0; r < b; r++)
         t->labels[r] = d->labels[idx[r]];
@@ -447,50 +464,50 @@ VaeStatus vae_trainer_step(VaeTrainer *t, VaeStepStats *st) {
                          t->tc.dropout);
     }
 
-    if (!t->own_sh) zero_gaps(t);
+    if (!t->owns_shared) zero_gaps(t);
     VaeLossParams lp = {beta_now(t), t->tc.free_bits, t->tc.dropout, b, NULL};
     t->lp = lp;
     if (W > 1 && vae && lp.free_bits > 0.0f) {
         /* free bits decide per dimension on the KL of the whole batch */
-        vae_pool_run(t->sh->pool, job_forward, t);
+        vae_pool_run(t->shared->pool, job_forward, t);
         for (int j = 0; j < L; j++) {
             t->dim_kl_total[j] = 0.0;
             for (int i = 0; i < W; i++)
                 t->dim_kl_total[j] += t->shard[i].sb->dim_kl[j];
         }
         t->lp.dim_kl_total = t->dim_kl_total;
-        vae_pool_run(t->sh->pool, job_backward, t);
+        vae_pool_run(t->shared->pool, job_backward, t);
     } else {
-        vae_pool_run(t->sh->pool, job_forward_backward, t);
+        vae_pool_run(t->shared->pool, job_forward_backward, t);
     }
 
     /* the batch's loss from the shards' means */
-    VaeLossValues lv = {0, 0, 0, 0};
+    VaeLossValues loss = {0, 0, 0, 0};
     for (int i = 0; i < W; i++) {
-        lv.recon += t->shard[i].lv.recon * t->shard[i].rows / b;
-        lv.kl += t->shard[i].lv.kl * t->shard[i].rows / b;
+        loss.recon += t->shard[i].loss.recon * t->shard[i].rows / b;
+        loss.kl += t->shard[i].loss.kl * t->shard[i].rows / b;
     }
-    lv.kl_used = vae ? lv.kl : 0.0;
+    loss.kl_used = vae ? loss.kl : 0.0;
     if (vae && lp.free_bits > 0.0f)
         for (int j = 0; j < L; j++) {
             double dk = 0.0;
             for (int i = 0; i < W; i++)
                 dk += t->shard[i].sb->dim_kl[j];
             dk /= b;
-            lv.kl_used += (dk < lp.free_bits ? lp.free_bits : dk) - dk;
+            loss.kl_used += (dk < lp.free_bits ? lp.free_bits : dk) - dk;
         }
-    lv.loss = lv.recon + lp.beta * lv.kl_used;
+    loss.loss = loss.recon + lp.beta * loss.kl_used;
 
-    int finite = isfinite(lv.loss);
+    int finite = isfinite(loss.loss);
     if (finite) {
-        vae_pool_run(t->sh->pool, job_reduce, t);
-        for (int i = 0; i < t->sh->threads; i++)
+        vae_pool_run(t->shared->pool, job_reduce, t);
+        for (int i = 0; i < t->shared->threads; i++)
             finite &= t->finite[i];
     }
-    VaeStepStats s = {lv.loss, lv.recon, lv.kl, lp.beta, t->tc.lr, 0, 0};
+    VaeStepStats s = {loss.loss, loss.recon, loss.kl, lp.beta, t->tc.lr, 0, 0};
     if (finite) {
         t->adam_t++;
-        vae_pool_run(t->sh->pool, job_adam, t);
+        vae_pool_run(t->shared->pool, job_adam, t);
         t->skips = 0;
         if (t->adam_t - t->good_t >= GOOD_EVERY) save_good(t);
     } else {
@@ -564,6 +581,16 @@ void vae_trainer_set_lr(VaeTrainer *t, float lr) {
 }
 void vae_trainer_set_beta(VaeTrainer *t, float beta) {
     if (beta >= 0.0f && isfinite(beta)) t->tc.beta = beta;
+}
+void vae_trainer_set_free_bits(VaeTrainer *t, float free_bits) {
+    if (free_bits >= 0.0f && isfinite(free_bits)) t->tc.free_bits = free_bits;
+}
+void vae_trainer_set_dropout(VaeTrainer *t, float dropout) {
+    if (dropout >= 0.0f && dropout < 1.0f) t->tc.dropout = dropout;
+}
+/* The likelihood changes no parameter: the live model's configuration is all there is. */
+void vae_trainer_set_likelihood(VaeTrainer *t, VaeLikelihood lik) {
+    t->model.cfg.likelihood = lik;
 }
 int64_t vae_trainer_steps(const VaeTrainer *t) {
     return t->step;

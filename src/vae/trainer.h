@@ -78,6 +78,10 @@ void vae_trainer_set_log(VaeTrainer *t, VaeLogFn fn, void *ud);
 VaeStatus vae_trainer_step(VaeTrainer *t, VaeStepStats *st);
 /* The rest of the current epoch. progress is called after every batch (may be NULL). */
 VaeStatus vae_trainer_epoch(VaeTrainer *t, VaeProgressFn progress, void *ud, VaeProgress *out);
+/* Make t carry on from where parent is: its parameters, Adam's moments and step count
+ * (t keeps its own configuration, data order and generator: a fork with one setting
+ * changed). The two models must have the same shape. */
+VaeStatus vae_trainer_fork(VaeTrainer *t, const VaeTrainer *parent, char err[VAE_ERR_LEN]);
 /* Re-initialise parameters and optimizer state from seed (the trainer keeps its data). */
 void vae_trainer_reset(VaeTrainer *t, uint64_t seed);
 
@@ -85,6 +89,11 @@ const VaeModel *vae_trainer_model(const VaeTrainer *t);
 const VaeTrainConfig *vae_trainer_config(const VaeTrainer *t);
 void vae_trainer_set_lr(VaeTrainer *t, float lr);
 void vae_trainer_set_beta(VaeTrainer *t, float beta);
+/* Settings of the objective that may change between steps (the explorer's switches):
+ * the KL floor, dropout on the input and z (< 1), the reconstruction likelihood. */
+void vae_trainer_set_free_bits(VaeTrainer *t, float free_bits);
+void vae_trainer_set_dropout(VaeTrainer *t, float dropout);
+void vae_trainer_set_likelihood(VaeTrainer *t, VaeLikelihood lik);
 int64_t vae_trainer_steps(const VaeTrainer *t);
 int vae_trainer_epoch_index(const VaeTrainer *t); /* completed epochs */
 

@@ -1,0 +1,100 @@
+/* The shared state's few functions (see state.h). */
+#include "state.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "clock.h"
+
+#define TOAST_S 4.0
+
+void app_state_init(AppState *s, const AppOptions *o, AppSession *session) {
+    memset(s, 0, sizeof *s);
+    s->opt = o;
+    s->session = session;
+    s->hover = -1;
+    s->u = 1;
+    s->n_panes = 1;
+    for (int i = 0; i < APP_MAX_PANES; i++) {
+        s->pane[i].model = i;
+        s->pane[i].ax[0] = 0, s->pane[i].ax[1] = 1;
+    }
+    s->pane[0].model = 0;
+    s->layout_dirty = 1;
+}
+
+void app_state_free(AppState *s) {
+    for (int m = 0; m < APP_MAX_MODELS; m++)
+        vae_workspace_free(&s->ws[m]);
+    app_snapshot_free(s->snap);
+    s->snap = NULL;
+}
+
+int app_state_take_snapshot(AppState *s) {
+    AppSnapshot *snap = app_box_take(&s->session->box, s->snap);
+    s->fresh = snap != s->snap;
+    if (!s->fresh) return 0;
+    s->snap = snap;
+    if (snap->n_events != s->events_seen && snap->message[0]) /* also for logs and tests */
+        fprintf(stderr, "vae-explorer: trainer: %s\n", snap->message);
+    s->events_seen = snap->n_events;
+    if (snap->saves != s->saves_seen) { /* the trainer saved (S) */
+        s->saves_seen = snap->saves;
+        app_toast(s, snap->save_failed, "%s", snap->save_msg);
+    }
+    /* the workspaces follow the snapshot's model shapes (sized for a batch of decodes) */
+    char err[VAE_ERR_LEN];
+    for (int m = 0; m < snap->n_models; m++)
+        if (s->ws[m].max_batch == 0 &&
+            vae_workspace_init(&s->ws[m], &snap->model[m], APP_DECODE_BATCH, err) != VAE_OK)
+            return -1;
+    return 0;
+}
+
+void app_toast(AppState *s, int error, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(s->toast.text, sizeof s->toast.text, fmt, ap);
+    va_end(ap);
+    s->toast.error = error;
+    s->toast.until = vae_now() + TOAST_S;
+    s->toast.seq++;
+}
+
+int app_pane_at(const AppState *s, int x, int y) {
+    for (int i = 0; i < s->n_panes; i++) {
+        const AppRect *r = &s->pane[i].rect;
+        if (x >= r->x && x < r->x + r->w && y >= r->y && y < r->y + r->h) return i;
+    }
+    return -1;
+}
+
+void app_pane_point(const AppState *s, const AppPane *p, int i, double *px, double *py) {
+    int L = s->snap->model[p->model].cfg.latent;
+    const float *mu = s->snap->mu[p->model] + (size_t)i * L;
+    *px = app_view_px(&p->view, p->rect, mu[p->ax[0]]);
+    *py = app_view_py(&p->view, p->rect, mu[p->ax[1]]);
+}
+
+const uint8_t *app_decode_label(const VaeModel *m, int cls, uint8_t *buf) {
+    if (m->cfg.kind != VAE_KIND_CVAE) return NULL;
+    *buf = (uint8_t)cls;
+    return buf;
+}
+
+const char *app_model_name(const VaeModel *m) {
+    return !m                             ? "-"
+           : m->cfg.kind == VAE_KIND_AE   ? "AE"
+           : m->cfg.kind == VAE_KIND_CVAE ? "CVAE"
+                                          : "VAE";
+}
+
+const char *app_snap_label(const AppSnapshot *snap, int m) {
+    if (!snap || m < 0 || m >= snap->n_models) return "-";
+    return snap->info[m].label[0] ? snap->info[m].label : app_model_name(&snap->model[m]);
+}
+
+void app_pane_title(const AppState *s, const AppPane *p, char *buf, size_t len) {
+    snprintf(buf, len, "%s latent plane", s->snap ? app_snap_label(s->snap, p->model) : "VAE");
+}

@@ -1,0 +1,112 @@
+/* The explorer's shared state: what every tool may read (the session, the current
+ * snapshot, the panes and their views, the pointer, the hovered image, the class to
+ * decode, the window's requests) and the few things tools tell each other. Each tool's
+ * own state lives in the tool (tool.h); the front's textures and layers in its views.
+ * One thread: the render loop's. */
+#ifndef APP_STATE_H
+#define APP_STATE_H
+
+#include <stdint.h>
+
+#include "model.h"
+#include "options.h"
+#include "session.h"
+#include "sizes.h"
+#include "snapshot.h"
+#include "view.h"
+#include "worker.h"
+
+/* What the next frame must redraw (a frame in which nothing changed draws nothing). */
+enum {
+    APP_REDRAW_CURSOR = 1, /* the marks that follow the pointer, the panel's cursor sections */
+    APP_REDRAW_PANEL = 2,  /* the whole panel (a new snapshot with the same latents) */
+    APP_REDRAW_ALL = 4,    /* everything */
+};
+
+typedef struct {
+    int model;        /* index into the snapshot's models */
+    int ax[2];        /* the latent dimensions on the plane's x and y axes */
+    AppRect frame;    /* the pane with its title, tick labels and dock (pixels) */
+    AppRect plot;     /* the plot area the window leaves (the dock's strips take its foot) */
+    AppRect rect;     /* the plot area */
+    AppView view;     /* latent <-> pixels */
+    uint64_t fit_seq; /* auto-fit done for these latents (latents_seq) and size: */
+    int fit_w, fit_h;
+    float base[VAE_MAX_LATENT];   /* the other dimensions of the cursor's code (axes tool) */
+    float cursor[VAE_MAX_LATENT]; /* the code under the pointer (or where it last was) */
+    int has_cursor;               /* the pointer has been over this pane */
+} AppPane;
+
+typedef struct {
+    char text[256];
+    int error;
+    double until; /* shown until this time (vae_now) */
+    unsigned seq; /* messages so far */
+} AppToast;
+
+typedef struct AppState {
+    const AppOptions *opt;
+    AppSession *session;
+    AppWorker *worker;               /* the tools' background thread (worker.h) */
+    AppSnapshot *snap;               /* the current snapshot, NULL before the first */
+    int fresh;                       /* snap arrived this frame */
+    int events_seen;                 /* trainer events already echoed to stderr */
+    unsigned saves_seen;             /* the trainer's saves already told */
+    VaeWorkspace ws[APP_MAX_MODELS]; /* decode scratch of the render thread, per model */
+    /* layout: the front sets the rectangles (pixels) */
+    float u;           /* pixels per point (high-DPI scale) */
+    int width, height; /* the window, pixels */
+    AppRect panel;     /* the side panel */
+    AppPane pane[APP_MAX_PANES];
+    int n_panes;
+    int layout_dirty; /* the panes changed: lay out before the next draw */
+    /* the pointer */
+    int mouse_in, mx, my; /* pixels */
+    int hover;            /* the shown image under the pointer, or -1 */
+    int scatter_hidden;   /* a tool covers the scatter (the grid): no hovering */
+    int same_z;           /* every pane decodes the code under the pointer (compare, B) */
+    int cls;              /* the class a CVAE decodes */
+    /* the window */
+    int help, quit;
+    char screenshot[1024]; /* save this frame as PNG when set */
+    AppToast toast;
+    long frame;
+    double now; /* vae_now() at the start of the frame */
+    int redraw; /* APP_REDRAW_* for this frame */
+} AppState;
+
+void app_state_init(AppState *s, const AppOptions *o, AppSession *session);
+void app_state_free(AppState *s);
+/* Take the newest snapshot, if any (s->fresh), and make the decode workspaces fit its
+ * models. Tells trainer events on stderr and saves in a toast. 0, or -1 out of memory. */
+int app_state_take_snapshot(AppState *s);
+
+/* A message in the footer for a few seconds. */
+void app_toast(AppState *s, int error, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+
+/* The model pane p shows, NULL before the first snapshot. */
+static inline const VaeModel *app_pane_model(const AppState *s, const AppPane *p) {
+    return s->snap && p->model < s->snap->n_models ? &s->snap->model[p->model] : NULL;
+}
+/* The pane whose plot area holds pixel (x, y), or -1. */
+int app_pane_at(const AppState *s, int x, int y);
+/* Image i's code on pane p's axes, in pixels. */
+void app_pane_point(const AppState *s, const AppPane *p, int i, double *px, double *py);
+/* Whether model m is a VAE kind (has a posterior; its panes show the prior). */
+static inline int app_is_vae(const VaeModel *m) {
+    return m && m->cfg.kind != VAE_KIND_AE;
+}
+/* "VAE", "AE", "CVAE" (or "-" for NULL): how panels and titles name a model. */
+const char *app_model_name(const VaeModel *m);
+/* How the window names model m of the snapshot: its label ("VAE", "VAE beta=4"). */
+const char *app_snap_label(const AppSnapshot *snap, int m);
+/* "VAE latent plane": the title of pane p. */
+void app_pane_title(const AppState *s, const AppPane *p, char *buf, size_t len);
+/* The label the decoder of m takes for class cls (NULL unless a CVAE). */
+const uint8_t *app_decode_label(const VaeModel *m, int cls, uint8_t *buf);
+
+#endif

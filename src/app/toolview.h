@@ -1,0 +1,59 @@
+/* The front's half of a tool: how its state is drawn. A view may keep a cache (textures,
+ * rasterised layers) that `refresh` brings up to date in the update step; every draw
+ * function only reads the state and the cache and writes pixels. A tool `x` has
+ * app_view_x here beside app_tool_x in the engine (engine/tool.h). */
+#ifndef APP_TOOLVIEW_H
+#define APP_TOOLVIEW_H
+
+#include <SDL.h>
+
+#include "state.h"
+
+typedef struct AppGfx AppGfx;
+typedef struct AppTools AppTools;
+
+/* What a draw function gets. */
+typedef struct {
+    const AppState *s;
+    const void *tool;  /* the tool's state */
+    const void *cache; /* the view's cache */
+    AppGfx *g;
+    const AppTools *tools; /* all of them (the help lists their keys) */
+} AppDraw;
+
+/* A section of the side panel. Sections stack from the top by order; the panel lays them
+ * out in the update step. */
+typedef struct {
+    int order;
+    int dynamic; /* follows the pointer: redrawn in frames where only the pointer moved */
+    /* its height in pixels for the panel's width; avail is what the sections after it
+     * leave (at least their minimum); -1 takes whatever is left */
+    int (*height)(const AppDraw *d, int width, int avail);
+    void (*draw)(const AppDraw *d, SDL_Rect r);
+} AppPanelSection;
+
+/* A strip of the dock under a pane's plot (rows of decoded images, say). Strips stack by
+ * order under every pane; the plot gives up the height of the tallest pane's strips. */
+typedef struct {
+    int order;
+    int dynamic; /* follows the pointer */
+    /* its height in pixels under pane `pane` of that width; 0 when there is nothing */
+    int (*height)(const AppDraw *d, int pane, int width);
+    void (*draw)(const AppDraw *d, int pane, SDL_Rect r);
+} AppStripSection;
+
+typedef struct {
+    size_t cache_size;
+    void (*refresh)(void *cache, const void *tool, const AppState *s, AppGfx *g);
+    void (*under)(const AppDraw *d, int pane); /* in the plot area, below the marks (layers) */
+    void (*over)(const AppDraw *d, int pane);  /* in the plot area, above the layers */
+    void (*frame)(const AppDraw *d, int pane); /* around and on the plot, unclipped */
+    void (*window)(const AppDraw *d);          /* over everything */
+    const AppPanelSection *sections;
+    int n_sections;
+    const AppStripSection *strips;
+    int n_strips;
+    void (*free)(void *cache);
+} AppToolView;
+
+#endif

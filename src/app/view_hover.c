@@ -1,0 +1,276 @@
+/* The hover tool's view: on each pane the hovered image's ring and, on VAE panes, its
+ * posterior's samples (with flows: after them, over faint ones before) and 1 and 2 sigma
+ * ellipses with a caption; in the panel the image with each pane's reconstruction; in
+ * the dock (key E) the reconstruction beside decodes of posterior samples. */
+#include <math.h>
+#include <stdio.h>
+
+#include "gfx.h"
+#include "hover.h"
+#include "tools.h"
+
+typedef struct {
+    SDL_Texture *orig;
+    int orig_idx;
+    SDL_Texture *recon[APP_MAX_PANES];
+    unsigned recon_version[APP_MAX_PANES];
+    SDL_Texture *sample[APP_MAX_PANES][APP_POST_DECODED]; /* decoded posterior samples */
+    unsigned sample_version[APP_MAX_PANES];
+} HoverCache;
+
+static void refresh(void *cache, const void *tool, const AppState *s, AppGfx *g) {
+    HoverCache *c = cache;
+    const AppHover *h = tool;
+    int rows = s->session->rows, cols = s->session->cols;
+    if (s->hover < 0) return;
+    if (!c->orig) {
+        c->orig = app_image_texture(g, cols, rows);
+        c->orig_idx = -1;
+    }
+    if (c->orig && c->orig_idx != s->hover) {
+        const uint8_t *img = s->session->shown->images + (size_t)s->hover * s->session->pixels;
+        app_image_upload_bytes(c->orig, img, cols, rows);
+        c->orig_idx = s->hover;
+    }
+    for (int i = 0; i < s->n_panes; i++) {
+        const AppHoverPane *hp = &h->pane[i];
+        if (!c->recon[i]) c->recon[i] = app_image_texture(g, cols, rows);
+        if (c->recon[i] && c->recon_version[i] != hp->recon_version) {
+            app_image_upload(c->recon[i], hp->recon, cols, rows);
+            c->recon_version[i] = hp->recon_version;
+        }
+        if (!h->decode_samples || c->sample_version[i] == hp->decoded_version) continue;
+        for (int k = 0; k < APP_POST_DECODED; k++) {
+            if (!c->sample[i][k]) c->sample[i][k] = app_image_texture(g, cols, rows);
+            app_image_upload(c->sample[i][k], hp->decoded + (size_t)k * rows * cols, cols, rows);
+        }
+        c->sample_version[i] = hp->decoded_version;
+    }
+}
+
+/* Dots of n latent samples (stride L, on the pane's axes), each a light square on a dark
+ * one so they read over the coloured scatter. Returns how many are in view, their
+ * bounding box in *bb. Blending is on. */
+static int draw_samples(AppGfx *g, int pane, const AppPane *p, const float *z, int n, int L,
+                        Uint8 alpha, SDL_FRect *bb) {
+    SDL_FRect dark[APP_POST_SAMPLES], light[APP_POST_SAMPLES];
+    float d = 2.0f * g->u, o = 1.0f;
+    float x0 = INFINITY, y0 = INFINITY, x1 = -INFINITY, y1 = -INFINITY;
+    int k = 0;
+    for (int i = 0; i < n && k < APP_POST_SAMPLES; i++) {
+        float x = (float)app_view_px(&p->view, p->rect, z[(size_t)i * L + p->ax[0]]);
+        float y = (float)app_view_py(&p->view, p->rect, z[(size_t)i * L + p->ax[1]]);
+        if (!(x > p->rect.x - d && x < p->rect.x + p->rect.w + d && y > p->rect.y - d &&
+              y < p->rect.y + p->rect.h + d))
+            continue; /* out of view, or not finite */
+        dark[k] = (SDL_FRect){x - d / 2 - o, y - d / 2 - o, d + 2 * o, d + 2 * o};
+        light[k++] = (SDL_FRect){x - d / 2, y - d / 2, d, d};
+        x0 = fminf(x0, x), y0 = fminf(y0, y), x1 = fmaxf(x1, x), y1 = fmaxf(y1, y);
+    }
+    *bb = k ? (SDL_FRect){x0, y0, x1 - x0, y1 - y0} : (SDL_FRect){0, 0, 0, 0};
+    if (k) app_mark(g, pane, p->rect, x0 - d, y0 - d, x1 + d, y1 + d);
+    SDL_SetRenderDrawColor(g->ren, 10, 12, 16, (Uint8)(alpha * 3 / 4));
+    SDL_RenderFillRectsF(g->ren, dark, k);
+    SDL_SetRenderDrawColor(g->ren, 255, 255, 255, alpha);
+    SDL_RenderFillRectsF(g->ren, light, k);
+    return k;
+}
+
+/* A caption in a dark box beside box bb (right of it, else left of it, else in the plot's
+ * bottom-left corner), inside the plot. */
+static void draw_caption(AppGfx *g, int pane, const AppPane *p, SDL_FRect bb, const char *l1,
+                         const char *l2) {
+    int lh = app_text_line(&g->text, APP_FONT_SMALL), pad = app_px(g, 5);
+    int w = app_text_width(&g->text, APP_FONT_SMALL, l1);
+    int w2 = app_text_width(&g->text, APP_FONT_SMALL, l2);
+    w = w2 > w ? w2 : w;
+    int bw = w + 2 * pad, bh = 2 * lh + 2 * pad, gap = app_px(g, 10);
+    int x = (int)(bb.x + bb.w) + gap, y = (int)(bb.y + bb.h / 2) - bh / 2;
+    const AppRect *r = &p->rect;
+    if (x + bw > r->x + r->w) x = (int)bb.x - gap - bw;
+    if (x < r->x) { /* no room beside the samples: keep them in sight */
+        x = r->x + app_px(g, 8);
+        y = r->y + r->h - bh - app_px(g, 8);
+    }
+    if (y < r->y) y = r->y;
+    if (y + bh > r->y + r->h) y = r->y + r->h - bh;
+    app_mark(g, pane, *r, x, y, x + bw, y + bh);
+    app_shade_rect(g, (SDL_Rect){x, y, bw, bh}, 215);
+    app_text_draw(&g->text, APP_FONT_SMALL, l1, x + pad, y + pad, APP_TEXT, APP_ALIGN_LEFT);
+    app_text_draw(&g->text, APP_FONT_SMALL, l2, x + pad, y + pad + lh, APP_DIM, APP_ALIGN_LEFT);
+}
+
+/* With flows the samples z_K (the decoder's input, the space of the cursor and the prior)
+ * over faint samples of the base Gaussian z_0; without, the Gaussian's samples and its 1
+ * and 2 sigma ellipses. */
+static void draw_posterior(AppGfx *g, int pane, const AppPane *p, const AppHoverPane *h,
+                           const VaeModel *m) {
+    int L = m->cfg.latent, K = m->cfg.flows;
+    SDL_FRect bb;
+    char l1[96];
+    if (K > 0) {
+        draw_samples(g, pane, p, h->z0, APP_POST_SAMPLES, L, 70, &bb);
+        if (!draw_samples(g, pane, p, h->zk, APP_POST_SAMPLES, L, 255, &bb)) return;
+        snprintf(l1, sizeof l1, "q(z|x) after %d planar flow%s: %d samples", K, K == 1 ? "" : "s",
+                 APP_POST_SAMPLES);
+        draw_caption(g, pane, p, bb, l1, "faint: before the flows (z\xe2\x82\x80)");
+        return;
+    }
+    double cx = app_view_px(&p->view, p->rect, h->mu[0]);
+    double cy = app_view_py(&p->view, p->rect, h->mu[1]);
+    double rx = h->sd[0] * p->view.scale, ry = h->sd[1] * p->view.scale;
+    int shown = draw_samples(g, pane, p, h->zk, APP_POST_SAMPLES, L, 255, &bb);
+    if (isfinite(rx) && isfinite(ry) && rx < 1e6 && ry < 1e6 && fabs(cx) < 1e6 && fabs(cy) < 1e6) {
+        SDL_SetRenderDrawColor(g->ren, 255, 255, 255, 220);
+        app_draw_ellipse(g->ren, cx, cy, rx, ry);
+        SDL_SetRenderDrawColor(g->ren, 255, 255, 255, 120);
+        app_draw_ellipse(g->ren, cx, cy, 2 * rx, 2 * ry);
+        app_mark(g, pane, p->rect, cx - 2 * rx, cy - 2 * ry, cx + 2 * rx, cy + 2 * ry);
+        if (!shown) {
+            bb = (SDL_FRect){(float)(cx - 2 * rx), (float)(cy - 2 * ry), (float)(4 * rx),
+                             (float)(4 * ry)};
+            shown = 1;
+        }
+    }
+    if (!shown) return;
+    snprintf(l1, sizeof l1, "q(z|x) = N(\xce\xbc, \xcf\x83\xc2\xb2): %d samples", APP_POST_SAMPLES);
+    draw_caption(g, pane, p, bb, l1, "ellipses: 1\xcf\x83 and 2\xcf\x83");
+}
+
+static void over(const AppDraw *d, int pane) {
+    const AppState *s = d->s;
+    const AppPane *p = &s->pane[pane];
+    const AppHoverPane *h = &((const AppHover *)d->tool)->pane[pane];
+    const VaeModel *m = app_pane_model(s, p);
+    if (s->hover < 0 || !m) return;
+    SDL_SetRenderDrawBlendMode(d->g->ren, SDL_BLENDMODE_BLEND);
+    if (app_is_vae(m) && h->post_valid && h->post_idx == s->hover)
+        draw_posterior(d->g, pane, p, h, m);
+    double hx, hy;
+    app_pane_point(s, p, s->hover, &hx, &hy);
+    if (fabs(hx) < 1e6 && fabs(hy) < 1e6) { /* the same image's ring in every pane */
+        double rad = 6 * d->g->u;
+        SDL_SetRenderDrawColor(d->g->ren, 255, 255, 255, 255);
+        app_draw_circle(d->g->ren, hx, hy, rad);
+        app_draw_circle(d->g->ren, hx, hy, rad + 1);
+        app_mark(d->g, pane, p->rect, hx - rad - 1, hy - rad - 1, hx + rad + 1, hy + rad + 1);
+    }
+}
+
+/* ---- the panel: the hovered image and its reconstructions ------------------------------ */
+
+static int image_scale(const AppGfx *g) {
+    return (int)(4 * g->u);
+}
+
+static int section_height(const AppDraw *d, int width, int avail) {
+    (void)width, (void)avail;
+    const AppGfx *g = d->g;
+    return app_text_line(&g->text, APP_FONT_BOLD) + app_px(g, 4) +
+           image_scale(g) * d->s->session->rows + app_text_line(&g->text, APP_FONT_SMALL) +
+           app_px(g, 12);
+}
+
+static void section_draw(const AppDraw *d, SDL_Rect r) {
+    const AppState *s = d->s;
+    const HoverCache *c = d->cache;
+    AppGfx *g = d->g;
+    int train = s->session->shown == &s->session->ds.train, x = r.x, y = r.y;
+    if (s->hover >= 0) {
+        int label = s->session->shown->labels[s->hover];
+        app_text_drawf(&g->text, APP_FONT_BOLD, x, y, APP_TEXT, APP_ALIGN_LEFT,
+                       "%s image #%d \xc2\xb7 %s", train ? "training" : "test", s->hover,
+                       s->session->ds.class_names[label]);
+    } else {
+        app_text_draw(&g->text, APP_FONT_BOLD, train ? "training image" : "test image", x, y,
+                      APP_TEXT, APP_ALIGN_LEFT);
+        app_text_draw(&g->text, APP_FONT_SMALL, "hover a point to compare", x + r.w,
+                      y + app_px(g, 2), APP_DIM, APP_ALIGN_RIGHT);
+    }
+    y += app_text_line(&g->text, APP_FONT_BOLD) + app_px(g, 4);
+    int k = image_scale(g), w = k * s->session->cols, h = k * s->session->rows;
+    int gap = app_px(g, 12);
+    for (int i = 0; i <= s->n_panes; i++) {
+        char cap[32] = "original";
+        SDL_Texture *tex = s->hover >= 0 && c->orig_idx == s->hover ? c->orig : NULL;
+        if (i > 0) {
+            snprintf(cap, sizeof cap, "%s recon", app_snap_label(s->snap, s->pane[i - 1].model));
+            tex = s->hover >= 0 ? c->recon[i - 1] : NULL;
+        }
+        SDL_Rect dst = {x + i * (w + gap), y, w, h};
+        app_set_color(g->ren, APP_PANE_BG);
+        SDL_RenderFillRect(g->ren, &dst);
+        app_frame_rect(g, dst);
+        if (tex) SDL_RenderCopy(g->ren, tex, NULL, &dst);
+        app_text_draw(&g->text, APP_FONT_SMALL, cap, dst.x + w / 2, dst.y + h + app_px(g, 2),
+                      APP_DIM, APP_ALIGN_CENTER);
+    }
+}
+
+/* ---- the dock: one x, many z -------------------------------------------------------------- */
+
+/* Pixels per image pixel: the reconstruction and the samples share the width, 1x to 3x. */
+static int strip_scale(const AppDraw *d, int width) {
+    int n = 1 + APP_POST_DECODED;
+    int k = (width - n * app_px(d->g, 4) - app_px(d->g, 12)) / n / d->s->session->cols;
+    return k < 1 ? 1 : k > 3 * (int)d->g->u ? 3 * (int)d->g->u : k;
+}
+
+static int strip_height(const AppDraw *d, int pane, int width) {
+    (void)pane;
+    if (!((const AppHover *)d->tool)->decode_samples) return 0;
+    return app_text_line(&d->g->text, APP_FONT_SMALL) + strip_scale(d, width) * d->s->session->rows;
+}
+
+static void strip_draw(const AppDraw *d, int pane, SDL_Rect r) {
+    const AppState *s = d->s;
+    const HoverCache *c = d->cache;
+    const AppHoverPane *hp = &((const AppHover *)d->tool)->pane[pane];
+    AppGfx *g = d->g;
+    const VaeModel *m = app_pane_model(s, &s->pane[pane]);
+    int lh = app_text_line(&g->text, APP_FONT_SMALL), k = strip_scale(d, r.w);
+    int w = k * s->session->cols, h = k * s->session->rows, gap = app_px(g, 4);
+    const char *what = s->hover < 0 ? "hover a dot: its reconstruction, then decodes of q(z|x)"
+                       : !app_is_vae(m)
+                           ? "an AE has one z per x: its reconstruction only"
+                           : "reconstruction (decoded \xce\xbc) | decoded samples of q(z|x)";
+    app_text_drawf(&g->text, APP_FONT_SMALL, r.x, r.y, APP_DIM, APP_ALIGN_LEFT, "%s: %s",
+                   app_snap_label(s->snap, s->pane[pane].model), what);
+    if (s->hover < 0) return;
+    SDL_Rect dst = {r.x, r.y + lh, w, h};
+    SDL_RenderCopy(g->ren, c->recon[pane], NULL, &dst);
+    if (!app_is_vae(m) || !hp->decoded_valid || hp->post_idx != s->hover) return;
+    for (int i = 0; i < APP_POST_DECODED; i++) {
+        dst.x = r.x + app_px(g, 12) + (i + 1) * (w + gap);
+        if (c->sample[pane][i]) SDL_RenderCopy(g->ren, c->sample[pane][i], NULL, &dst);
+    }
+}
+
+static const AppStripSection strips[] = {
+    {.order = 30, .dynamic = 1, .height = strip_height, .draw = strip_draw},
+};
+
+static const AppPanelSection sections[] = {
+    {.order = 30, .dynamic = 1, .height = section_height, .draw = section_draw},
+};
+
+static void cache_free(void *cache) {
+    HoverCache *c = cache;
+    if (c->orig) SDL_DestroyTexture(c->orig);
+    for (int i = 0; i < APP_MAX_PANES; i++) {
+        if (c->recon[i]) SDL_DestroyTexture(c->recon[i]);
+        for (int k = 0; k < APP_POST_DECODED; k++)
+            if (c->sample[i][k]) SDL_DestroyTexture(c->sample[i][k]);
+    }
+}
+
+const AppToolView app_view_hover = {
+    .cache_size = sizeof(HoverCache),
+    .refresh = refresh,
+    .over = over,
+    .sections = sections,
+    .n_sections = 1,
+    .strips = strips,
+    .n_strips = 1,
+    .free = cache_free,
+};

@@ -1,0 +1,125 @@
+/* The aggregate-posterior map's view: over the scatter, q(z) as a teal haze (brighter
+ * where more images' posteriors overlap) and in red the prior's holes, where N(0, I) has
+ * mass and q(z) is under a tenth of it; the share of the prior's mass in holes. */
+#include <math.h>
+
+#include "gfx.h"
+#include "mapq.h"
+#include "tools.h"
+
+#define LOG_RATIO_HOLE 2.302585 /* log 10 */
+
+typedef struct {
+    SDL_Texture *tex[APP_MAX_PANES];
+    int tw[APP_MAX_PANES], th[APP_MAX_PANES];
+    unsigned version[APP_MAX_PANES];
+} MapCache;
+
+/* One cell's colour: the haze of q (relative to the grid's densest cell) over the hole. */
+static uint32_t cell_color(float lq, float lp, float lq_max, float lp_max) {
+    float haze = fminf(1, fmaxf(0, 1 + (lq - lq_max) / 8)); /* e^-8 of the top: nothing */
+    float hole = lp - lq > LOG_RATIO_HOLE ? fminf(1, (lp - lq - (float)LOG_RATIO_HOLE) / 2) : 0;
+    hole *= expf(0.25f * (lp - lp_max)); /* weighed by the prior: far out it hardly matters */
+    float a = fmaxf(0.45f * haze * haze, 0.7f * hole);
+    if (a <= 0) return 0;
+    int red = hole * 0.7f > 0.45f * haze * haze;
+    uint32_t rgb = red ? APP_ARGB(235, 90, 80) : APP_ARGB(120, 220, 230);
+    return (uint32_t)(a * 255 + 0.5f) << 24 | (rgb & 0xffffffu);
+}
+
+static void paint(MapCache *c, int i, const AppMapPane *mp, AppGfx *g) {
+    if (!c->tex[i] || c->tw[i] != mp->gw || c->th[i] != mp->gh) {
+        if (c->tex[i]) SDL_DestroyTexture(c->tex[i]);
+        c->tex[i] = SDL_CreateTexture(g->ren, SDL_PIXELFORMAT_ARGB8888, SDL_TEXTUREACCESS_STREAMING,
+                                      mp->gw, mp->gh);
+        c->tw[i] = mp->gw, c->th[i] = mp->gh;
+        if (!c->tex[i]) return;
+        SDL_SetTextureBlendMode(c->tex[i], SDL_BLENDMODE_BLEND);
+        SDL_SetTextureScaleMode(c->tex[i], SDL_ScaleModeLinear);
+    }
+    float lq_max = -INFINITY, lp_max = -INFINITY;
+    for (int k = 0; k < mp->gw * mp->gh; k++)
+        lq_max = fmaxf(lq_max, mp->log_q[k]), lp_max = fmaxf(lp_max, mp->log_p[k]);
+    void *dst;
+    int pitch;
+    if (SDL_LockTexture(c->tex[i], NULL, &dst, &pitch) != 0) return;
+    for (int r = 0; r < mp->gh; r++) {
+        uint32_t *row = (uint32_t *)((uint8_t *)dst + (size_t)r * pitch);
+        for (int col = 0; col < mp->gw; col++) {
+            int k = r * mp->gw + col;
+            row[col] = cell_color(mp->log_q[k], mp->log_p[k], lq_max, lp_max);
+        }
+    }
+    SDL_UnlockTexture(c->tex[i]);
+}
+
+static void refresh(void *cache, const void *tool, const AppState *s, AppGfx *g) {
+    MapCache *c = cache;
+    const AppMap *map = tool;
+    for (int i = 0; map->on && i < s->n_panes; i++) {
+        const AppMapPane *mp = &map->pane[i];
+        if (!mp->valid || c->version[i] == mp->version) continue;
+        paint(c, i, mp, g);
+        c->version[i] = mp->version;
+    }
+}
+
+/* The grid where it was computed (the view may have moved on since). */
+static void under(const AppDraw *d, int pane) {
+    const AppMap *map = d->tool;
+    const AppMapPane *mp = &map->pane[pane];
+    const MapCache *c = d->cache;
+    const AppPane *p = &d->s->pane[pane];
+    if (!map->on || !mp->valid || !c->tex[pane] || mp->model != p->model) return;
+    double x0 = app_view_px(&p->view, p->rect, mp->x0), x1 = app_view_px(&p->view, p->rect, mp->x1);
+    double y0 = app_view_py(&p->view, p->rect, mp->y1), y1 = app_view_py(&p->view, p->rect, mp->y0);
+    if (!(fabs(x0) < 1e6 && fabs(x1) < 1e6 && fabs(y0) < 1e6 && fabs(y1) < 1e6)) return;
+    SDL_FRect dst = {(float)x0, (float)y0, (float)(x1 - x0), (float)(y1 - y0)};
+    SDL_RenderCopyF(d->g->ren, c->tex[pane], NULL, &dst);
+}
+
+static void frame(const AppDraw *d, int pane) {
+    const AppMap *map = d->tool;
+    const AppMapPane *mp = &map->pane[pane];
+    const AppPane *p = &d->s->pane[pane];
+    if (!map->on) return;
+    AppGfx *g = d->g;
+    int lh = app_text_line(&g->text, APP_FONT_SMALL), pad = app_px(g, 5);
+    char l1[128], l2[128];
+    if (!mp->valid) {
+        snprintf(l1, sizeof l1, "computing q(z)...");
+        l2[0] = 0;
+    } else {
+        snprintf(l1, sizeof l1, "teal: q(z) = mean of the %s",
+                 mp->has_sigma ? "posteriors N(\xce\xbc, \xcf\x83\xc2\xb2)"
+                               : "codes (kernel density: an AE)");
+        snprintf(l2, sizeof l2, "red: q(z) < p(z)/10 \xc2\xb7 %.0f%% of N(0, I)'s mass",
+                 100 * mp->hole_mass);
+    }
+    int w = app_text_width(&g->text, APP_FONT_SMALL, l1),
+        w2 = app_text_width(&g->text, APP_FONT_SMALL, l2);
+    w = w2 > w ? w2 : w;
+    SDL_Rect box = {p->rect.x + p->rect.w - w - 2 * pad - app_px(g, 8),
+                    p->rect.y + p->rect.h - 2 * lh - 2 * pad - app_px(g, 8), w + 2 * pad,
+                    2 * lh + 2 * pad};
+    app_shade_rect(g, box, 215);
+    app_text_draw(&g->text, APP_FONT_SMALL, l1, box.x + pad, box.y + pad, APP_ARGB(120, 220, 230),
+                  APP_ALIGN_LEFT);
+    if (l2[0])
+        app_text_draw(&g->text, APP_FONT_SMALL, l2, box.x + pad, box.y + pad + lh,
+                      APP_ARGB(235, 120, 110), APP_ALIGN_LEFT);
+}
+
+static void cache_free(void *cache) {
+    MapCache *c = cache;
+    for (int i = 0; i < APP_MAX_PANES; i++)
+        if (c->tex[i]) SDL_DestroyTexture(c->tex[i]);
+}
+
+const AppToolView app_view_mapq = {
+    .cache_size = sizeof(MapCache),
+    .refresh = refresh,
+    .under = under,
+    .frame = frame,
+    .free = cache_free,
+};

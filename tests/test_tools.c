@@ -1,0 +1,320 @@
+/* The explorer's tools without a window: a session on a tiny synthetic dataset, a
+ * snapshot of two small models (a VAE and an AE), the engine's tools run through a
+ * toolbox with input as the front would send it, and each tool's state checked against
+ * the library: the view fits and follows the wheel and drags, the cursor decodes what the
+ * model decodes, hovering finds the image and reconstructs it, compare switches panes,
+ * the grid decodes its tiles, and the window's keys do what they say. */
+#include <math.h>
+#include <string.h>
+
+#include "check.h"
+#include "cursor.h"
+#include "density.h"
+#include "grid.h"
+#include "hover.h"
+#include "rng.h"
+#include "tool_list.h"
+#include "toolbox.h"
+
+#define DECLARE(n) extern const AppTool app_tool_##n;
+APP_TOOLS(DECLARE)
+#define TOOL(n) &app_tool_##n,
+static const AppTool *const all_tools[] = {APP_TOOLS(TOOL)};
+#define N_TOOLS ((int)(sizeof all_tools / sizeof *all_tools))
+
+#define N_TEST 64
+#define SIDE 8
+
+static void make_split(VaeSplit *s, int n, uint64_t seed) {
+    VaeRng r;
+    vae_rng_seed(&r, seed, 7);
+    s->n = n, s->rows = SIDE, s->cols = SIDE;
+    s->images = malloc((size_t)n * SIDE * SIDE);
+    s->labels = malloc((size_t)n);
+    for (int i = 0; i < n; i++) {
+        s->labels[i] = (uint8_t)(i % 2);
+        for (int p = 0; p < SIDE * SIDE; p++)
+            s->images[i * SIDE * SIDE + p] = (uint8_t)vae_rng_below(&r, 256);
+    }
+}
+
+typedef struct {
+    AppOptions opt;
+    AppSession session;
+    AppState s;
+    AppToolbox box;
+    VaeModel model[2];
+} World;
+
+/* A session with a published snapshot of a VAE and an AE (their latents spread out), the
+ * state with one 400 x 300 pane at (100, 50), and the tools. */
+static void world_open(World *w) {
+    memset(w, 0, sizeof *w);
+    char err[VAE_ERR_LEN];
+    AppSession *se = &w->session;
+    app_box_init(&se->box);
+    make_split(&se->ds.train, 16, 1);
+    make_split(&se->ds.test, N_TEST, 2);
+    se->ds.classes = 2;
+    snprintf(se->ds.name, sizeof se->ds.name, "synthetic");
+    snprintf(se->ds.class_names[0], 24, "0"), snprintf(se->ds.class_names[1], 24, "1");
+    se->shown = &se->ds.test;
+    se->rows = se->cols = SIDE, se->pixels = SIDE * SIDE, se->n_models = 2;
+    VaeConfig c = vae_config_default();
+    c.input_h = c.input_w = SIDE, c.n_hidden = 1, c.hidden[0] = 16, c.classes = 2;
+    for (int m = 0; m < 2; m++) {
+        c.kind = m == 0 ? VAE_KIND_VAE : VAE_KIND_AE;
+        CHECK(vae_model_init(&w->model[m], &c, err) == VAE_OK);
+        vae_model_init_params(&w->model[m], 5 + (uint64_t)m);
+    }
+    const VaeModel *models[2] = {&w->model[0], &w->model[1]};
+    AppSnapshot *snap = app_box_acquire(&se->box);
+    CHECK(snap && app_snapshot_set_models(snap, models, 2, N_TEST, 1) == 0);
+    VaeRng r;
+    vae_rng_seed(&r, 3, 3);
+    for (int m = 0; m < 2; m++)
+        for (int i = 0; i < N_TEST * 2; i++) {
+            snap->mu[m][i] = 2.0f * vae_rng_normal(&r);
+            snap->lv[m][i] = m == 0 ? -2.0f : 0.0f;
+        }
+    snap->seq = snap->latents_seq = 1;
+    AppSnapshot *unread;
+    app_box_publish(&se->box, snap, &unread);
+    w->opt.tc = vae_train_config_default();
+    app_state_init(&w->s, &w->opt, se);
+    w->s.pane[0].rect = (AppRect){100, 50, 400, 300};
+    w->s.pane[0].frame = (AppRect){50, 0, 500, 400};
+    CHECK(app_state_take_snapshot(&w->s) == 0 && w->s.fresh);
+    CHECK(app_toolbox_init(&w->box, all_tools, N_TOOLS, &w->s, err, sizeof err) == 0);
+}
+
+static void world_close(World *w) {
+    app_toolbox_free(&w->box);
+    app_state_free(&w->s);
+    app_session_close(&w->session);
+    for (int m = 0; m < 2; m++)
+        vae_model_free(&w->model[m]);
+}
+
+static void send(World *w, AppInputKind kind, int key, int button, int x, int y) {
+    AppInput in = {kind, key, 0, button, 1, x, y, 0, NULL};
+    app_toolbox_input(&w->box, &w->s, &in);
+}
+
+static void frame(World *w) {
+    w->s.redraw = 0;
+    app_toolbox_update(&w->box, &w->s);
+}
+
+static float max_diff(const float *a, const float *b, int n) {
+    float d = 0;
+    for (int i = 0; i < n; i++)
+        d = fmaxf(d, fabsf(a[i] - b[i]));
+    return d;
+}
+
+static void test_view_and_cursor(World *w) {
+    AppPane *p = &w->s.pane[0];
+    frame(w);
+    CHECK_MSG(p->view.scale > 0, "the view is fitted on the first update");
+    /* every point (but 0.2 % per side: none of 64) and the prior's 3 sigma in view */
+    int inside = 0;
+    for (int i = 0; i < N_TEST; i++) {
+        double px, py;
+        app_pane_point(&w->s, p, i, &px, &py);
+        inside += px >= p->rect.x && px < p->rect.x + p->rect.w && py >= p->rect.y &&
+                  py < p->rect.y + p->rect.h;
+    }
+    CHECK_MSG(inside == N_TEST, "%d of %d points in the fitted view", inside, N_TEST);
+    /* the cursor: the code under the pointer, decoded as the model decodes it */
+    send(w, APP_IN_MOVE, 0, 0, 250, 120);
+    CHECK(w->s.redraw == APP_REDRAW_CURSOR);
+    frame(w);
+    AppCursor *cur = app_toolbox_find(&w->box, "cursor");
+    double zx = app_view_zx(&p->view, p->rect, 250.5), zy = app_view_zy(&p->view, p->rect, 120.5);
+    CHECK(fabs(p->cursor[0] - zx) < 1e-5 && fabs(p->cursor[1] - zy) < 1e-5);
+    float want[SIDE * SIDE], z[2] = {(float)zx, (float)zy};
+    vae_model_decode(&w->s.snap->model[0], &w->s.ws[0], z, NULL, 1, want);
+    CHECK_MSG(max_diff(cur->pane[0].probs, want, SIDE * SIDE) < 1e-6, "cursor decode");
+    unsigned v = cur->pane[0].version;
+    frame(w);
+    CHECK_MSG(cur->pane[0].version == v, "no re-decode while nothing changed");
+    /* the wheel zooms around the pointer: the code under it stays put */
+    AppInput wheel = {APP_IN_WHEEL, 0, 0, 0, 0, 0, 0, 2, NULL};
+    double scale = p->view.scale;
+    app_toolbox_input(&w->box, &w->s, &wheel);
+    CHECK(p->view.user && fabs(p->view.scale / scale - 1.44) < 1e-9);
+    CHECK(fabs(app_view_zx(&p->view, p->rect, 250.5) - zx) < 1e-9 &&
+          fabs(app_view_zy(&p->view, p->rect, 120.5) - zy) < 1e-9);
+    /* a right drag pans by the pointer's path */
+    double cx = p->view.cx;
+    send(w, APP_IN_PRESS, 0, APP_BUTTON_RIGHT, 300, 200);
+    send(w, APP_IN_MOVE, 0, 0, 340, 200);
+    CHECK(w->s.redraw & APP_REDRAW_ALL);
+    send(w, APP_IN_RELEASE, 0, APP_BUTTON_RIGHT, 340, 200);
+    CHECK(fabs(p->view.cx - (cx - 40 / p->view.scale)) < 1e-9);
+    /* a double click fits again */
+    AppInput dbl = {APP_IN_PRESS, 0, 0, APP_BUTTON_LEFT, 2, 300, 200, 0, NULL};
+    app_toolbox_input(&w->box, &w->s, &dbl);
+    frame(w);
+    CHECK(!p->view.user && fabs(p->view.scale - scale) < 1e-9);
+}
+
+static void test_hover(World *w) {
+    AppPane *p = &w->s.pane[0];
+    AppHover *hv = app_toolbox_find(&w->box, "hover");
+    double px, py;
+    app_pane_point(&w->s, p, 7, &px, &py);
+    send(w, APP_IN_MOVE, 0, 0, (int)px, (int)py);
+    frame(w);
+    CHECK_MSG(w->s.hover >= 0, "a dot under the pointer is hovered");
+    int i = w->s.hover;
+    float want[SIDE * SIDE];
+    vae_model_decode(&w->s.snap->model[0], &w->s.ws[0], w->s.snap->mu[0] + 2 * i, NULL, 1, want);
+    CHECK_MSG(max_diff(hv->pane[0].recon, want, SIDE * SIDE) < 1e-6, "reconstruction of %d", i);
+    CHECK(hv->pane[0].post_valid && hv->pane[0].post_idx == i);
+    /* the samples spread around mu with sigma exp(-1) */
+    double m0 = 0, s0 = 0;
+    for (int k = 0; k < APP_POST_SAMPLES; k++)
+        m0 += hv->pane[0].zk[2 * k] / APP_POST_SAMPLES;
+    for (int k = 0; k < APP_POST_SAMPLES; k++)
+        s0 += pow(hv->pane[0].zk[2 * k] - m0, 2) / APP_POST_SAMPLES;
+    CHECK_MSG(fabs(m0 - w->s.snap->mu[0][2 * i]) < 0.1 && fabs(sqrt(s0) - exp(-1.0)) < 0.08,
+              "posterior samples mean %.3f sd %.3f", m0, sqrt(s0));
+    send(w, APP_IN_LEAVE, 0, 0, 0, 0);
+    frame(w);
+    CHECK(w->s.hover == -1);
+}
+
+static void test_compare(World *w) {
+    send(w, APP_IN_KEY, 'a', 0, 0, 0);
+    CHECK(w->s.n_panes == 1 && w->s.pane[0].model == 1 && w->s.layout_dirty);
+    send(w, APP_IN_KEY, 'c', 0, 0, 0);
+    CHECK(w->s.n_panes == 2 && w->s.pane[0].model == 0 && w->s.pane[1].model == 1);
+    send(w, APP_IN_KEY, 'c', 0, 0, 0);
+    CHECK_MSG(w->s.n_panes == 1 && w->s.pane[0].model == 1, "back to the model shown before");
+    send(w, APP_IN_KEY, 'a', 0, 0, 0);
+    CHECK(w->s.pane[0].model == 0 && w->s.pane[0].view.scale == 0);
+    frame(w);
+    /* the same z in both panes: the pointer's code in pane 1 is pane 2's cursor */
+    send(w, APP_IN_KEY, 'c', 0, 0, 0);
+    w->s.pane[1].rect = (AppRect){600, 50, 400, 300};
+    send(w, APP_IN_KEY, 'b', 0, 0, 0);
+    CHECK(w->s.same_z);
+    send(w, APP_IN_MOVE, 0, 0, 200, 150);
+    frame(w);
+    CHECK_MSG(!memcmp(w->s.pane[0].cursor, w->s.pane[1].cursor, sizeof w->s.pane[0].cursor),
+              "pane 2 decodes (%g, %g), pane 1 (%g, %g)", w->s.pane[1].cursor[0],
+              w->s.pane[1].cursor[1], w->s.pane[0].cursor[0], w->s.pane[0].cursor[1]);
+    AppCursor *cur = app_toolbox_find(&w->box, "cursor");
+    float want[SIDE * SIDE];
+    vae_model_decode(&w->s.snap->model[1], &w->s.ws[1], w->s.pane[0].cursor, NULL, 1, want);
+    CHECK(max_diff(cur->pane[1].probs, want, SIDE * SIDE) < 1e-6);
+    send(w, APP_IN_KEY, 'b', 0, 0, 0);
+    send(w, APP_IN_KEY, 'c', 0, 0, 0);
+    frame(w);
+}
+
+static void test_grid(World *w) {
+    AppGrid *g = app_toolbox_find(&w->box, "grid");
+    send(w, APP_IN_KEY, 'g', 0, 0, 0);
+    CHECK(g->on);
+    for (int k = 0; k < 100 && g->job[0].finished == 0; k++)
+        frame(w);
+    AppGridJob *j = &g->job[0];
+    CHECK_MSG(j->finished == 1 && !j->active, "the grid completes in batches");
+    CHECK(w->s.scatter_hidden && w->s.hover == -1);
+    int t = j->nx * j->ny / 2 + 1;
+    float want[SIDE * SIDE];
+    vae_model_decode(&w->s.snap->model[0], &w->s.ws[0], j->z + 2 * t, NULL, 1, want);
+    CHECK_MSG(max_diff(j->probs + t * SIDE * SIDE, want, SIDE * SIDE) < 1e-6, "tile %d", t);
+    /* tiles span the visible region: the first column's x is half a tile from the left */
+    CHECK(fabs(j->z[0] - (j->zx0 + 0.5 * (j->zx1 - j->zx0) / j->nx)) < 1e-5);
+    frame(w);
+    CHECK_MSG(g->job[0].finished == 1 && !g->job[0].active, "nothing changed: no new grid");
+    send(w, APP_IN_KEY, 'i', 0, 0, 0);
+    for (int k = 0; k < 100 && g->job[0].finished < 2; k++)
+        frame(w);
+    /* inverse-CDF spacing: tiles evenly spaced in prior probability */
+    double c0 = 0.5 * erfc(-j->zx0 / sqrt(2)), c1 = 0.5 * erfc(-j->zx1 / sqrt(2));
+    CHECK_MSG(j->finished == 2 &&
+                  fabs(j->z[0] - vae_normal_icdf(c0 + 0.5 * (c1 - c0) / j->nx)) < 1e-4,
+              "icdf tile at %f", j->z[0]);
+    send(w, APP_IN_KEY, 'g', 0, 0, 0);
+    frame(w);
+    CHECK(!w->s.scatter_hidden);
+}
+
+static void test_window_keys(World *w) {
+    send(w, APP_IN_KEY, 'h', 0, 0, 0);
+    CHECK(w->s.help);
+    send(w, APP_IN_KEY, APP_KEY_ESCAPE, 0, 0, 0);
+    CHECK_MSG(!w->s.help && !w->s.quit, "Escape closes the help first");
+    send(w, APP_IN_KEY, ' ', 0, 0, 0);
+    CHECK_MSG(strstr(w->s.toast.text, "not training") && w->s.toast.error, "%s", w->s.toast.text);
+    send(w, APP_IN_KEY, '3', 0, 0, 0);
+    CHECK_MSG(w->s.cls == 0 && strstr(w->s.toast.text, "CVAE"), "class keys need a CVAE");
+    send(w, APP_IN_KEY, APP_KEY_ESCAPE, 0, 0, 0);
+    CHECK(w->s.quit);
+}
+
+/* The aggregate posterior on a grid equals the direct sum of the Gaussians; q = p leaves
+ * no holes; codes far from the prior leave it all in holes. */
+static void test_density(void) {
+    enum { N = 50, L = 3, GW = 7, GH = 5 };
+    float mu[N * L], lv[N * L], q[GW * GH], p[GW * GH];
+    VaeRng r;
+    vae_rng_seed(&r, 9, 9);
+    for (int i = 0; i < N * L; i++)
+        mu[i] = vae_rng_normal(&r), lv[i] = 0.5f * vae_rng_normal(&r);
+    AppDensity d = {mu, lv, N, L, {2, 0}, -2, 3, -1, 2, GW, GH, q, p, 0};
+    CHECK(app_density_compute(&d) == 0);
+    double worst = 0;
+    for (int row = 0; row < GH; row++)
+        for (int c = 0; c < GW; c++) {
+            double x = -2 + (c + 0.5) * 5.0 / GW, y = 2 - (row + 0.5) * 3.0 / GH, sum = 0;
+            for (int i = 0; i < N; i++) {
+                double sx = exp(0.5 * lv[i * L + 2]), sy = exp(0.5 * lv[i * L + 0]);
+                double tx = (x - mu[i * L + 2]) / sx, ty = (y - mu[i * L + 0]) / sy;
+                sum += exp(-0.5 * (tx * tx + ty * ty)) / (2 * 3.14159265358979 * sx * sy) / N;
+            }
+            worst = fmax(worst, fabs(q[row * GW + c] - log(sum)));
+            worst = fmax(worst, fabs(p[row * GW + c] -
+                                     (-0.5 * (x * x + y * y) - log(2 * 3.14159265358979))));
+        }
+    CHECK_MSG(worst < 1e-4, "log densities off by %g", worst);
+    for (int i = 0; i < N * L; i++)
+        mu[i] = 0, lv[i] = 0;
+    CHECK(app_density_compute(&d) == 0 && d.hole_mass < 1e-3);
+    for (int i = 0; i < N * L; i++)
+        mu[i] = 10;
+    CHECK_MSG(app_density_compute(&d) == 0 && d.hole_mass > 0.999, "hole mass %g", d.hole_mass);
+}
+
+/* Help lines name each key once: no two tools answer the same key. */
+static void test_keys_unique(void) {
+    const AppTool *const *tools = all_tools;
+    int dup = 0;
+    for (int a = 0; a < N_TOOLS; a++)
+        for (int i = 0; i < tools[a]->n_help; i++)
+            for (int b = 0; b < N_TOOLS; b++)
+                for (int k = 0; k < tools[b]->n_help; k++)
+                    if ((a != b || i != k) &&
+                        !strcmp(tools[a]->help[i].keys, tools[b]->help[k].keys))
+                        dup++;
+    CHECK_MSG(dup == 0, "%d help lines share their keys", dup);
+}
+
+int main(void) {
+    World w;
+    world_open(&w);
+    test_view_and_cursor(&w);
+    test_hover(&w);
+    test_compare(&w);
+    test_grid(&w);
+    test_window_keys(&w);
+    world_close(&w);
+    test_density();
+    test_keys_unique();
+    return CHECK_DONE();
+}
