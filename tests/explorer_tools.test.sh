@@ -2,7 +2,7 @@
 # The explorer's generation tools under Xvfb, with a --script of input events and its
 # screenshots checked with tests/explorer_png.py: on the pretrained checkpoints, prior
 # samples (Z), the same z in both panes (B), posterior decodes (E), the aggregate
-# posterior's map (M), interpolation (L, K: clicks on two dots, a drag), attribute vectors
+# posterior's map (M), interpolation (L, Shift+L: clicks on two dots, a drag), attribute vectors
 # (V: classes, boxes, a held image), traversals (T), each in the single pane and in compare
 # mode with a strip per pane, and partial frames against whole ones; then a short
 # --latent 8 --beta 4 run for traversals with collapsed dimensions, the axes (X, Y, O)
@@ -159,9 +159,9 @@ HOLD=$(dot v_empty 110 42 764 640 2)
     shot 15 l_images
     echo "16 drag left 150 200 600 500"
     shot 25 l_points
-    echo "26 key k"           # spherical: not on a 2-D latent (a message only)
+    echo "26 key shift+l"     # spherical: not on a 2-D latent (a message only)
     shot 30 l_k2d
-    echo "31 key k"
+    echo "31 key shift+l"
     echo "32 key c"
     shot 40 lc_points
     echo "41 click $C_ONE"
@@ -189,7 +189,7 @@ check "L: the path on the plane" $PNG colour "$S/l_images.png" $PLANE 120 230 17
 check "L: the strip fills once both ends are chosen" $PNG differ "$S/l_empty.png" "$S/l_images.png" 0 690 780 800 3
 check "L: a drag between two points" $PNG tiles "$S/l_points.png" 0 690 780 800 10 6
 check "L: the drag's path is another" $PNG differ "$S/l_images.png" "$S/l_points.png" 0 690 780 800 3
-check "K on a 2-D latent: the path stays linear" $PNG same "$S/l_points.png" "$S/l_k2d.png" 0 690 780 800 0.5
+check "Shift+L on a 2-D latent: the path stays linear" $PNG same "$S/l_points.png" "$S/l_k2d.png" 0 690 780 800 0.5
 check "L compare: the points' path in the left pane's dock" $PNG tiles "$S/lc_points.png" 0 720 400 800 10 4
 check "L compare: and in the right pane's" $PNG tiles "$S/lc_points.png" 400 720 780 800 10 2
 check "L compare: each model between its codes of two images (left)" $PNG tiles "$S/lc_images.png" 0 720 400 800 10 5
@@ -221,7 +221,7 @@ check "V: a cursor-only frame equals a whole frame" $PNG same "$S/v_boxes.png" "
     echo "58 key l"
     echo "59 drag left 150 120 650 400"
     shot 68 l8
-    echo "69 key k"           # spherical: the path arcs around the origin
+    echo "69 key shift+l"     # spherical: the path arcs around the origin
     shot 78 l8_sph
     echo "79 key l"
     echo "80 move 300 300"
@@ -251,8 +251,8 @@ check "O: the cursor decodes with the others at an image's code" $PNG differ "$S
 check "O: a cursor-only frame equals a whole frame (the caption names the image)" $PNG same "$S/ax_o.png" "$S/ax_o_full.png" 0 0 1280 775 0
 check "L latent 8: a dragged path" $PNG tiles "$S/l8.png" 0 690 780 800 10 2
 check "L latent 8: the straight path stays low" $PNG nocolour "$S/l8.png" 200 42 600 100 120 230 170 0
-check "K latent 8: the spherical path arcs around the origin" $PNG colour "$S/l8_sph.png" 200 42 600 100 120 230 170 20
-check "K latent 8: and other decodes" $PNG differ "$S/l8.png" "$S/l8_sph.png" 0 690 780 800 1
+check "Shift+L latent 8: the spherical path arcs around the origin" $PNG colour "$S/l8_sph.png" 200 42 600 100 120 230 170 20
+check "Shift+L latent 8: and other decodes" $PNG differ "$S/l8.png" "$S/l8_sph.png" 0 690 780 800 1
 
 echo "$fails failed"
 [ $fails -eq 0 ]

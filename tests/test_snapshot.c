@@ -168,6 +168,40 @@ static void make_split(VaeSplit *s, int n, uint64_t seed) {
     }
 }
 
+static int three_models(const AppSnapshot *s, int64_t n) {
+    (void)n;
+    return s->n_models == 3;
+}
+
+/* The mean KL of model m over the last k history points. */
+static double recent_kl(const AppSnapshot *s, int m, int k) {
+    double sum = 0;
+    int n = 0;
+    for (int i = s->n_hist - 1; i >= 0 && n < k; i--)
+        if (isfinite(s->hist[i].loss[m].kl)) sum += s->hist[i].loss[m].kl, n++;
+    return n ? sum / n : NAN;
+}
+
+/* A fork of the VAE with beta 4 (the third model) starts from the VAE's weights and ends
+ * with a lower KL than its parent at beta 1. */
+static AppSnapshot *fork_beta(AppTrainer *t, AppSnapshotBox *b, AppSnapshot *cur) {
+    app_trainer_set(t, APP_SET_BETA, 0, 1.0f);
+    CHECK(app_trainer_fork(t, (AppFork){0, APP_SET_BETA, 4.0f}) == 2);
+    cur = wait_for(b, cur, three_models, 0);
+    CHECK_MSG(cur && cur->n_models == 3 && cur->info[2].fork_of == 0 && cur->info[2].beta == 4.0f,
+              "the fork is the third model, of the VAE, at beta 4");
+    CHECK_MSG(cur && !strcmp(cur->info[2].label, "VAE beta 4"), "label '%s'",
+              cur ? cur->info[2].label : "");
+    int64_t from = cur ? cur->step : 0;
+    app_trainer_toggle_pause(t); /* paused since the pause test */
+    cur = wait_for(b, cur, step_above, from + 300);
+    double kl0 = cur ? recent_kl(cur, 0, 5) : NAN, kl2 = cur ? recent_kl(cur, 2, 5) : NAN;
+    CHECK_MSG(kl2 < kl0, "the fork's KL %.3f is under its parent's %.3f", kl2, kl0);
+    printf("fork beta 4: KL %.3f vs the parent's %.3f after %lld more steps\n", kl2, kl0,
+           cur ? (long long)(cur->step - from) : -1LL);
+    return cur;
+}
+
 static void test_trainer_thread(void) {
     VaeDataset ds;
     memset(&ds, 0, sizeof ds);
@@ -229,6 +263,7 @@ static void test_trainer_thread(void) {
     app_trainer_reset(t);
     cur = wait_for(&b, cur, step_is, 0);
     CHECK(cur && cur->step == 0);
+    cur = fork_beta(t, &b, cur);
     app_trainer_stop(t);
     CHECK(app_trainer_throughput(t = NULL) == 0);
     app_snapshot_free(cur);

@@ -312,11 +312,12 @@ static void test_interp(World *w) {
     unsigned v = it->pane[0].version;
     frame(w);
     CHECK_MSG(it->pane[0].version == v, "no re-decode while nothing changed");
-    /* K: a 2-D latent has no spherical path (a message; the path stays linear) */
-    send(w, APP_IN_KEY, 'k', 0, 0, 0);
+    /* Shift+L: a 2-D latent has no spherical path (a message; the path stays linear) */
+    AppInput shift_l = {APP_IN_KEY, 'l', APP_MOD_SHIFT, 0, 0, 0, 0, 0, NULL};
+    app_toolbox_input(&w->box, &w->s, &shift_l);
     frame(w);
-    CHECK(it->spherical && !it->pane[0].spherical && s->toast.error);
-    send(w, APP_IN_KEY, 'k', 0, 0, 0);
+    CHECK(it->on && it->spherical && !it->pane[0].spherical && s->toast.error);
+    app_toolbox_input(&w->box, &w->s, &shift_l);
     /* a drag in pane 0: from the press to the release, on both panes' axes */
     send(w, APP_IN_PRESS, 0, APP_BUTTON_LEFT, 150, 100);
     send(w, APP_IN_MOVE, 0, 0, 200, 150);

@@ -210,7 +210,7 @@ static void captions(const AppDraw *d, int pane, char (*cap)[192]) {
     const AppAttr *a = d->tool;
     const AppState *s = d->s;
     const AppAttrPane *ap = &a->pane[pane];
-    const char *name = app_model_name(app_pane_model(s, &s->pane[pane]));
+    const char *name = app_snap_label(s->snap, s->pane[pane].model);
     char g0[40], g1[40], img[48];
     group_text(s, &a->group[0], ap->count[0], g0, sizeof g0);
     group_text(s, &a->group[1], ap->count[1], g1, sizeof g1);

@@ -44,7 +44,7 @@ static void frame(const AppDraw *d, int pane) {
     AppGfx *g = d->g;
     if (!m) return;
     char cap[3][160], title[96];
-    app_pane_title(m, title, sizeof title);
+    app_pane_title(d->s, p, title, sizeof title);
     int n = captions(d->tool, m, p->ax, cap), y = p->frame.y + app_px(g, 12);
     int room = p->rect.w - app_text_width(&g->text, APP_FONT_BOLD, title) - app_px(g, 16);
     for (int i = 0; i < n; i++) {

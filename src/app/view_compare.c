@@ -6,10 +6,9 @@
 
 static void frame(const AppDraw *d, int pane) {
     const AppPane *p = &d->s->pane[pane];
-    const VaeModel *m = app_pane_model(d->s, p);
     AppGfx *g = d->g;
     char title[96];
-    app_pane_title(m, title, sizeof title);
+    app_pane_title(d->s, p, title, sizeof title);
     int y = p->frame.y + app_px(g, 10);
     app_text_draw(&g->text, APP_FONT_BOLD, title, p->rect.x, y, APP_TEXT, APP_ALIGN_LEFT);
 }

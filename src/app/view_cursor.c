@@ -100,7 +100,7 @@ static void section_draw(const AppDraw *d, SDL_Rect r) {
         const VaeModel *m = app_pane_model(s, p);
         int ix = r.x + i * (side + app_px(g, 12));
         app_text_drawf(&g->text, APP_FONT_BOLD, ix, r.y, APP_TEXT, APP_ALIGN_LEFT, "%s decoded",
-                       app_model_name(m));
+                       app_snap_label(s->snap, p->model));
         /* with flows the cursor is a point of z_K, the decoder's input */
         char zs[96], n1[32], n2[32];
         snprintf(zs, sizeof zs, "%s = (%s, %s)", m && m->cfg.flows > 0 ? "z\xe2\x82\x96" : "z",

@@ -194,8 +194,7 @@ static void section_draw(const AppDraw *d, SDL_Rect r) {
         char cap[32] = "original";
         SDL_Texture *tex = s->hover >= 0 && c->orig_idx == s->hover ? c->orig : NULL;
         if (i > 0) {
-            snprintf(cap, sizeof cap, "%s recon",
-                     app_model_name(app_pane_model(s, &s->pane[i - 1])));
+            snprintf(cap, sizeof cap, "%s recon", app_snap_label(s->snap, s->pane[i - 1].model));
             tex = s->hover >= 0 ? c->recon[i - 1] : NULL;
         }
         SDL_Rect dst = {x + i * (w + gap), y, w, h};
@@ -236,7 +235,7 @@ static void strip_draw(const AppDraw *d, int pane, SDL_Rect r) {
                            ? "an AE has one z per x: its reconstruction only"
                            : "reconstruction (decoded \xce\xbc) | decoded samples of q(z|x)";
     app_text_drawf(&g->text, APP_FONT_SMALL, r.x, r.y, APP_DIM, APP_ALIGN_LEFT, "%s: %s",
-                   app_model_name(m), what);
+                   app_snap_label(s->snap, s->pane[pane].model), what);
     if (s->hover < 0) return;
     SDL_Rect dst = {r.x, r.y + lh, w, h};
     SDL_RenderCopy(g->ren, c->recon[pane], NULL, &dst);

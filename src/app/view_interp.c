@@ -122,8 +122,8 @@ static void image_name(const AppState *s, int i, char *buf, size_t len) {
 }
 
 /* The strip's caption in three wordings, the longest first. */
-static void captions(const AppDraw *d, const AppInterpPane *ip, const VaeModel *m,
-                     char (*cap)[192]) {
+static void captions(const AppDraw *d, int pane, char (*cap)[192]) {
+    const AppInterpPane *ip = &((const AppInterp *)d->tool)->pane[pane];
     const AppInterp *it = d->tool;
     const AppState *s = d->s;
     char a[48], b[48];
@@ -147,8 +147,9 @@ static void captions(const AppDraw *d, const AppInterpPane *ip, const VaeModel *
         snprintf(a, sizeof a, "(%.2f, %.2f)", it->pt[0][0], it->pt[0][1]);
         snprintf(b, sizeof b, "(%.2f, %.2f)", it->pt[1][0], it->pt[1][1]);
     }
-    const char *name = app_model_name(m), *kind = ip->spherical ? "spherical" : "linear";
-    snprintf(cap[0], 192, "%s: %s%s \xe2\x86\x92 %s  (%s path; K: %s)", name,
+    const char *name = app_snap_label(s->snap, s->pane[pane].model);
+    const char *kind = ip->spherical ? "spherical" : "linear";
+    snprintf(cap[0], 192, "%s: %s%s \xe2\x86\x92 %s  (%s path; Shift+L: %s)", name,
              it->ends == APP_ENDS_IMAGES ? "test " : "", a, b, kind,
              ip->spherical ? "linear" : "spherical");
     snprintf(cap[1], 192, "%s: %s \xe2\x86\x92 %s, %s", name, a, b, kind);
@@ -160,7 +161,7 @@ static void strip_draw(const AppDraw *d, int pane, SDL_Rect r) {
     const AppInterpPane *ip = &((const AppInterp *)d->tool)->pane[pane];
     AppGfx *g = d->g;
     char cap[3][192];
-    captions(d, ip, app_pane_model(d->s, &d->s->pane[pane]), cap);
+    captions(d, pane, cap);
     app_clip(g, &r);
     app_text_draw(&g->text, APP_FONT_SMALL, app_text_fitting(g, APP_FONT_SMALL, r.w, cap, 3), r.x,
                   r.y, APP_DIM, APP_ALIGN_LEFT);

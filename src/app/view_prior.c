@@ -66,12 +66,11 @@ static int strip_height(const AppDraw *d, int pane, int width, int avail) {
 static void strip_draw(const AppDraw *d, int pane, SDL_Rect r) {
     const PriorCache *c = d->cache;
     AppGfx *g = d->g;
-    const VaeModel *m = app_pane_model(d->s, &d->s->pane[pane]);
     int lh = app_text_line(&g->text, APP_FONT_SMALL), k = image_scale(d, r.w);
     int w = k * d->s->session->cols, h = k * d->s->session->rows, gap = app_px(g, 4);
     app_text_drawf(&g->text, APP_FONT_SMALL, r.x, r.y, APP_DIM, APP_ALIGN_LEFT,
-                   "%s decodes %d prior samples z ~ N(0, I)  (Z: new ones)", app_model_name(m),
-                   APP_PRIOR_K);
+                   "%s decodes %d prior samples z ~ N(0, I)  (Z: new ones)",
+                   app_snap_label(d->s->snap, d->s->pane[pane].model), APP_PRIOR_K);
     for (int i = 0; i < APP_PRIOR_K; i++) {
         SDL_Rect dst = {r.x + i * (w + gap), r.y + lh, w, h};
         if (c->tex[pane][i]) SDL_RenderCopy(g->ren, c->tex[pane][i], NULL, &dst);

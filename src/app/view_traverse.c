@@ -73,7 +73,7 @@ static void caption(const AppDraw *d, int pane, const TravLayout *l, int width, 
                     size_t len) {
     const AppState *s = d->s;
     const AppTravPane *tp = &((const AppTrav *)d->tool)->pane[pane];
-    const char *name = app_model_name(app_pane_model(s, &s->pane[pane]));
+    const char *name = app_snap_label(s->snap, s->pane[pane].model);
     char of[64], more[48] = "";
     if (tp->img >= 0)
         snprintf(of, sizeof of, "#%d (%s)", tp->img,

@@ -236,6 +236,21 @@ void vae_trainer_reset(VaeTrainer *t, uint64_t seed) {
     save_good(t);
 }
 
+VaeStatus vae_trainer_fork(VaeTrainer *t, const VaeTrainer *parent, char err[VAE_ERR_LEN]) {
+    if (t->model.n_params != parent->model.n_params)
+        return vae_fail(err, VAE_ERR_ARG, "a fork needs a model of its parent's shape");
+    size_t n = t->model.n_params * sizeof(float);
+    memcpy(t->model.params, parent->model.params, n);
+    memcpy(t->m, parent->m, n);
+    memcpy(t->v, parent->v, n);
+    t->adam_t = parent->adam_t;
+    t->step = parent->step;
+    t->epoch = parent->epoch;
+    t->skips = 0;
+    save_good(t);
+    return VAE_OK;
+}
+
 VaeStatus vae_trainer_create(VaeTrainer **out, const VaeConfig *cfg, const VaeModel *init,
                              const VaeTrainConfig *tc, const VaeSplit *train,
                              char err[VAE_ERR_LEN]) {

@@ -32,7 +32,7 @@ typedef struct {
 
 typedef struct {
     int on;
-    int spherical;      /* K: a spherical path where the latent has more than 2 dimensions */
+    int spherical;      /* Shift+L: a spherical path where the latent has more than 2 dimensions */
     AppEndsKind ends;   /* what was chosen: */
     int n_ends;         /* 0, 1 (the start only: the next click sets the end) or 2 */
     int idx[2];         /* APP_ENDS_IMAGES: the test images */

@@ -3,6 +3,7 @@
 #include "options.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "args.h"
@@ -15,7 +16,7 @@ static const char preamble[] =
     "Trains a VAE and a plain autoencoder side by side and shows their 2-D latent\n"
     "planes live; the point under the mouse cursor is decoded every frame.\n"
     "\n";
-static const char epilogue[] = "\nkeys: H or F1 in the window lists them.\n";
+static const char epilogue[] = "\nkeys and mouse (also H or F1 in the window):\n";
 
 static int parse_kind(const char *v, void *dst) {
     return vae_kind_parse(v, dst);
@@ -29,6 +30,40 @@ static int parse_flow(const char *v, void *dst) {
 static int parse_hidden(const char *v, void *dst) {
     return vae_hidden_parse(v, dst);
 }
+/* --model FILE, repeatable. */
+static int parse_model(const char *v, void *dst) {
+    AppOptions *o = dst;
+    if (o->n_models >= APP_MAX_MODELS) return 0;
+    o->models[o->n_models++] = v;
+    o->model_path = o->models[0];
+    return 1;
+}
+
+/* --fork beta=4, lr=1e-4, likelihood=gaussian, seed=7, free-bits=0.5, dropout=0.2. */
+static int parse_fork(const char *v, void *dst) {
+    AppOptions *o = dst;
+    static const char *const names[] = {"beta", "lr", "free-bits", "dropout", "likelihood", "seed"};
+    const char *eq = strchr(v, '=');
+    if (!eq || o->n_forks >= APP_MAX_MODELS) return 0;
+    AppFork f = {0, -1, 0};
+    for (int k = 0; k < (int)(sizeof names / sizeof *names); k++)
+        if ((size_t)(eq - v) == strlen(names[k]) && !strncmp(v, names[k], strlen(names[k])))
+            f.what = k;
+    char *end;
+    if (f.what == APP_SET_LIKELIHOOD) {
+        VaeLikelihood l;
+        if (!vae_likelihood_parse(eq + 1, &l)) return 0;
+        f.value = (float)l;
+    } else if (f.what >= 0) {
+        f.value = strtof(eq + 1, &end);
+        if (end == eq + 1 || *end || !(f.value >= 0) || f.value > 1e9f) return 0;
+    } else {
+        return 0;
+    }
+    o->forks[o->n_forks++] = f;
+    return 1;
+}
+
 static int parse_size(const char *v, void *dst) {
     int *wh = dst, w, h;
     char tail;
@@ -52,11 +87,17 @@ static int options_table(AppOptions *o, VaeOpt *t) {
          "the images on the plane: the test set (default) or the\ntraining set (60,000 for "
          "fashion; re-encoded less often)"},
         {"models:", VAE_OPT_SECTION},
-        {"--model", VAE_OPT_STR, &o->model_path, "FILE",
-         "start the VAE (left pane) from a safetensors checkpoint"},
+        {"--model", VAE_OPT_PARSE, o, "FILE",
+         "start the VAE (left pane) from a safetensors checkpoint; again\nfor more models side by "
+         "side (any kinds; at most 4)",
+         0, 0, parse_model},
         {"--ae-model", VAE_OPT_STR, &o->ae_path, "FILE", "start the AE from a checkpoint"},
         {"--no-train", VAE_OPT_FLAG, &o->no_train, NULL,
          "explore the checkpoints only (needs --model)"},
+        {"--fork", VAE_OPT_PARSE, o, "SETTING=V",
+         "also train a fork of the first model with one setting changed:\nbeta=4, lr=1e-4, "
+         "likelihood=gaussian, seed=7, free-bits=0.5,\ndropout=0.2 (again for more forks)",
+         0, 0, parse_fork},
         {"training (as in `vae train`):", VAE_OPT_SECTION},
         {"--kind", VAE_OPT_PARSE, &o->cfg.kind, "vae|cvae|ae",
          "kind of the main model (default vae; the second is an ae of\nthe same shape, without "
@@ -139,6 +180,18 @@ int app_args_parse(AppOptions *o, int argc, char **argv, char *err, int err_len)
     if (o->help) return 0;
     if (o->no_train && !o->model_path) {
         snprintf(err, (size_t)err_len, "--no-train needs --model FILE");
+        return -1;
+    }
+    if (o->n_forks && o->no_train) {
+        snprintf(err, (size_t)err_len, "--fork trains: not with --no-train");
+        return -1;
+    }
+    if (o->ae_path && o->n_models > 1) {
+        snprintf(err, (size_t)err_len, "--ae-model with several --model: give each as --model");
+        return -1;
+    }
+    if (o->n_models + (o->ae_path != NULL) + o->n_forks > APP_MAX_MODELS) {
+        snprintf(err, (size_t)err_len, "at most %d models with the forks", APP_MAX_MODELS);
         return -1;
     }
     if (o->ae_path && !o->model_path && o->no_train) {

@@ -8,13 +8,18 @@
 
 #include "model.h"
 #include "trainer.h"
+#include "training.h"
 
 typedef struct {
-    const char *data_dir;   /* --data DIR; NULL = from --dataset */
-    const char *dataset;    /* "mnist" or "fashion" */
-    const char *scatter;    /* "test" or "train" */
-    const char *model_path; /* --model FILE */
-    const char *ae_path;    /* --ae-model FILE */
+    const char *data_dir;               /* --data DIR; NULL = from --dataset */
+    const char *dataset;                /* "mnist" or "fashion" */
+    const char *scatter;                /* "test" or "train" */
+    const char *model_path;             /* the first --model FILE */
+    const char *ae_path;                /* --ae-model FILE */
+    const char *models[APP_MAX_MODELS]; /* every --model FILE, in order */
+    int n_models;
+    AppFork forks[APP_MAX_MODELS]; /* --fork SETTING=VALUE of the first model */
+    int n_forks;
     int no_train;
     VaeConfig cfg;          /* --kind --hidden --latent --likelihood --flow (a fresh model) */
     VaeTrainConfig tc;      /* --batch --lr --beta --kl-warmup --free-bits --dropout --seed */

@@ -2,6 +2,7 @@
  * snapshot of the checkpoints. */
 #include "session.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -19,6 +20,20 @@ static int is_dir(const char *p) {
     return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
+/* The mean over the shown images of the summed pixel entropies (see bce_floor). */
+static double bce_floor(const VaeSplit *sp) {
+    double h[256];
+    for (int v = 0; v < 256; v++) {
+        double x = v / 255.0;
+        h[v] = v == 0 || v == 255 ? 0 : -x * log(x) - (1 - x) * log(1 - x);
+    }
+    double sum = 0;
+    size_t n = (size_t)sp->n * (size_t)sp->rows * (size_t)sp->cols;
+    for (size_t i = 0; i < n; i++)
+        sum += h[sp->images[i]];
+    return sp->n > 0 ? sum / sp->n : 0;
+}
+
 static int open_data(AppSession *s, const AppOptions *o, char *err, int err_len) {
     char dirbuf[1200], e[VAE_ERR_LEN];
     const char *dir = o->data_dir;
@@ -30,6 +45,7 @@ static int open_data(AppSession *s, const AppOptions *o, char *err, int err_len)
     if (!o->data_dir) vae_dataset_set_name(&s->ds, o->dataset);
     s->shown = o->scatter_train ? &s->ds.train : &s->ds.test;
     s->rows = s->ds.test.rows, s->cols = s->ds.test.cols, s->pixels = s->rows * s->cols;
+    s->bce_floor = bce_floor(s->shown);
     if (s->pixels > APP_PIXELS_MAX || s->ds.test.n < 1) {
         snprintf(err, (size_t)err_len,
                  "%s: images of %dx%d are not supported (at most %d pixels, 1+ test images)", dir,
@@ -57,19 +73,25 @@ static int check_model(const AppSession *s, const VaeModel *m, const char *path,
     return -1;
 }
 
+/* The checkpoints: every --model in order, then --ae-model (the second model: beside a
+ * fresh VAE when there is no --model). */
 static int open_models(AppSession *s, const AppOptions *o, char *err, int err_len) {
-    const char *paths[2] = {o->model_path, o->ae_path};
+    const char *paths[APP_MAX_MODELS] = {NULL};
+    int n = 0;
+    for (int i = 0; i < o->n_models; i++)
+        paths[n++] = o->models[i];
+    if (o->ae_path) n = n ? n : 1, paths[n++] = o->ae_path;
     char e[VAE_ERR_LEN];
-    for (int m = 0; m < 2; m++) {
+    for (int m = 0; m < n; m++) {
         if (!paths[m]) continue;
         if (vae_checkpoint_load(paths[m], &s->loaded[m], &s->loaded_meta[m], e) != VAE_OK)
             return failf(err, err_len, e, "");
-        s->has_loaded[m] = 1;
+        s->has_loaded[m] = 1, s->n_loaded = m + 1;
         if (check_model(s, &s->loaded[m], paths[m], err, err_len) != 0) return -1;
     }
-    if (s->has_loaded[1] && s->loaded[1].cfg.kind != VAE_KIND_AE)
+    if (o->ae_path && s->loaded[n - 1].cfg.kind != VAE_KIND_AE)
         fprintf(stderr, "vae-explorer: note: --ae-model %s is a %s, shown in the AE pane\n",
-                paths[1], vae_kind_name(s->loaded[1].cfg.kind));
+                o->ae_path, vae_kind_name(s->loaded[n - 1].cfg.kind));
     return 0;
 }
 
@@ -85,30 +107,36 @@ int app_session_open(AppSession *s, const AppOptions *o, char *err, int err_len)
     return open_models(s, o, err, err_len);
 }
 
-/* The VAE (fresh from the flags, or the checkpoint) and the AE beside it: the same shape
- * and likelihood without flows, or its own checkpoint. */
-static int start_training(AppSession *s, const AppOptions *o, char *err, int err_len) {
-    AppTrainerConfig tc;
-    memset(&tc, 0, sizeof tc);
-    tc.n_models = 2;
+/* The models to train: the checkpoints, or a fresh VAE from the flags; beside a single
+ * model, an AE of the same shape and likelihood without flows. */
+static int training_models(AppSession *s, const AppOptions *o, AppTrainerConfig *tc, char *err,
+                           int err_len) {
     VaeConfig base = s->has_loaded[0] ? s->loaded[0].cfg : o->cfg;
     if (!s->has_loaded[0]) {
         base.input_h = s->rows, base.input_w = s->cols;
         base.classes = s->ds.classes;
     }
-    tc.cfg[0] = base;
-    tc.init[0] = s->has_loaded[0] ? &s->loaded[0] : NULL;
-    if (s->has_loaded[1]) {
-        tc.cfg[1] = s->loaded[1].cfg;
-        tc.init[1] = &s->loaded[1];
-    } else {
-        tc.cfg[1] = base;
-        tc.cfg[1].kind = VAE_KIND_AE;
-        tc.cfg[1].flows = 0;
+    tc->n_models = s->n_loaded ? s->n_loaded : 1;
+    for (int m = 0; m < tc->n_models; m++) {
+        tc->cfg[m] = s->has_loaded[m] ? s->loaded[m].cfg : base;
+        tc->init[m] = s->has_loaded[m] ? &s->loaded[m] : NULL;
+    }
+    if (tc->n_models == 1) {
+        tc->cfg[1] = base;
+        tc->cfg[1].kind = VAE_KIND_AE;
+        tc->cfg[1].flows = 0;
+        tc->n_models = 2;
     }
     char e[VAE_ERR_LEN];
-    for (int m = 0; m < 2; m++)
-        if (vae_config_check(&tc.cfg[m], e) != VAE_OK) return failf(err, err_len, e, "");
+    for (int m = 0; m < tc->n_models; m++)
+        if (vae_config_check(&tc->cfg[m], e) != VAE_OK) return failf(err, err_len, e, "");
+    return 0;
+}
+
+static int start_training(AppSession *s, const AppOptions *o, char *err, int err_len) {
+    AppTrainerConfig tc;
+    memset(&tc, 0, sizeof tc);
+    if (training_models(s, o, &tc, err, err_len) != 0) return -1;
     tc.tc = o->tc;
     if (s->has_loaded[0] && !o->beta_set && s->loaded[0].cfg.kind != VAE_KIND_AE &&
         s->loaded_meta[0].beta > 0)
@@ -119,14 +147,18 @@ static int start_training(AppSession *s, const AppOptions *o, char *err, int err
     tc.tc.threads = o->threads; /* data-parallel shards of each batch, as `vae train` */
     s->trainer = app_trainer_start(&tc, &s->box, err, err_len);
     if (!s->trainer) return -1;
-    s->n_models = 2;
+    s->n_models = tc.n_models;
+    for (int i = 0; i < o->n_forks; i++) /* --fork: made by the trainer soon */
+        if (app_trainer_fork(s->trainer, o->forks[i]) >= 0) s->n_models++;
     return 0;
 }
 
 /* --no-train: one snapshot of the checkpoints, whole (encoders too: S saves from it). */
 static int publish_checkpoints(AppSession *s, const AppOptions *o, char *err, int err_len) {
-    s->n_models = s->has_loaded[1] ? 2 : 1;
-    const VaeModel *models[2] = {&s->loaded[0], &s->loaded[1]};
+    s->n_models = s->n_loaded;
+    const VaeModel *models[APP_MAX_MODELS];
+    for (int m = 0; m < s->n_loaded; m++)
+        models[m] = &s->loaded[m];
     char e[VAE_ERR_LEN] = "out of memory building the snapshot";
     AppSnapshot *snap = app_box_acquire(&s->box);
     VaeSplitEncoder *enc = NULL;

@@ -19,6 +19,8 @@ typedef struct {
     int kl_warmup;   /* warm-up steps (0 = none) */
     float free_bits; /* per-dimension KL floor, nats (0 = off) */
     float dropout;   /* input and z dropout (0 = off) */
+    char label[48];  /* "VAE", "VAE beta=4" (a fork); "" for the kind's name */
+    int fork_of;     /* the model a fork follows, else -1 */
 } AppModelInfo;
 
 typedef struct AppSnapshot {

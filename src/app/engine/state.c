@@ -112,6 +112,11 @@ const char *app_model_name(const VaeModel *m) {
                                           : "VAE";
 }
 
-void app_pane_title(const VaeModel *m, char *buf, size_t len) {
-    snprintf(buf, len, "%s latent plane", m ? app_model_name(m) : "VAE");
+const char *app_snap_label(const AppSnapshot *snap, int m) {
+    if (!snap || m < 0 || m >= snap->n_models) return "-";
+    return snap->info[m].label[0] ? snap->info[m].label : app_model_name(&snap->model[m]);
+}
+
+void app_pane_title(const AppState *s, const AppPane *p, char *buf, size_t len) {
+    snprintf(buf, len, "%s latent plane", s->snap ? app_snap_label(s->snap, p->model) : "VAE");
 }

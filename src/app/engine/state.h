@@ -111,8 +111,10 @@ static inline int app_is_vae(const VaeModel *m) {
 }
 /* "VAE", "AE", "CVAE" (or "-" for NULL): how panels and titles name a model. */
 const char *app_model_name(const VaeModel *m);
-/* "VAE latent plane": the title of a pane showing m. */
-void app_pane_title(const VaeModel *m, char *buf, size_t len);
+/* How the window names model m of the snapshot: its label ("VAE", "VAE beta=4"). */
+const char *app_snap_label(const AppSnapshot *snap, int m);
+/* "VAE latent plane": the title of pane p. */
+void app_pane_title(const AppState *s, const AppPane *p, char *buf, size_t len);
 /* The label the decoder of m takes for class cls (NULL unless a CVAE). */
 const uint8_t *app_decode_label(const VaeModel *m, int cls, uint8_t *buf);
 

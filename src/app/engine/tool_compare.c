@@ -23,39 +23,74 @@ static void set_panes(AppState *s, int n, int first) {
 }
 
 typedef struct {
-    int show; /* the model of the single pane, kept while comparing */
+    int show;   /* the model of the single pane, kept while comparing */
+    int n_seen; /* models in the last snapshot: a new one (a fork) is shown at once */
 } Compare;
+
+static int n_models(const AppState *s) {
+    return s->snap ? s->snap->n_models : s->session->n_models;
+}
+
+/* Tab: the pane under the pointer (else the first) shows the next model. */
+static void next_model(AppState *s) {
+    int p = app_pane_at(s, s->mx, s->my);
+    p = p < 0 ? 0 : p;
+    show_model(&s->pane[p], (s->pane[p].model + 1) % n_models(s));
+    app_toast(s, 0, "pane %d: %s", p + 1, app_snap_label(s->snap, s->pane[p].model));
+}
 
 static int input(void *self, AppState *s, const AppInput *in) {
     Compare *c = self;
-    if (in->kind != APP_IN_KEY || (in->key != 'a' && in->key != 'c' && in->key != 'b')) return 0;
-    if (in->key == 'b') {
+    int k = in->key;
+    if (in->kind != APP_IN_KEY || (k != 'a' && k != 'c' && k != 'b' && k != APP_KEY_TAB)) return 0;
+    if (k == 'b') {
         s->same_z = !s->same_z;
         app_toast(s, 0, "%s",
                   s->same_z ? "every pane decodes the same z (the pointer's)"
                             : "each pane decodes the point under its own crosshair");
         return 1;
     }
-    int n_models = s->session->n_models;
-    if (n_models < 2) {
+    int n = n_models(s);
+    if (n < 2) {
         app_toast(s, 1,
-                  in->key == 'a' ? "no AE model loaded"
-                                 : "compare needs two models (only one is loaded)");
+                  k == 'a' ? "no AE model loaded"
+                           : "compare needs two models (only one is loaded)");
+        return 1;
+    }
+    if (k == APP_KEY_TAB) {
+        next_model(s);
         return 1;
     }
     int compare = s->n_panes > 1;
-    if (in->key == 'a') /* the other model in the single pane (from compare: the first) */
-        c->show = compare ? 0 : (c->show + 1) % n_models;
-    if (in->key == 'c' && !compare)
-        set_panes(s, n_models, 0);
+    if (k == 'a') /* the next model in the single pane (from compare: the first) */
+        c->show = compare ? 0 : (c->show + 1) % n;
+    if (k == 'c' && !compare)
+        set_panes(s, n < APP_MAX_PANES ? n : APP_MAX_PANES, 0);
     else
         set_panes(s, 1, c->show);
     return 1;
 }
 
+/* A model that appears (a fork) goes beside its parent: compare mode, views aligned. */
+static void update(void *self, AppState *s) {
+    Compare *c = self;
+    if (!s->snap) return;
+    int n = s->snap->n_models;
+    if (c->n_seen && n > c->n_seen) {
+        int parent = s->snap->info[n - 1].fork_of;
+        if (parent >= 0) {
+            set_panes(s, 2, 0);
+            show_model(&s->pane[0], parent);
+            show_model(&s->pane[1], n - 1);
+        }
+    }
+    c->n_seen = n;
+}
+
 static const AppHelpLine help[] = {
-    {"A", "show the AE / the VAE in the pane"},
-    {"C", "compare: VAE and AE side by side"},
+    {"A", "the next model in the pane (VAE, AE, forks...)"},
+    {"C", "compare: the models side by side"},
+    {"Tab", "the pane under the pointer shows the next model"},
     {"B", "compare: every pane decodes the same z"},
 };
 
@@ -66,4 +101,5 @@ const AppTool app_tool_compare = {
     .help = help,
     .n_help = (int)(sizeof help / sizeof *help),
     .input = input,
+    .update = update,
 };

@@ -3,8 +3,8 @@
  * decodes APP_INTERP_STEPS codes along the path between them. Between two images each
  * model walks between its own codes of the same two images (a smooth latent space decodes
  * to plausible digits all the way); between two points each pane takes those coordinates
- * on its axes, the other dimensions at the pane's base. K switches between a linear and a
- * spherical path (slerp: above 2 dimensions a linear path cuts through the prior's
+ * on its axes, the other dimensions at the pane's base. Shift+L switches between a linear
+ * and a spherical path (slerp: above 2 dimensions a linear path cuts through the prior's
  * low-density middle). */
 #include <string.h>
 
@@ -12,8 +12,9 @@
 #include "latent_ops.h"
 #include "tool.h"
 
-static int key(AppInterp *it, AppState *s, int k) {
-    if (k == 'l') {
+static int key(AppInterp *it, AppState *s, int k, int mods) {
+    if (k != 'l') return 0;
+    if (!(mods & APP_MOD_SHIFT)) {
         it->on = !it->on;
         if (it->on) s->left_tool = it;
         if (!it->on && s->left_tool == it) s->left_tool = NULL;
@@ -22,9 +23,8 @@ static int key(AppInterp *it, AppState *s, int k) {
         s->layout_dirty = 1;
         return 1;
     }
-    if (k != 'k') return 0;
-    it->spherical = !it->spherical;
-    int any = 0; /* a pane whose path can be spherical */
+    it->spherical = !it->spherical; /* Shift+L */
+    int any = 0;                    /* a pane whose path can be spherical */
     for (int i = 0; i < s->n_panes; i++) {
         const VaeModel *m = app_pane_model(s, &s->pane[i]);
         any |= m && m->cfg.latent > 2;
@@ -63,7 +63,7 @@ static void drag(AppInterp *it, const AppState *s) {
 
 static int input(void *self, AppState *s, const AppInput *in) {
     AppInterp *it = self;
-    if (in->kind == APP_IN_KEY) return key(it, s, in->key);
+    if (in->kind == APP_IN_KEY) return key(it, s, in->key, in->mods);
     if (!it->on || s->left_tool != it) return 0;
     switch (app_gesture_input(&it->gesture, s, in)) {
     case APP_GESTURE_PRESS: return 1;
@@ -153,7 +153,7 @@ static void update(void *self, AppState *s) {
 
 static const AppHelpLine help[] = {
     {"L", "interpolation: decodes from one end to the other"},
-    {"K", "its path: linear / spherical (latent > 2)"},
+    {"Shift+L", "its path: linear / spherical (latent > 2)"},
     {"click, click (L)", "the ends: two test images"},
     {"left drag (L)", "the ends: two points of the plane"},
 };

@@ -7,6 +7,7 @@
 #define APP_TOOL_LIST_H
 
 #define APP_TOOLS(X)                                                                               \
+    X(fork)     /* forks of a model with one setting changed (a menu: first when open) */          \
     X(window)   /* help, quit, screenshot, save */                                                 \
     X(compare)  /* which models the panes show */                                                  \
     X(train)    /* training commands; the status */                                                \

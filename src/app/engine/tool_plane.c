@@ -13,6 +13,16 @@ typedef struct {
     int drag_x, drag_y;
 } Plane;
 
+/* The pane a fork's pane follows (the one showing its parent), or p itself: the views of a
+ * fork and its parent stay aligned, so one setting's effect is seen on the same map. */
+static int lead_pane(const AppState *s, int p) {
+    if (!s->snap || s->pane[p].model >= s->snap->n_models) return p;
+    int parent = s->snap->info[s->pane[p].model].fork_of;
+    for (int k = 0; parent >= 0 && k < s->n_panes; k++)
+        if (k != p && s->pane[k].model == parent) return k;
+    return p;
+}
+
 static int init(void *self, AppState *s) {
     (void)s;
     ((Plane *)self)->drag_pane = -1;
@@ -33,6 +43,7 @@ static int input(void *self, AppState *s, const AppInput *in) {
     case APP_IN_PRESS: {
         int p = app_pane_at(s, in->x, in->y);
         if (p < 0) return 0;
+        p = lead_pane(s, p);
         if (pan_button) {
             pl->drag_pane = p, pl->drag_x = in->x, pl->drag_y = in->y;
             return 1;
@@ -51,6 +62,7 @@ static int input(void *self, AppState *s, const AppInput *in) {
     case APP_IN_WHEEL: {
         int p = app_pane_at(s, s->mx, s->my);
         if (p < 0 || in->wheel == 0) return 0;
+        p = lead_pane(s, p);
         AppPane *pane = &s->pane[p];
         app_view_zoom(&pane->view, pane->rect, s->mx + 0.5, s->my + 0.5, pow(1.2, in->wheel));
         pane->view.user = 1;
@@ -120,7 +132,11 @@ static void update(void *self, AppState *s) {
         AppPane *p = &s->pane[i];
         const VaeModel *m = app_pane_model(s, p);
         if (!m) continue;
-        auto_fit(s, p, m);
+        int lead = lead_pane(s, i);
+        if (lead == i)
+            auto_fit(s, p, m);
+        else
+            p->view = s->pane[lead].view;
         place_cursor(s, p);
     }
     if (s->same_z && s->n_panes > 1) share_cursor(s);

@@ -4,8 +4,8 @@
  * where no data is and decode to garbage. Z again draws new codes; Shift+Z hides them. */
 #include <string.h>
 
-#include "prior.h"
 #include "latent_ops.h"
+#include "prior.h"
 #include "rng.h"
 #include "tool.h"
 

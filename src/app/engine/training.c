@@ -1,8 +1,9 @@
 /* The training thread (see training.h). Each turn of its loop applies the UI's commands,
  * trains one step of every model, takes the latent worker's finished latents or hands it
  * the next job, and publishes a snapshot when it is time. */
-#include "training.h"
+#include "training_impl.h"
 
+#include <ctype.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -23,78 +24,10 @@
 #define LATENT_BUDGET 3.0 /* the latent worker busy at most 1/LATENT_BUDGET of the time */
 #define LATENT_MIN_S 0.5  /* and latents refreshed at most every LATENT_MIN_S seconds */
 #define RATE_S 0.5        /* samples/s measured over this window */
+#define HELDOUT_S 3.0     /* the test split's loss at most this often */
 #define TRAINER_NICE 3    /* the training threads' nice value (the window's is 0) */
 
 static const double speed_rate[APP_SPEED_LEVELS] = {0, 64, 32, 16, 8, 4, 2};
-
-/* What the loop remembers between turns (trainer thread only). */
-typedef struct {
-    int settings_seen, resets_seen, saves_seen;
-    int paused, last_paused, last_speed;
-    int force; /* publish at once: a command's state goes on screen */
-    int epochs_done_paused;
-    unsigned commands; /* the count read at the start of this turn */
-    double t_pub, t_lat, encode_s;
-    double rate, t_rate; /* samples/s, smoothed, and when it was last measured */
-    long long samples_rate;
-} Loop;
-
-struct AppTrainer {
-    pthread_t thread;
-    int started;
-    AppSnapshotBox *box;
-    const VaeDataset *ds;
-    const VaeSplit *shown; /* whose latents the snapshots carry */
-    int n_models, epochs;
-    VaeKind kind[APP_MAX_MODELS]; /* of each model (the UI reads it: never changes) */
-    uint64_t seed;
-    VaeTrainer *tr[APP_MAX_MODELS];
-    VaeTrainShared *shared;    /* the trainers' workers and gradients: they step in turn */
-    AppLatentWorker *worker;   /* the latents, beside the training */
-    VaeSplitEncoder *sync_enc; /* the same on this thread, for a command's state */
-    unsigned state_gen;        /* bumped by every such encode: older worker jobs are stale */
-    /* start-up: the thread creates the trainers, then reports (1 ok, -1 start_err) */
-    const AppTrainerConfig *start_cfg;
-    atomic_int start_state;
-    char start_err[256];
-    /* commands (UI -> trainer) */
-    atomic_int stop, paused, speed;
-    atomic_uint commands;   /* bumped after every command (see command_done) */
-    unsigned commands_seen; /* the commands the next snapshot includes */
-    atomic_int step_requests, reset_requests, save_requests;
-    atomic_uint setting_bits[APP_N_SETTINGS][APP_MAX_MODELS]; /* float bits of the values */
-    atomic_int settings_gen;
-    /* throughput (trainer -> UI, read at exit) */
-    _Atomic double run_seconds;
-    _Atomic long long samples;
-    /* trainer-thread state */
-    AppHistory hist;
-    char message[160]; /* the last event (guards, errors) */
-    int n_events;
-    float beta_eff[APP_MAX_MODELS];
-    AppSnapshot *reuse;
-    uint64_t seq;
-    int64_t latents_step;
-    uint64_t latents_seq;
-    float *last_mu[APP_MAX_MODELS]; /* latents of the last encode, (n_shown, latent) */
-    float *last_lv[APP_MAX_MODELS]; /* and their logvar */
-    VaeLatentStats last_stats[APP_MAX_MODELS];
-    unsigned saves; /* saves made, and the last one's result */
-    int save_failed;
-    char save_msg[320];
-};
-
-static unsigned f2u(float f) {
-    unsigned u;
-    memcpy(&u, &f, sizeof u);
-    return u;
-}
-
-static float u2f(unsigned u) {
-    float f;
-    memcpy(&f, &u, sizeof f);
-    return f;
-}
 
 static void live_models(const AppTrainer *t, const VaeModel **models) {
     for (int m = 0; m < t->n_models; m++)
@@ -109,6 +42,8 @@ static void fill_status(AppTrainer *t, AppSnapshot *s, double samples_per_s) {
         AppModelInfo *in = &s->info[m];
         in->beta = tc->beta, in->lr = tc->lr, in->beta_eff = t->beta_eff[m];
         in->kl_warmup = tc->kl_warmup, in->free_bits = tc->free_bits, in->dropout = tc->dropout;
+        snprintf(in->label, sizeof in->label, "%s", t->label[m]);
+        in->fork_of = t->fork_of[m];
     }
     s->latents_step = t->latents_step;
     s->latents_seq = t->latents_seq;
@@ -178,25 +113,20 @@ static void save_now(AppTrainer *t) {
 
 static void on_log(void *ud, const char *msg) {
     AppTrainer *t = ud;
-    snprintf(t->message, sizeof t->message, "%s", msg);
+    snprintf(t->message, sizeof t->message, "%.*s", (int)sizeof t->message - 1, msg);
     t->n_events++;
 }
 
 /* ---- the loop's steps ---------------------------------------------------------------- */
 
-static float setting(const AppTrainer *t, AppSetting what, int m) {
-    return u2f(
-        atomic_load_explicit(&((AppTrainer *)t)->setting_bits[what][m], memory_order_relaxed));
-}
-
 /* The UI's values of model m's settings into its trainer. */
 static void apply_settings(AppTrainer *t, int m) {
     VaeTrainer *tr = t->tr[m];
-    vae_trainer_set_beta(tr, setting(t, APP_SET_BETA, m));
-    vae_trainer_set_lr(tr, setting(t, APP_SET_LR, m));
-    vae_trainer_set_free_bits(tr, setting(t, APP_SET_FREE_BITS, m));
-    vae_trainer_set_dropout(tr, setting(t, APP_SET_DROPOUT, m));
-    vae_trainer_set_likelihood(tr, (VaeLikelihood)setting(t, APP_SET_LIKELIHOOD, m));
+    vae_trainer_set_beta(tr, app_setting(t, APP_SET_BETA, m));
+    vae_trainer_set_lr(tr, app_setting(t, APP_SET_LR, m));
+    vae_trainer_set_free_bits(tr, app_setting(t, APP_SET_FREE_BITS, m));
+    vae_trainer_set_dropout(tr, app_setting(t, APP_SET_DROPOUT, m));
+    vae_trainer_set_likelihood(tr, (VaeLikelihood)app_setting(t, APP_SET_LIKELIHOOD, m));
 }
 
 /* Saves, resets, new settings, pause and speed: anything that changed forces a snapshot. */
@@ -212,8 +142,10 @@ static void apply_commands(AppTrainer *t, Loop *L) {
     int resets = atomic_load_explicit(&t->reset_requests, memory_order_relaxed);
     if (resets != L->resets_seen) {
         L->resets_seen = resets;
-        for (int m = 0; m < t->n_models; m++)
-            vae_trainer_reset(t->tr[m], t->seed + (uint64_t)m);
+        char e[VAE_ERR_LEN];
+        for (int m = 0; m < t->n_models; m++) /* fresh weights; a fork its parent's again */
+            if (t->fork_of[m] < 0 || vae_trainer_fork(t->tr[m], t->tr[t->fork_of[m]], e) != VAE_OK)
+                vae_trainer_reset(t->tr[m], t->model_seed[m]);
         app_history_clear(&t->hist);
         t->message[0] = 0;
         t->n_events = 0;
@@ -293,12 +225,23 @@ static void refresh_latents(AppTrainer *t, Loop *L, double now) {
                                   t->state_gen, &L->encode_s)) {
         t->latents_step = step;
         t->latents_seq = t->seq + 1;
+        double neg_elbo[APP_MAX_MODELS], recon[APP_MAX_MODELS], kl[APP_MAX_MODELS];
+        if (app_latent_worker_heldout(t->worker, neg_elbo, recon, kl))
+            for (int m = 0; m < t->n_models; m++)
+                app_history_add_test(&t->hist, m, (float)recon[m], (float)kl[m],
+                                     (float)neg_elbo[m]);
     }
     if (L->paused || now - L->t_lat < fmax(LATENT_MIN_S, LATENT_BUDGET * L->encode_s)) return;
     const VaeModel *models[APP_MAX_MODELS];
     live_models(t, models);
-    if (app_latent_worker_submit(t->worker, models, vae_trainer_steps(t->tr[0]), t->state_gen))
+    /* a held-out evaluation with the latents every HELDOUT_S: a forward pass of the test
+     * split per model, at the worker's low priority */
+    int evaluate = now - L->t_eval >= HELDOUT_S;
+    if (app_latent_worker_submit(t->worker, models, vae_trainer_steps(t->tr[0]), t->state_gen,
+                                 evaluate)) {
         L->t_lat = now;
+        if (evaluate) L->t_eval = now;
+    }
 }
 
 static void maybe_publish(AppTrainer *t, Loop *L, double now) {
@@ -334,6 +277,38 @@ static void pace(AppTrainer *t, int idle, double t0) {
 
 /* ---- the thread -------------------------------------------------------------------- */
 
+/* Model m's trainer (sharing the workers), its log, its latents' buffers. 0, or -1 with
+ * a sentence in e. */
+static int add_trainer(AppTrainer *t, int m, const VaeConfig *cfg, const VaeModel *init,
+                       const VaeTrainConfig *tc, char *e) {
+    if (vae_trainer_create_shared(&t->tr[m], cfg, init, tc, &t->ds->train, t->shared, e) != VAE_OK)
+        return -1;
+    vae_trainer_set_log(t->tr[m], on_log, t);
+    size_t n = (size_t)t->shown->n * (size_t)cfg->latent + 1;
+    t->last_mu[m] = calloc(n, sizeof(float));
+    t->last_lv[m] = calloc(n, sizeof(float));
+    if (t->last_mu[m] && t->last_lv[m]) return 0;
+    snprintf(e, VAE_ERR_LEN, "out of memory");
+    return -1;
+}
+
+/* The latent worker and the encoder for commands, for the models there are now (their
+ * predecessors, if any, stopped first). 0, or -1 with a sentence in e. */
+static int start_encoders(AppTrainer *t, char *e) {
+    app_latent_worker_stop(t->worker);
+    vae_split_encoder_destroy(t->sync_enc);
+    t->worker = NULL, t->sync_enc = NULL;
+    t->state_gen++; /* a job of the old worker never comes back: none is in flight */
+    const VaeModel *models[APP_MAX_MODELS];
+    live_models(t, models);
+    t->worker =
+        app_latent_worker_start(models, t->n_models, t->shown, &t->ds->test, e, VAE_ERR_LEN);
+    if (!t->worker) return -1;
+    return vae_split_encoder_create(&t->sync_enc, models, t->n_models, t->shown, 1, e) == VAE_OK
+               ? 0
+               : -1;
+}
+
 /* On the trainer thread, before it trains: the trainers (whose worker threads inherit
  * this thread's priority), the latent worker and the encoder for commands. 0, or -1 with
  * a sentence in t->start_err. */
@@ -343,27 +318,70 @@ static int setup(AppTrainer *t, const AppTrainerConfig *c) {
     if (vae_train_shared_create(&t->shared, c->tc.threads, e) != VAE_OK) goto fail;
     for (int m = 0; m < c->n_models; m++) {
         VaeTrainConfig tc = c->tc;
-        tc.seed = c->tc.seed + (uint64_t)m; /* the models start differently */
-        if (vae_trainer_create_shared(&t->tr[m], &c->cfg[m], c->init[m], &tc, &c->ds->train,
-                                      t->shared, e) != VAE_OK)
-            goto fail;
-        vae_trainer_set_log(t->tr[m], on_log, t);
-        size_t n = (size_t)t->shown->n * (size_t)c->cfg[m].latent + 1;
-        t->last_mu[m] = calloc(n, sizeof(float));
-        t->last_lv[m] = calloc(n, sizeof(float));
-        if (!t->last_mu[m] || !t->last_lv[m]) goto fail;
+        tc.seed = t->model_seed[m];
+        if (add_trainer(t, m, &c->cfg[m], c->init[m], &tc, e) != 0) goto fail;
     }
-    const VaeModel *models[APP_MAX_MODELS];
-    live_models(t, models);
-    t->worker =
-        app_latent_worker_start(models, c->n_models, t->shown, t->start_err, sizeof t->start_err);
-    if (!t->worker) return -1;
-    if (vae_split_encoder_create(&t->sync_enc, models, c->n_models, t->shown, 1, e) != VAE_OK)
-        goto fail;
+    if (start_encoders(t, e) != 0) goto fail;
     return 0;
 fail:
     snprintf(t->start_err, sizeof t->start_err, "%s", e);
     return -1;
+}
+
+/* ---- forks ----------------------------------------------------------------------------- */
+
+/* "VAE beta 4", "VAE gaussian", "VAE clip 0.5": the parent's label and what differs. */
+static void fork_label(const AppTrainer *t, const AppFork *f, char *out, size_t len) {
+    static const char *const names[] = {"beta ", "lr ", "clip ", "drop ", "", "seed "};
+    char v[32];
+    if (f->what == APP_SET_LIKELIHOOD)
+        snprintf(v, sizeof v, "%s", vae_likelihood_name((VaeLikelihood)f->value));
+    else
+        snprintf(v, sizeof v, "%g", f->value);
+    char parent[sizeof t->label[0]];
+    snprintf(parent, sizeof parent, "%s", t->label[f->parent]);
+    snprintf(out, len, "%.20s %s%.10s", parent, names[f->what], v);
+}
+
+/* A sibling of model f->parent with one setting changed, on from the parent's weights. */
+static void fork_model(AppTrainer *t, Loop *L, const AppFork *f) {
+    int m = t->n_models, p = f->parent;
+    char e[VAE_ERR_LEN];
+    VaeConfig cfg = vae_trainer_model(t->tr[p])->cfg;
+    VaeTrainConfig tc = *vae_trainer_config(t->tr[p]);
+    tc.seed = t->model_seed[m] = f->what == APP_FORK_SEED ? (uint64_t)f->value : t->model_seed[p];
+    if (f->what == APP_SET_LIKELIHOOD) cfg.likelihood = (VaeLikelihood)f->value;
+    for (int k = 0; k < APP_N_SETTINGS; k++)
+        atomic_store_explicit(&t->setting_bits[k][m],
+                              atomic_load_explicit(&t->setting_bits[k][p], memory_order_relaxed),
+                              memory_order_relaxed);
+    if (f->what < APP_N_SETTINGS) /* the UI's value, clamped as a command would */
+        atomic_store_explicit(&t->setting_bits[f->what][m], app_f2u(f->value),
+                              memory_order_relaxed);
+    if (add_trainer(t, m, &cfg, NULL, &tc, e) != 0 || /* the parent's state: just below */
+        vae_trainer_fork(t->tr[m], t->tr[p], e) != VAE_OK) {
+        vae_trainer_destroy(t->tr[m]);
+        t->tr[m] = NULL;
+        char msg[VAE_ERR_LEN + 32];
+        snprintf(msg, sizeof msg, "fork failed: %s", e);
+        on_log(t, msg);
+        return;
+    }
+    t->fork_of[m] = p;
+    t->kind[m] = cfg.kind;
+    fork_label(t, f, t->label[m], sizeof t->label[m]);
+    t->beta_eff[m] = t->beta_eff[p];
+    t->n_models = m + 1;
+    apply_settings(t, m);
+    if (start_encoders(t, e) != 0) on_log(t, e);
+    atomic_store_explicit(&t->models_ui, t->n_models, memory_order_release);
+    L->force = 1;
+}
+
+static void apply_forks(AppTrainer *t, Loop *L) {
+    int n = atomic_load_explicit(&t->fork_requests, memory_order_acquire);
+    for (; L->forks_seen < n; L->forks_seen++)
+        if (t->n_models < APP_MAX_MODELS) fork_model(t, L, &t->forks[L->forks_seen]);
 }
 
 static void *trainer_main(void *arg) {
@@ -381,6 +399,7 @@ static void *trainer_main(void *arg) {
     L.t_lat = -1e9, L.encode_s = 0.05, L.t_rate = vae_now();
     while (!atomic_load_explicit(&t->stop, memory_order_relaxed)) {
         apply_commands(t, &L);
+        apply_forks(t, &L);
         int stepping = L.paused && take_step_request(t);
         if (stepping) L.force = 1;
         double t0 = vae_now();
@@ -421,16 +440,21 @@ AppTrainer *app_trainer_start(const AppTrainerConfig *c, AppSnapshotBox *box, ch
     t->box = box;
     t->ds = c->ds;
     t->shown = c->shown ? c->shown : &c->ds->test;
-    t->n_models = c->n_models;
+    t->n_models = t->n_first = c->n_models;
     t->epochs = c->epochs;
     t->seed = c->tc.seed;
     for (int m = 0; m < c->n_models; m++) {
         float v[APP_N_SETTINGS] = {c->tc.beta, c->tc.lr, c->tc.free_bits, c->tc.dropout,
                                    (float)c->cfg[m].likelihood};
         for (int k = 0; k < APP_N_SETTINGS; k++)
-            atomic_init(&t->setting_bits[k][m], f2u(v[k]));
+            atomic_init(&t->setting_bits[k][m], app_f2u(v[k]));
         t->beta_eff[m] = c->tc.kl_warmup > 0 ? 0.0f : c->tc.beta;
         t->kind[m] = c->cfg[m].kind;
+        t->fork_of[m] = -1;
+        t->model_seed[m] = c->tc.seed + (uint64_t)m; /* the models start differently */
+        snprintf(t->label[m], sizeof t->label[m], "%s", vae_kind_name(c->cfg[m].kind));
+        for (char *ch = t->label[m]; *ch; ch++) /* "VAE", as the window names kinds */
+            *ch = (char)toupper((unsigned char)*ch);
     }
     atomic_init(&t->stop, 0);
     atomic_init(&t->paused, c->start_paused);
@@ -440,6 +464,8 @@ AppTrainer *app_trainer_start(const AppTrainerConfig *c, AppSnapshotBox *box, ch
     atomic_init(&t->reset_requests, 0);
     atomic_init(&t->save_requests, 0);
     atomic_init(&t->settings_gen, 0);
+    atomic_init(&t->fork_requests, 0);
+    atomic_init(&t->models_ui, c->n_models);
     atomic_init(&t->run_seconds, 0.0);
     atomic_init(&t->samples, 0);
     atomic_init(&t->start_state, 0);
@@ -483,89 +509,4 @@ void app_trainer_stop(AppTrainer *t) {
     app_snapshot_free(t->reuse);
     app_history_free(&t->hist);
     free(t);
-}
-
-/* ---- commands (UI thread) ------------------------------------------------------------ */
-
-/* Every command bumps `commands` after making its change, so a trainer that reads the
- * count before the changes has seen at least that many. */
-static void command_done(AppTrainer *t) {
-    atomic_fetch_add_explicit(&t->commands, 1, memory_order_release);
-}
-
-unsigned app_trainer_commands(const AppTrainer *t) {
-    return t ? atomic_load_explicit(&((AppTrainer *)t)->commands, memory_order_acquire) : 0;
-}
-
-void app_trainer_toggle_pause(AppTrainer *t) {
-    if (!t) return;
-    atomic_fetch_xor_explicit(&t->paused, 1, memory_order_relaxed);
-    command_done(t);
-}
-
-void app_trainer_step_once(AppTrainer *t) {
-    if (!t) return;
-    atomic_fetch_add_explicit(&t->step_requests, 1, memory_order_relaxed);
-    command_done(t);
-}
-
-void app_trainer_reset(AppTrainer *t) {
-    if (!t) return;
-    atomic_fetch_add_explicit(&t->reset_requests, 1, memory_order_relaxed);
-    command_done(t);
-}
-
-/* The range of each setting: the trainer's guards make absurd learning rates a demo. */
-static const float setting_lo[APP_N_SETTINGS] = {1e-3f, 1e-6f, 0.0f, 0.0f, 0.0f};
-static const float setting_hi[APP_N_SETTINGS] = {100.0f, 1e-1f, 10.0f, 0.95f, 1.0f};
-
-/* Whether setting `what` applies to model m when set for every model: beta and free bits
- * only to models with a KL term. */
-static int applies(const AppTrainer *t, AppSetting what, int m) {
-    return (what != APP_SET_BETA && what != APP_SET_FREE_BITS) || t->kind[m] != VAE_KIND_AE;
-}
-
-static void store(AppTrainer *t, AppSetting what, int m, float v) {
-    v = v < setting_lo[what] ? setting_lo[what] : v > setting_hi[what] ? setting_hi[what] : v;
-    atomic_store_explicit(&t->setting_bits[what][m], f2u(v), memory_order_relaxed);
-}
-
-void app_trainer_set(AppTrainer *t, AppSetting what, int m, float value) {
-    if (!t) return;
-    for (int k = 0; k < t->n_models; k++)
-        if (k == m || (m < 0 && applies(t, what, k))) store(t, what, k, value);
-    atomic_fetch_add_explicit(&t->settings_gen, 1, memory_order_release);
-    command_done(t);
-}
-
-void app_trainer_scale(AppTrainer *t, AppSetting what, int m, float factor) {
-    if (!t) return;
-    for (int k = 0; k < t->n_models; k++)
-        if (k == m || (m < 0 && applies(t, what, k)))
-            store(t, what, k, setting(t, what, k) * factor);
-    atomic_fetch_add_explicit(&t->settings_gen, 1, memory_order_release);
-    command_done(t);
-}
-
-float app_trainer_setting(const AppTrainer *t, AppSetting what, int m) {
-    return t && m >= 0 && m < t->n_models ? setting(t, what, m) : 0;
-}
-
-void app_trainer_save(AppTrainer *t) {
-    if (t) atomic_fetch_add_explicit(&t->save_requests, 1, memory_order_relaxed);
-}
-
-void app_trainer_speed(AppTrainer *t, int delta) {
-    if (!t) return;
-    int s = atomic_load_explicit(&t->speed, memory_order_relaxed) - delta;
-    s = s < 0 ? 0 : s >= APP_SPEED_LEVELS ? APP_SPEED_LEVELS - 1 : s;
-    atomic_store_explicit(&t->speed, s, memory_order_relaxed);
-    command_done(t);
-}
-
-double app_trainer_throughput(const AppTrainer *t) {
-    if (!t) return 0;
-    double secs = atomic_load(&((AppTrainer *)t)->run_seconds);
-    long long n = atomic_load(&((AppTrainer *)t)->samples);
-    return secs > 0 ? (double)n / secs : 0;
 }

@@ -23,6 +23,14 @@ typedef enum {
     APP_N_SETTINGS,
 } AppSetting;
 
+/* A fork: model `parent` trained on from its weights with one setting changed: `what` is
+ * an AppSetting, or APP_FORK_SEED (another seed: its own data order and noise). */
+#define APP_FORK_SEED APP_N_SETTINGS
+typedef struct {
+    int parent, what;
+    float value;
+} AppFork;
+
 typedef struct AppTrainer AppTrainer;
 
 typedef struct {
@@ -60,6 +68,10 @@ void app_trainer_speed(AppTrainer *t, int delta); /* + faster, - slower */
  * save_failed and save_msg tell how it went. */
 void app_trainer_save(AppTrainer *t);
 unsigned app_trainer_commands(const AppTrainer *t); /* commands given so far */
+/* Start a fork (see AppFork) beside the models; it is in the snapshots soon after. The new
+ * model's index, or -1 when there are APP_MAX_MODELS already (counting forks asked for). */
+int app_trainer_fork(AppTrainer *t, AppFork f);
+int app_trainer_models(const AppTrainer *t); /* models trained now */
 
 const char *app_trainer_speed_name(int level);
 /* Samples trained per second of running (not paused) time, all models together. */
