@@ -49,6 +49,7 @@ shot() { echo "$1 screenshot $T/$2.png"; }
 PLANE="56 42 764 500"
 PLANE_L="56 42 374 500"
 PLANE_R="446 42 764 500"
+PANE_R="446 42 764 760"
 DOCK="0 520 780 800"
 DOCK_L="0 520 400 800"
 DOCK_R="400 520 780 800"
@@ -134,6 +135,7 @@ check "T: the cursor's code when no dot is hovered" $PNG differ "$S/t_hover.png"
 check "T compare: rows in the left pane's dock" $PNG tiles "$S/tc_hover.png" 0 690 400 800 9 8 2 2
 check "T compare: rows in the right pane's dock" $PNG tiles "$S/tc_hover.png" 400 690 780 800 9 2 2 2
 check "T compare: a cursor-only frame equals a whole frame" $PNG same "$S/tc_hover.png" "$S/tc_hover_full.png" 0 0 1280 775 0
+check "compare on checkpoints: the AE pane fits its own codes (its 1s in view)" $PNG colour "$S/c_cursor.png" $PANE_R 242 142 43 200
 check "B: the AE decodes the VAE pane's z" $PNG differ "$S/c_cursor.png" "$S/c_same_z.png" 1036 160 1252 380 3
 check "B: the VAE's decode stays" $PNG same "$S/c_cursor.png" "$S/c_same_z.png" 800 160 1016 380 0.5
 check "E: the reconstruction and 9 decoded posterior samples" $PNG tiles "$S/e.png" 0 690 780 800 10 3

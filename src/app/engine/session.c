@@ -175,8 +175,10 @@ static int publish_checkpoints(AppSession *s, const AppOptions *o, char *err, in
     snap->seq = 1;
     snap->step = meta->step;
     snap->epoch = meta->epoch;
-    for (int m = 0; m < s->n_models; m++)
+    for (int m = 0; m < s->n_models; m++) {
         snap->info[m].beta = snap->info[m].beta_eff = s->loaded_meta[m].beta;
+        snap->info[m].fork_of = -1; /* checkpoints are nobody's forks (0 made them model 0's) */
+    }
     snap->latents_step = snap->step;
     snap->latents_seq = snap->seq;
     snap->paused = 1;
