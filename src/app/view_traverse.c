@@ -39,9 +39,10 @@ typedef struct {
     int gap, row_h;
 } TravLayout;
 
-/* Rows of the largest scale (1x to 3x, within the width) at which they all fit in room
- * pixels; at 1x, as many as fit. */
-static TravLayout layout(const AppDraw *d, int pane, int width, int room) {
+/* Rows of the largest scale (1x to 3x, within the width) at which they all fit in `fit`
+ * pixels; at 1x, as many as fit in room (>= fit). The strip's own height, drawn again with
+ * fit = room, gives the same layout back. */
+static TravLayout layout(const AppDraw *d, int pane, int width, int fit, int room) {
     const AppState *s = d->s;
     AppGfx *g = d->g;
     const VaeModel *m = app_pane_model(s, &s->pane[pane]);
@@ -52,7 +53,7 @@ static TravLayout layout(const AppDraw *d, int pane, int width, int room) {
     l.label_w = app_text_width(&g->text, APP_FONT_SMALL, "z88 KL 8.88") + app_px(g, 8);
     l.k = (width - l.label_w - (APP_TRAV_STEPS - 1) * l.gap) / APP_TRAV_STEPS / s->session->cols;
     l.k = l.k < 1 ? 1 : l.k > 3 * (int)g->u ? 3 * (int)g->u : l.k;
-    while (l.k > 1 && l.n * (l.k * rows + row_gap) > room)
+    while (l.k > 1 && l.n * (l.k * rows + row_gap) > fit)
         l.k--;
     l.row_h = l.k * rows + row_gap;
     l.shown = room / l.row_h < l.n ? room / l.row_h : l.n;
@@ -63,7 +64,9 @@ static TravLayout layout(const AppDraw *d, int pane, int width, int room) {
 static int strip_height(const AppDraw *d, int pane, int width, int avail) {
     if (!((const AppTrav *)d->tool)->on) return 0;
     int lh = app_text_line(&d->g->text, APP_FONT_SMALL);
-    TravLayout l = layout(d, pane, width, avail - lh - app_px(d->g, 6));
+    /* larger images only while the dock stays within half the plot (of its two thirds) */
+    int room = avail - lh - app_px(d->g, 6), fit = room - d->s->pane[pane].plot.h / 6;
+    TravLayout l = layout(d, pane, width, fit < room ? fit : room, room);
     return lh + l.shown * l.row_h;
 }
 
@@ -117,7 +120,7 @@ static void strip_draw(const AppDraw *d, int pane, SDL_Rect r) {
     const AppTravPane *tp = &((const AppTrav *)d->tool)->pane[pane];
     AppGfx *g = d->g;
     int lh = app_text_line(&g->text, APP_FONT_SMALL);
-    TravLayout l = layout(d, pane, r.w, r.h - lh);
+    TravLayout l = layout(d, pane, r.w, r.h - lh, r.h - lh);
     char cap[192];
     app_clip(g, &r);
     caption(d, pane, &l, r.w, cap, sizeof cap);
