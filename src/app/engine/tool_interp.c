@@ -152,7 +152,7 @@ static void update(void *self, AppState *s) {
 }
 
 static const AppHelpLine help[] = {
-    {"L", "interpolation: decodes from one end to the other"},
+    {"L", "decodes along a path from one end to the other"},
     {"Shift+L", "its path: linear / spherical (latent > 2)"},
     {"click, click (L)", "the ends: two test images"},
     {"left drag (L)", "the ends: two points of the plane"},
