@@ -2,9 +2,13 @@
 # The explorer's figures of SPEC §8 in one run: frame times while both models train, and
 # training throughput in the window against `vae bench` alone on the same machine.
 #
-#   scripts/bench-explorer.sh [--rounds N] [--frames F] [--seconds S] [--build DIR] [-- ARGS]
+#   scripts/bench-explorer.sh [--rounds N] [--frames F] [--seconds S] [--build DIR] [--four]
+#                             [-- ARGS]
 #
 # ARGS go to vae-explorer (e.g. -- --dataset fashion: 10,000 test points).
+# --four: four panes, four models training (the VAE, the AE, forks with beta=4 and with
+#   likelihood=gaussian), with the prior samples (Z), attribute vectors (V) and traversals
+#   (T) on from the first frames; the headless reference stays the VAE and AE benches.
 # Each round runs, one after the other, at 1280x800 under xvfb-run (or your display):
 #   vae-explorer --frames F --stats with the cursor still: the only frames drawn are those
 #   a new snapshot brings (the whole panel, or everything when the latents moved), the
@@ -14,7 +18,8 @@
 #   vae bench --kind vae and --kind ae --seconds S (default thread count, as the
 #   explorer's). The window alternates one step of each model and counts both models'
 #   samples, so its headless reference is the two benches' harmonic mean,
-#   2 / (1/vae + 1/ae): the same work, step for step, with nothing else running.
+#   2 / (1/vae + 1/ae): the same work, step for step, with nothing else running (with
+#   --four, three VAE-sized models and the AE: 4 / (3/vae + 1/ae)).
 # Prints one line per round and then, over all rounds (medians):
 #   still_p99_ms=X  moving_p99_ms=X  fps=X  window_samples_per_s=X  bench_samples_per_s=X
 #   train_fraction_of_bench=X.XX   median over rounds of window / bench (each round's own
@@ -25,7 +30,7 @@
 set -u
 cd "$(dirname "$0")/.." || exit 1
 
-rounds=3 frames=600 secs=10
+rounds=3 frames=600 secs=10 four=0
 build="${VAE_BUILD:-build}"
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -33,6 +38,7 @@ while [ $# -gt 0 ]; do
         --frames) frames="${2:?--frames needs a value}"; shift 2 ;;
         --seconds) secs="${2:?--seconds needs a value}"; shift 2 ;;
         --build) build="${2:?--build needs a directory}"; shift 2 ;;
+        --four) four=1; shift ;;
         --) shift; break ;;
         -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
         *) echo "bench-explorer.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
@@ -48,13 +54,18 @@ done
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 # the cursor circles the middle of the plane, one step per frame; compare mode halfway
-awk -v n="$frames" 'BEGIN {
+# (--four: compare mode and the tools from the start)
+awk -v n="$frames" -v four="$four" 'BEGIN {
+    split("c z v t", keys, " ")
     for (i = 0; i < n + 100; i++) {
         printf "%d move %d %d\n", i, 410 + 250 * cos(i * 3.14159265 / 120), 397 + 250 * sin(i * 3.14159265 / 120)
-        if (i == int(n / 2)) printf "%d key c\n", i
+        if (four && i >= 1 && i <= 4) printf "%d key %s\n", i, keys[i]
+        if (!four && i == int(n / 2)) printf "%d key c\n", i
     }
 }' > "$tmp/circle.script"
 echo "0 move 410 397" > "$tmp/still.script"
+[ "$four" = 1 ] && printf '1 key c\n2 key z\n3 key v\n4 key t\n' >> "$tmp/still.script"
+[ "$four" = 1 ] && set -- --fork beta=4 --fork likelihood=gaussian "$@"
 
 run_window() {
     if [ -n "${DISPLAY:-}" ] || [ -n "${SDL_VIDEODRIVER:-}" ]; then
@@ -76,7 +87,7 @@ for r in $(seq 1 "$rounds"); do
     sp99=$(kv p99_ms "$still") rss=$(kv peak_rss_mb "$w") srss=$(kv peak_rss_mb "$still")
     vsps=$(kv samples_per_s "$bv") asps=$(kv samples_per_s "$ba")
     bsps=""
-    [ -n "$vsps" ] && [ -n "$asps" ] && bsps=$(awk -v v="$vsps" -v a="$asps" 'BEGIN { printf "%.0f", 2 / (1 / v + 1 / a) }')
+    [ -n "$vsps" ] && [ -n "$asps" ] && bsps=$(awk -v v="$vsps" -v a="$asps" -v nv=$((1 + 2 * four)) 'BEGIN { printf "%.0f", (nv + 1) / (nv / v + 1 / a) }')
     if [ -z "$p99" ] || [ -z "$sp99" ] || [ -z "$wsps" ] || [ -z "$bsps" ]; then
         echo "bench-explorer.sh: round $r failed:" >&2
         cat "$tmp/err" >&2

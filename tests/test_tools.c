@@ -222,6 +222,46 @@ static void test_compare(World *w) {
     frame(w);
 }
 
+/* A new snapshot of n models: the world's VAE and AE, then copies of the VAE as forks of
+ * model 0 (their latents the VAE's). */
+static void publish_forks(World *w, int n) {
+    const VaeModel *models[APP_MAX_MODELS];
+    for (int m = 0; m < n; m++)
+        models[m] = &w->model[m == 1];
+    AppSnapshot *snap = app_box_acquire(&w->session.box);
+    CHECK(snap && app_snapshot_set_models(snap, models, n, N_TEST, 1) == 0);
+    int latent = w->model[0].cfg.latent;
+    for (int m = 0; m < n; m++) {
+        memcpy(snap->mu[m], w->s.snap->mu[m == 1], sizeof(float) * N_TEST * latent);
+        memcpy(snap->lv[m], w->s.snap->lv[m == 1], sizeof(float) * N_TEST * latent);
+        snap->info[m].fork_of = m >= 2 ? 0 : -1;
+    }
+    snap->seq = snap->latents_seq = w->s.snap->seq + 1;
+    AppSnapshot *unread;
+    app_box_publish(&w->session.box, snap, &unread);
+    CHECK(app_state_take_snapshot(&w->s) == 0 && w->s.snap->n_models == n);
+}
+
+/* The --fork models of the launch join the panes of C as the trainer makes them; a fork
+ * made later from the window goes beside its parent. */
+static void test_forks_join(World *w) {
+    w->session.n_models = 3; /* the VAE, the AE and one --fork */
+    send(w, APP_IN_KEY, 'c', 0, 0, 0);
+    CHECK(w->s.n_panes == 2);
+    publish_forks(w, 3);
+    frame(w);
+    CHECK_MSG(w->s.n_panes == 3 && w->s.pane[0].model == 0 && w->s.pane[2].model == 2,
+              "the launch's fork joins the panes: %d panes, the first shows model %d",
+              w->s.n_panes, w->s.pane[0].model);
+    publish_forks(w, 4);
+    frame(w);
+    CHECK_MSG(w->s.n_panes == 2 && w->s.pane[0].model == 0 && w->s.pane[1].model == 3,
+              "a fork from the window beside its parent: %d panes", w->s.n_panes);
+    send(w, APP_IN_KEY, 'c', 0, 0, 0);
+    CHECK(w->s.n_panes == 1);
+    frame(w);
+}
+
 static void test_grid(World *w) {
     AppGrid *g = app_toolbox_find(&w->box, "grid");
     send(w, APP_IN_KEY, 'g', 0, 0, 0);
@@ -558,6 +598,7 @@ int main(void) {
     test_interp(&w);
     test_attr(&w);
     test_window_keys(&w);
+    test_forks_join(&w);
     world_close(&w);
     world_open(&w, 5);
     test_traverse(&w);

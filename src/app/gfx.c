@@ -2,7 +2,9 @@
 #include "gfx.h"
 
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 void app_clip(AppGfx *g, const SDL_Rect *r) {
     SDL_Rect c;
@@ -11,6 +13,22 @@ void app_clip(AppGfx *g, const SDL_Rect *r) {
             g->ren, SDL_IntersectRect(r, &g->pass_clip, &c) ? &c : &(SDL_Rect){0, 0, 0, 0});
     else
         SDL_RenderSetClipRect(g->ren, r ? r : g->clipped ? &g->pass_clip : NULL);
+}
+
+AppClipSave app_clip_push(AppGfx *g, SDL_Rect r) {
+    AppClipSave saved = {g->clipped, g->pass_clip};
+    r = (SDL_Rect){r.x - 2, r.y - 2, r.w + 4, r.h + 4}; /* frames drawn just outside images */
+    if (g->clipped && !SDL_IntersectRect(&r, &g->pass_clip, &r)) r = (SDL_Rect){0, 0, 0, 0};
+    g->clipped = 1;
+    g->pass_clip = r;
+    app_clip(g, NULL);
+    return saved;
+}
+
+void app_clip_pop(AppGfx *g, AppClipSave saved) {
+    g->clipped = saved.clipped;
+    g->pass_clip = saved.pass_clip;
+    app_clip(g, NULL);
 }
 
 void app_mark(AppGfx *g, int pane, AppRect plot, double x0, double y0, double x1, double y1) {
@@ -101,10 +119,43 @@ void app_image_upload_bytes(SDL_Texture *tex, const uint8_t *img, int w, int h) 
     SDL_UnlockTexture(tex);
 }
 
+int app_strip_cell(const AppGfx *g, int width, int n, int gap, int extra, int cols) {
+    int room = (width - extra - (n - 1) * gap) / n, most = 3 * (int)g->u;
+    if (room >= cols) return (room / cols < most ? room / cols : most) * cols;
+    return room > cols / 2 ? room : cols / 2;
+}
+
 const char *app_text_fitting(AppGfx *g, AppFont f, int width, char (*texts)[192], int n) {
     for (int i = 0; i < n - 1; i++)
         if (app_text_width(&g->text, f, texts[i]) <= width) return texts[i];
     return texts[n - 1];
+}
+
+int app_text_draw_within(AppGfx *g, AppFont f, const char *s, int x, int y, int width, uint32_t c) {
+    if (app_text_width(&g->text, f, s) <= width)
+        return app_text_draw(&g->text, f, s, x, y, c, APP_ALIGN_LEFT);
+    char cut[256];
+    size_t n = strlen(s);
+    if (n > sizeof cut - 4) n = sizeof cut - 4;
+    while (n > 0) {
+        do /* back one UTF-8 character */
+            n--;
+        while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80);
+        memcpy(cut, s, n);
+        memcpy(cut + n, "\xe2\x80\xa6", 4); /* an ellipsis and the terminator */
+        if (app_text_width(&g->text, f, cut) <= width) break;
+    }
+    return n > 0 ? app_text_draw(&g->text, f, cut, x, y, c, APP_ALIGN_LEFT) : 0;
+}
+
+int app_text_drawf_within(AppGfx *g, AppFont f, int x, int y, int width, uint32_t c,
+                          const char *fmt, ...) {
+    char buf[256];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    return app_text_draw_within(g, f, buf, x, y, width, c);
 }
 
 const char *app_num(char *buf, size_t len, int width, int prec, double v) {

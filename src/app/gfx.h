@@ -34,6 +34,16 @@ static inline SDL_Rect app_sdl_rect(AppRect r) {
 
 /* Clip drawing to r (NULL: no clip of one's own), within the part being drawn. */
 void app_clip(AppGfx *g, const SDL_Rect *r);
+/* Narrow the part being drawn to r (and a 2-pixel margin, for frames around images) until
+ * app_clip_pop(saved): a panel section or a dock strip draws nothing outside its
+ * rectangle (four panes leave a strip little room), and a view's own app_clip stays
+ * inside it. */
+typedef struct {
+    int clipped;
+    SDL_Rect pass_clip;
+} AppClipSave;
+AppClipSave app_clip_push(AppGfx *g, SDL_Rect r);
+void app_clip_pop(AppGfx *g, AppClipSave saved);
 /* Add the box (x0, y0)-(x1, y1), with a margin for line widths, inside plot, to pane's
  * marks: a mark that follows the pointer must be redrawn where it was and where it is. */
 void app_mark(AppGfx *g, int pane, AppRect plot, double x0, double y0, double x1, double y1);
@@ -56,9 +66,23 @@ void app_image_upload(SDL_Texture *tex, const float *probs, int w, int h);
 /* The same from bytes (a dataset image). */
 void app_image_upload_bytes(SDL_Texture *tex, const uint8_t *img, int w, int h);
 
+/* The width in pixels of each of n images `cols` pixels wide in a row of width pixels,
+ * with gaps of gap pixels and extra pixels besides: a whole multiple of cols up to 3x (the
+ * pixels stay square), or below 1x when even that does not fit (four panes), down to half
+ * (SDL scales the textures). Heights follow as cell * rows / cols. */
+int app_strip_cell(const AppGfx *g, int width, int n, int gap, int extra, int cols);
+
 /* The first of n texts (the longest first) no wider than width pixels in font f, else
  * the last: a caption's wording for the room it has. */
 const char *app_text_fitting(AppGfx *g, AppFont f, int width, char (*texts)[192], int n);
+/* Draw s left-aligned at (x, y), cut to width pixels with an ellipsis if it is wider. */
+int app_text_draw_within(AppGfx *g, AppFont f, const char *s, int x, int y, int width, uint32_t c);
+int app_text_drawf_within(AppGfx *g, AppFont f, int x, int y, int width, uint32_t c,
+                          const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 7, 8)))
+#endif
+    ;
 
 /* "%*.*f"; "%*.2e" from 1e5 on (a diverging run); "-" if not finite (a gap). */
 const char *app_num(char *buf, size_t len, int width, int prec, double v);

@@ -208,7 +208,9 @@ void app_tools_draw_panel(const AppTools *t, const AppState *s, AppGfx *g) {
     for (int k = 0; k < t->n_slots; k++) {
         if (t->slot[k].r.h <= 0 || !in_pass(g, &t->slot[k].r)) continue;
         AppDraw d = draw_ctx(t, s, g, t->slot[k].tool);
+        AppClipSave saved = app_clip_push(g, t->slot[k].r);
         t->slot[k].sec->draw(&d, t->slot[k].r);
+        app_clip_pop(g, saved);
         SDL_SetRenderDrawBlendMode(g->ren, SDL_BLENDMODE_NONE);
     }
 }
@@ -217,7 +219,9 @@ void app_tools_draw_dock(const AppTools *t, const AppState *s, AppGfx *g) {
     for (int k = 0; k < t->n_strips; k++) {
         if (!in_pass(g, &t->strip[k].r)) continue;
         AppDraw d = draw_ctx(t, s, g, t->strip[k].tool);
+        AppClipSave saved = app_clip_push(g, t->strip[k].r);
         t->strip[k].sec->draw(&d, t->strip[k].pane, t->strip[k].r);
+        app_clip_pop(g, saved);
         SDL_SetRenderDrawBlendMode(g->ren, SDL_BLENDMODE_NONE);
     }
 }

@@ -50,6 +50,9 @@ void app_tools_draw_pane(const AppTools *t, const AppState *s, AppGfx *g, int p)
 void app_tools_draw_panel(const AppTools *t, const AppState *s, AppGfx *g);
 void app_tools_draw_dock(const AppTools *t, const AppState *s, AppGfx *g);
 void app_tools_draw_window(const AppTools *t, const AppState *s, AppGfx *g);
+/* A pane's title for its plot's width ("VAE latent plane", else the model's name alone),
+ * written into buf[0] or buf[1]. */
+const char *app_pane_heading(AppGfx *g, const AppState *s, const AppPane *p, char (*buf)[192]);
 /* Every tool's help lines in table order, for the help overlay: calls fn per tool. */
 void app_tools_help(const AppTools *t, void (*fn)(void *ctx, const AppTool *tool), void *ctx);
 

@@ -184,17 +184,17 @@ static void over(const AppDraw *d, int pane) {
 
 /* ---- the dock: the image, then its code plus t v decoded -------------------------------- */
 
-/* Pixels per image pixel: the original and the steps share the width, 1x to 3x. */
-static int image_scale(const AppDraw *d, int width) {
-    int n = 1 + APP_ATTR_STEPS;
-    int k = (width - n * app_px(d->g, 4) - app_px(d->g, 8)) / n / d->s->session->cols;
-    return k < 1 ? 1 : k > 3 * (int)d->g->u ? 3 * (int)d->g->u : k;
+/* Each image's width: the original and the steps share the strip's width. */
+static int image_width(const AppDraw *d, int width) {
+    return app_strip_cell(d->g, width, 1 + APP_ATTR_STEPS, app_px(d->g, 4), app_px(d->g, 12),
+                          d->s->session->cols);
 }
 
 static int strip_height(const AppDraw *d, int pane, int width, int avail) {
     (void)pane, (void)avail;
     if (!((const AppAttr *)d->tool)->on) return 0;
-    return app_text_line(&d->g->text, APP_FONT_SMALL) + image_scale(d, width) * d->s->session->rows;
+    const AppSession *se = d->s->session;
+    return app_text_line(&d->g->text, APP_FONT_SMALL) + image_width(d, width) * se->rows / se->cols;
 }
 
 /* "box of 120" or the class's name. */
@@ -246,10 +246,10 @@ static void strip_draw(const AppDraw *d, int pane, SDL_Rect r) {
     char cap[3][192];
     captions(d, pane, cap);
     app_clip(g, &r);
-    app_text_draw(&g->text, APP_FONT_SMALL, app_text_fitting(g, APP_FONT_SMALL, r.w, cap, 3), r.x,
-                  r.y, APP_DIM, APP_ALIGN_LEFT);
-    int lh = app_text_line(&g->text, APP_FONT_SMALL), k = image_scale(d, r.w);
-    int w = k * d->s->session->cols, h = k * d->s->session->rows, gap = app_px(g, 4);
+    app_text_draw_within(g, APP_FONT_SMALL, app_text_fitting(g, APP_FONT_SMALL, r.w, cap, 3), r.x,
+                         r.y, r.w, APP_DIM);
+    int lh = app_text_line(&g->text, APP_FONT_SMALL), w = image_width(d, r.w);
+    int h = w * d->s->session->rows / d->s->session->cols, gap = app_px(g, 4);
     int shown = a->img >= 0 && ap->strip_valid && ap->img == a->img;
     for (int i = 0; i <= APP_ATTR_STEPS; i++) { /* the image, then its code + t v decoded */
         SDL_Rect dst = {r.x + i * (w + gap) + (i ? app_px(g, 8) : 0), r.y + lh, w, h};
@@ -262,7 +262,7 @@ static void strip_draw(const AppDraw *d, int pane, SDL_Rect r) {
         SDL_RenderCopy(g->ren, tex, NULL, &dst);
         char t[16];
         snprintf(t, sizeof t, "%g", (double)(VAE_ATTRIBUTE_T_MAX * (i - 1) / (APP_ATTR_STEPS - 1)));
-        if (i && k >= 2 * (int)g->u) /* at 1x the numbers would cover the digits */
+        if (i && w >= 2 * (int)g->u * d->s->session->cols) /* smaller, they cover the digits */
             app_text_draw(&g->text, APP_FONT_SMALL, t, dst.x + app_px(g, 2), dst.y, ATTR_COLOR,
                           APP_ALIGN_LEFT);
     }

@@ -43,8 +43,8 @@ static void frame(const AppDraw *d, int pane) {
     const VaeModel *m = app_pane_model(d->s, p);
     AppGfx *g = d->g;
     if (!m) return;
-    char cap[3][160], title[96];
-    app_pane_title(d->s, p, title, sizeof title);
+    char cap[3][160], buf[2][192];
+    const char *title = app_pane_heading(g, d->s, p, buf);
     int n = captions(d->tool, m, p->ax, cap), y = p->frame.y + app_px(g, 12);
     int room = p->rect.w - app_text_width(&g->text, APP_FONT_BOLD, title) - app_px(g, 16);
     for (int i = 0; i < n; i++) {

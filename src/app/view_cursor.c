@@ -86,6 +86,31 @@ static int section_height(const AppDraw *d, int width, int avail) {
            app_px(g, 8) + image_scale(d, width, avail) * d->s->session->rows + app_px(g, 12);
 }
 
+/* Whether every pane's "VAE decoded" fits in room, else all say "VAE" (alike side by side). */
+static int long_titles(const AppDraw *d, int room) {
+    char t[192];
+    for (int i = 0; i < d->s->n_panes; i++) {
+        snprintf(t, sizeof t, "%s decoded", app_snap_label(d->s->snap, d->s->pane[i].model));
+        if (app_text_width(&d->g->text, APP_FONT_BOLD, t) > room) return 0;
+    }
+    return 1;
+}
+
+/* "z = (0.12, -1.50)", or without "z = " where that does not fit. */
+static void code_text(const AppDraw *d, const AppPane *p, int room, char *out, size_t len) {
+    const VaeModel *m = app_pane_model(d->s, p);
+    char n1[32], n2[32], zs[2][192];
+    /* with flows the cursor is a point of z_K, the decoder's input */
+    snprintf(zs[0], sizeof zs[0], "%s = (%s, %s)", m && m->cfg.flows > 0 ? "z\xe2\x82\x96" : "z",
+             app_num(n1, sizeof n1, 0, 2, p->cursor[p->ax[0]]),
+             app_num(n2, sizeof n2, 0, 2, p->cursor[p->ax[1]]));
+    snprintf(zs[1], sizeof zs[1], "(%s, %s)", n1, n2);
+    snprintf(out, len, "%s", app_text_fitting(d->g, APP_FONT_MONO, room, zs, 2));
+    if (m && m->cfg.kind == VAE_KIND_CVAE)
+        snprintf(out + strlen(out), len - strlen(out), "  class %s",
+                 d->s->session->ds.class_names[d->s->cls]);
+}
+
 static void section_draw(const AppDraw *d, SDL_Rect r) {
     const AppState *s = d->s;
     const CursorCache *c = d->cache;
@@ -95,21 +120,16 @@ static void section_draw(const AppDraw *d, SDL_Rect r) {
     /* the scale the layout chose: the height it gave, less the text */
     int k = (r.h - bold - lh - app_px(g, 8) - app_px(g, 12)) / s->session->rows;
     int side = k * s->session->cols, side_h = k * s->session->rows;
+    int room = side + app_px(g, 8), whole = long_titles(d, room);
     for (int i = 0; i < s->n_panes; i++) {
         const AppPane *p = &s->pane[i];
         const VaeModel *m = app_pane_model(s, p);
         int ix = r.x + i * (side + app_px(g, 12));
-        app_text_drawf(&g->text, APP_FONT_BOLD, ix, r.y, APP_TEXT, APP_ALIGN_LEFT, "%s decoded",
-                       app_snap_label(s->snap, p->model));
-        /* with flows the cursor is a point of z_K, the decoder's input */
-        char zs[96], n1[32], n2[32];
-        snprintf(zs, sizeof zs, "%s = (%s, %s)", m && m->cfg.flows > 0 ? "z\xe2\x82\x96" : "z",
-                 app_num(n1, sizeof n1, 0, 2, p->cursor[p->ax[0]]),
-                 app_num(n2, sizeof n2, 0, 2, p->cursor[p->ax[1]]));
-        if (m && m->cfg.kind == VAE_KIND_CVAE)
-            snprintf(zs + strlen(zs), sizeof zs - strlen(zs), "  class %s",
-                     s->session->ds.class_names[s->cls]);
-        app_text_draw(&g->text, APP_FONT_MONO, zs, ix, r.y + bold, APP_ACCENT, APP_ALIGN_LEFT);
+        app_text_drawf_within(g, APP_FONT_BOLD, ix, r.y, room, APP_TEXT, "%s%s",
+                              app_snap_label(s->snap, p->model), whole ? " decoded" : "");
+        char zs[192];
+        code_text(d, p, room, zs, sizeof zs);
+        app_text_draw_within(g, APP_FONT_MONO, zs, ix, r.y + bold, room, APP_ACCENT);
         SDL_Rect dst = {ix, r.y + bold + lh + app_px(g, 8), side, side_h};
         app_frame_rect(g, dst);
         if (m && cur->pane[i].valid && c->tex[i]) SDL_RenderCopy(g->ren, c->tex[i], NULL, &dst);

@@ -159,16 +159,33 @@ static void over(const AppDraw *d, int pane) {
 
 /* ---- the panel: the hovered image and its reconstructions ------------------------------ */
 
-static int image_scale(const AppGfx *g) {
-    return (int)(4 * g->u);
+/* Each image's width: 4x, or what the original and one image per pane leave. */
+static int image_width(const AppDraw *d, int width) {
+    int cols = d->s->session->cols, most = (int)(4 * d->g->u) * cols;
+    int w = app_strip_cell(d->g, width, 1 + d->s->n_panes, app_px(d->g, 12), 0, cols);
+    return w < most ? w : most;
 }
 
 static int section_height(const AppDraw *d, int width, int avail) {
-    (void)width, (void)avail;
+    (void)avail;
     const AppGfx *g = d->g;
+    const AppSession *se = d->s->session;
     return app_text_line(&g->text, APP_FONT_BOLD) + app_px(g, 4) +
-           image_scale(g) * d->s->session->rows + app_text_line(&g->text, APP_FONT_SMALL) +
+           image_width(d, width) * se->rows / se->cols + app_text_line(&g->text, APP_FONT_SMALL) +
            app_px(g, 12);
+}
+
+/* An image's caption, centred under it, or the pane's model alone if that is too wide. */
+static void image_caption(AppGfx *g, const char *model, SDL_Rect dst, int room) {
+    char cap[2][192];
+    snprintf(cap[0], sizeof cap[0], "%s%s", model ? model : "original", model ? " recon" : "");
+    snprintf(cap[1], sizeof cap[1], "%s", model ? model : "original");
+    const char *c = app_text_fitting(g, APP_FONT_SMALL, room, cap, 2);
+    int y = dst.y + dst.h + app_px(g, 2), tw = app_text_width(&g->text, APP_FONT_SMALL, c);
+    if (tw <= room)
+        app_text_draw(&g->text, APP_FONT_SMALL, c, dst.x + dst.w / 2, y, APP_DIM, APP_ALIGN_CENTER);
+    else
+        app_text_draw_within(g, APP_FONT_SMALL, c, dst.x, y, room, APP_DIM);
 }
 
 static void section_draw(const AppDraw *d, SDL_Rect r) {
@@ -188,38 +205,35 @@ static void section_draw(const AppDraw *d, SDL_Rect r) {
                       y + app_px(g, 2), APP_DIM, APP_ALIGN_RIGHT);
     }
     y += app_text_line(&g->text, APP_FONT_BOLD) + app_px(g, 4);
-    int k = image_scale(g), w = k * s->session->cols, h = k * s->session->rows;
+    int w = image_width(d, r.w), h = w * s->session->rows / s->session->cols;
     int gap = app_px(g, 12);
     for (int i = 0; i <= s->n_panes; i++) {
-        char cap[32] = "original";
         SDL_Texture *tex = s->hover >= 0 && c->orig_idx == s->hover ? c->orig : NULL;
-        if (i > 0) {
-            snprintf(cap, sizeof cap, "%s recon", app_snap_label(s->snap, s->pane[i - 1].model));
-            tex = s->hover >= 0 ? c->recon[i - 1] : NULL;
-        }
+        if (i > 0) tex = s->hover >= 0 ? c->recon[i - 1] : NULL;
         SDL_Rect dst = {x + i * (w + gap), y, w, h};
         app_set_color(g->ren, APP_PANE_BG);
         SDL_RenderFillRect(g->ren, &dst);
         app_frame_rect(g, dst);
         if (tex) SDL_RenderCopy(g->ren, tex, NULL, &dst);
-        app_text_draw(&g->text, APP_FONT_SMALL, cap, dst.x + w / 2, dst.y + h + app_px(g, 2),
-                      APP_DIM, APP_ALIGN_CENTER);
+        image_caption(g, i ? app_snap_label(s->snap, s->pane[i - 1].model) : NULL, dst,
+                      w + gap - app_px(g, 2));
     }
 }
 
 /* ---- the dock: one x, many z -------------------------------------------------------------- */
 
-/* Pixels per image pixel: the reconstruction and the samples share the width, 1x to 3x. */
-static int strip_scale(const AppDraw *d, int width) {
-    int n = 1 + APP_POST_DECODED;
-    int k = (width - n * app_px(d->g, 4) - app_px(d->g, 12)) / n / d->s->session->cols;
-    return k < 1 ? 1 : k > 3 * (int)d->g->u ? 3 * (int)d->g->u : k;
+/* Each image's width: the reconstruction and the samples share the strip's width. */
+static int strip_image_width(const AppDraw *d, int width) {
+    return app_strip_cell(d->g, width, 1 + APP_POST_DECODED, app_px(d->g, 4), app_px(d->g, 16),
+                          d->s->session->cols);
 }
 
 static int strip_height(const AppDraw *d, int pane, int width, int avail) {
     (void)pane, (void)avail;
     if (!((const AppHover *)d->tool)->decode_samples) return 0;
-    return app_text_line(&d->g->text, APP_FONT_SMALL) + strip_scale(d, width) * d->s->session->rows;
+    const AppSession *se = d->s->session;
+    return app_text_line(&d->g->text, APP_FONT_SMALL) +
+           strip_image_width(d, width) * se->rows / se->cols;
 }
 
 static void strip_draw(const AppDraw *d, int pane, SDL_Rect r) {
@@ -228,14 +242,14 @@ static void strip_draw(const AppDraw *d, int pane, SDL_Rect r) {
     const AppHoverPane *hp = &((const AppHover *)d->tool)->pane[pane];
     AppGfx *g = d->g;
     const VaeModel *m = app_pane_model(s, &s->pane[pane]);
-    int lh = app_text_line(&g->text, APP_FONT_SMALL), k = strip_scale(d, r.w);
-    int w = k * s->session->cols, h = k * s->session->rows, gap = app_px(g, 4);
+    int lh = app_text_line(&g->text, APP_FONT_SMALL), w = strip_image_width(d, r.w);
+    int h = w * s->session->rows / s->session->cols, gap = app_px(g, 4);
     const char *what = s->hover < 0 ? "hover a dot: its reconstruction, then decodes of q(z|x)"
                        : !app_is_vae(m)
                            ? "an AE has one z per x: its reconstruction only"
                            : "reconstruction (decoded \xce\xbc) | decoded samples of q(z|x)";
-    app_text_drawf(&g->text, APP_FONT_SMALL, r.x, r.y, APP_DIM, APP_ALIGN_LEFT, "%s: %s",
-                   app_snap_label(s->snap, s->pane[pane].model), what);
+    app_text_drawf_within(g, APP_FONT_SMALL, r.x, r.y, r.w, APP_DIM, "%s: %s",
+                          app_snap_label(s->snap, s->pane[pane].model), what);
     if (s->hover < 0) return;
     SDL_Rect dst = {r.x, r.y + lh, w, h};
     SDL_RenderCopy(g->ren, c->recon[pane], NULL, &dst);

@@ -101,11 +101,9 @@ static void over(const AppDraw *d, int pane) {
 
 /* ---- the dock: the decodes along the path ----------------------------------------------- */
 
-/* Pixels per image pixel: the strip's width shared by the steps, 1x to 3x. */
-static int image_scale(const AppDraw *d, int width) {
-    int n = APP_INTERP_STEPS;
-    int k = (width - (n - 1) * app_px(d->g, 4)) / n / d->s->session->cols;
-    return k < 1 ? 1 : k > 3 * (int)d->g->u ? 3 * (int)d->g->u : k;
+/* Each image's width: the strip's width shared by the steps. */
+static int image_width(const AppDraw *d, int width) {
+    return app_strip_cell(d->g, width, APP_INTERP_STEPS, app_px(d->g, 4), 0, d->s->session->cols);
 }
 
 static int strip_height(const AppDraw *d, int pane, int width, int avail) {
@@ -113,7 +111,8 @@ static int strip_height(const AppDraw *d, int pane, int width, int avail) {
     const AppInterp *it = d->tool;
     if (!it->on) return 0;
     /* as tall before the ends are chosen: the plots keep their size between the clicks */
-    return app_text_line(&d->g->text, APP_FONT_SMALL) + image_scale(d, width) * d->s->session->rows;
+    const AppSession *se = d->s->session;
+    return app_text_line(&d->g->text, APP_FONT_SMALL) + image_width(d, width) * se->rows / se->cols;
 }
 
 /* "#12 (3)": an image and its class. */
@@ -163,10 +162,10 @@ static void strip_draw(const AppDraw *d, int pane, SDL_Rect r) {
     char cap[3][192];
     captions(d, pane, cap);
     app_clip(g, &r);
-    app_text_draw(&g->text, APP_FONT_SMALL, app_text_fitting(g, APP_FONT_SMALL, r.w, cap, 3), r.x,
-                  r.y, APP_DIM, APP_ALIGN_LEFT);
-    int lh = app_text_line(&g->text, APP_FONT_SMALL), k = image_scale(d, r.w);
-    int w = k * d->s->session->cols, h = k * d->s->session->rows, gap = app_px(g, 4);
+    app_text_draw_within(g, APP_FONT_SMALL, app_text_fitting(g, APP_FONT_SMALL, r.w, cap, 3), r.x,
+                         r.y, r.w, APP_DIM);
+    int lh = app_text_line(&g->text, APP_FONT_SMALL), w = image_width(d, r.w);
+    int h = w * d->s->session->rows / d->s->session->cols, gap = app_px(g, 4);
     int shown = ((const AppInterp *)d->tool)->n_ends == 2 && ip->valid;
     for (int i = 0; i < APP_INTERP_STEPS; i++) {
         SDL_Rect dst = {r.x + i * (w + gap), r.y + lh, w, h};

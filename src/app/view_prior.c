@@ -51,31 +51,32 @@ static void over(const AppDraw *d, int pane) {
     }
 }
 
-/* Pixels per image pixel: the strip's width shared by K images, 1x to 3x. */
-static int image_scale(const AppDraw *d, int width) {
-    int k = (width - (APP_PRIOR_K - 1) * app_px(d->g, 4)) / APP_PRIOR_K / d->s->session->cols;
-    return k < 1 ? 1 : k > 3 * (int)d->g->u ? 3 * (int)d->g->u : k;
+/* Each image's width: the strip's width shared by K images. */
+static int image_width(const AppDraw *d, int width) {
+    return app_strip_cell(d->g, width, APP_PRIOR_K, app_px(d->g, 4), 0, d->s->session->cols);
 }
 
 static int strip_height(const AppDraw *d, int pane, int width, int avail) {
     (void)pane, (void)avail;
     if (!((const AppPrior *)d->tool)->on) return 0;
-    return app_text_line(&d->g->text, APP_FONT_SMALL) + image_scale(d, width) * d->s->session->rows;
+    const AppSession *se = d->s->session;
+    return app_text_line(&d->g->text, APP_FONT_SMALL) + image_width(d, width) * se->rows / se->cols;
 }
 
 static void strip_draw(const AppDraw *d, int pane, SDL_Rect r) {
     const PriorCache *c = d->cache;
     AppGfx *g = d->g;
-    int lh = app_text_line(&g->text, APP_FONT_SMALL), k = image_scale(d, r.w);
-    int w = k * d->s->session->cols, h = k * d->s->session->rows, gap = app_px(g, 4);
-    app_text_drawf(&g->text, APP_FONT_SMALL, r.x, r.y, APP_DIM, APP_ALIGN_LEFT,
-                   "%s decodes %d prior samples z ~ N(0, I)  (Z: new ones)",
-                   app_snap_label(d->s->snap, d->s->pane[pane].model), APP_PRIOR_K);
+    int lh = app_text_line(&g->text, APP_FONT_SMALL), w = image_width(d, r.w);
+    int h = w * d->s->session->rows / d->s->session->cols, gap = app_px(g, 4);
+    app_text_drawf_within(g, APP_FONT_SMALL, r.x, r.y, r.w, APP_DIM,
+                          "%s decodes %d prior samples z ~ N(0, I)  (Z: new ones)",
+                          app_snap_label(d->s->snap, d->s->pane[pane].model), APP_PRIOR_K);
     for (int i = 0; i < APP_PRIOR_K; i++) {
         SDL_Rect dst = {r.x + i * (w + gap), r.y + lh, w, h};
         if (c->tex[pane][i]) SDL_RenderCopy(g->ren, c->tex[pane][i], NULL, &dst);
-        app_text_drawf(&g->text, APP_FONT_SMALL, dst.x + app_px(g, 2), dst.y, PRIOR_COLOR,
-                       APP_ALIGN_LEFT, "%d", i + 1);
+        if (w >= d->s->session->cols) /* smaller, the numbers would cover the digits */
+            app_text_drawf(&g->text, APP_FONT_SMALL, dst.x + app_px(g, 2), dst.y, PRIOR_COLOR,
+                           APP_ALIGN_LEFT, "%d", i + 1);
     }
 }
 

@@ -32,16 +32,16 @@ static void refresh(void *cache, const void *tool, const AppState *s, AppGfx *g)
 /* ---- the layout: the images' scale and the rows that fit ------------------------------- */
 
 typedef struct {
-    int k;       /* pixels per image pixel */
+    int w, h;    /* an image's size in pixels */
     int shown;   /* rows that fit */
     int n;       /* rows there are */
     int label_w; /* the rows' labels' column */
     int gap, row_h;
 } TravLayout;
 
-/* Rows of the largest scale (1x to 3x, within the width) at which they all fit in `fit`
- * pixels; at 1x, as many as fit in room (>= fit). The strip's own height, drawn again with
- * fit = room, gives the same layout back. */
+/* Rows of the largest scale (1x to 3x, within the width; below 1x in a narrow pane) at
+ * which they all fit in `fit` pixels; at the smallest, as many as fit in room (>= fit).
+ * The strip's own height, drawn again with fit = room, gives the same layout back. */
 static TravLayout layout(const AppDraw *d, int pane, int width, int fit, int room) {
     const AppState *s = d->s;
     AppGfx *g = d->g;
@@ -51,11 +51,12 @@ static TravLayout layout(const AppDraw *d, int pane, int width, int fit, int roo
     l.n = L < APP_TRAV_ROWS ? L : APP_TRAV_ROWS;
     l.gap = app_px(g, 3);
     l.label_w = app_text_width(&g->text, APP_FONT_SMALL, "z88 KL 8.88") + app_px(g, 8);
-    l.k = (width - l.label_w - (APP_TRAV_STEPS - 1) * l.gap) / APP_TRAV_STEPS / s->session->cols;
-    l.k = l.k < 1 ? 1 : l.k > 3 * (int)g->u ? 3 * (int)g->u : l.k;
-    while (l.k > 1 && l.n * (l.k * rows + row_gap) > fit)
-        l.k--;
-    l.row_h = l.k * rows + row_gap;
+    int cols = s->session->cols;
+    l.w = app_strip_cell(g, width, APP_TRAV_STEPS, l.gap, l.label_w, cols);
+    while (l.w > cols && l.n * (l.w * rows / cols + row_gap) > fit)
+        l.w -= cols;
+    l.h = l.w * rows / cols;
+    l.row_h = l.h + row_gap;
     l.shown = room / l.row_h < l.n ? room / l.row_h : l.n;
     if (l.shown < 1) l.shown = 1;
     return l;
@@ -96,7 +97,7 @@ static void draw_row(const AppDraw *d, int pane, const TravLayout *l, int r, int
     const TravCache *c = d->cache;
     const AppTravPane *tp = &((const AppTrav *)d->tool)->pane[pane];
     AppGfx *g = d->g;
-    int w = l->k * d->s->session->cols, h = l->k * d->s->session->rows;
+    int w = l->w, h = l->h;
     int collapsed = tp->has_kl && tp->kl[r] < APP_TRAV_COLLAPSED;
     char lab[32], num[16];
     snprintf(lab, sizeof lab, "z%d %s %s", tp->dims[r] + 1, tp->has_kl ? "KL" : "var",
@@ -124,8 +125,8 @@ static void strip_draw(const AppDraw *d, int pane, SDL_Rect r) {
     char cap[192];
     app_clip(g, &r);
     caption(d, pane, &l, r.w, cap, sizeof cap);
-    app_text_draw(&g->text, APP_FONT_SMALL, tp->valid ? cap : "traversals: waiting for a code", r.x,
-                  r.y, APP_DIM, APP_ALIGN_LEFT);
+    app_text_draw_within(g, APP_FONT_SMALL, tp->valid ? cap : "traversals: waiting for a code", r.x,
+                         r.y, r.w, APP_DIM);
     for (int i = 0; tp->valid && i < l.shown && i < tp->n_rows; i++)
         draw_row(d, pane, &l, i, r.x, r.y + lh + i * l.row_h);
     app_clip(g, NULL);

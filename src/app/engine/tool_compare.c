@@ -24,6 +24,7 @@ static void set_panes(AppState *s, int n, int first) {
 
 typedef struct {
     int show;   /* the model of the single pane, kept while comparing */
+    int all;    /* the panes show every model (C), also those the trainer adds later */
     int n_seen; /* models in the last snapshot: a new one (a fork) is shown at once */
 } Compare;
 
@@ -64,24 +65,30 @@ static int input(void *self, AppState *s, const AppInput *in) {
     int compare = s->n_panes > 1;
     if (k == 'a') /* the next model in the single pane (from compare: the first) */
         c->show = compare ? 0 : (c->show + 1) % n;
-    if (k == 'c' && !compare)
+    c->all = k == 'c' && !compare;
+    if (c->all)
         set_panes(s, n < APP_MAX_PANES ? n : APP_MAX_PANES, 0);
     else
         set_panes(s, 1, c->show);
     return 1;
 }
 
-/* A model that appears (a fork) goes beside its parent: compare mode, views aligned. */
+/* A model that appears: one forked from the window (F) goes beside its parent, compare
+ * mode with views aligned; the --fork models of the launch, which the trainer makes after
+ * its first snapshots, join the panes if they show every model. */
 static void update(void *self, AppState *s) {
     Compare *c = self;
     if (!s->snap) return;
     int n = s->snap->n_models;
     if (c->n_seen && n > c->n_seen) {
         int parent = s->snap->info[n - 1].fork_of;
-        if (parent >= 0) {
+        if (n > s->session->n_models && parent >= 0) {
+            c->all = 0;
             set_panes(s, 2, 0);
             show_model(&s->pane[0], parent);
             show_model(&s->pane[1], n - 1);
+        } else if (c->all) {
+            set_panes(s, n < APP_MAX_PANES ? n : APP_MAX_PANES, 0);
         }
     }
     c->n_seen = n;
