@@ -22,7 +22,14 @@
 /* Largest integer a JSON number (a double in cJSON) holds exactly. */
 #define MAX_EXACT_INT 9007199254740992.0
 
-/* Valid safetensors dtypes that we do not decode (reported as unsupported, not as junk). */
+/* The dtypes we read, by VaeStDtype; the integer ones only raw. */
+static const struct {
+    const char *name;
+    unsigned size;
+} dtypes[] = {{"F32", 4}, {"F16", 2}, {"I64", 8}, {"U8", 1}};
+
+/* Valid safetensors dtypes that we do not decode (reported as unsupported, not as junk);
+ * I64 and U8 are read by vae_st_parse_raw only. */
 static const char *const other_dtypes[] = {
     "BOOL", "U8",  "I8",   "F8_E5M2", "F8_E4M3", "F8_E8M0", "F4",  "F6_E2M3", "F6_E3M2",
     "I16",  "U16", "BF16", "I32",     "U32",     "F64",     "C64", "I64",     "U64",
@@ -114,7 +121,7 @@ static float half_to_float(uint16_t h) {
 
 /* Validate one header entry into t; t->name is set first so the caller can free t. */
 static VaeStatus parse_tensor(const cJSON *e, VaeStTensor *t, const char *nm, size_t data_len,
-                              char *err) {
+                              int raw, char *err) {
     const char *key = e->string;
     t->name = malloc(strlen(key) + 1);
     if (!t->name) return vae_fail(err, VAE_ERR_NOMEM, "%s: out of memory", nm);
@@ -142,22 +149,21 @@ static VaeStatus parse_tensor(const cJSON *e, VaeStTensor *t, const char *nm, si
                         : !shape ? "shape"
                                  : "data_offsets");
 
-    uint64_t size;
+    uint64_t size = 0;
     if (!cJSON_IsString(dtype))
         return vae_fail(err, VAE_ERR_FORMAT, "%s: tensor \"%s\" has a dtype that is not a string",
                         nm, key);
-    if (!strcmp(dtype->valuestring, "F32")) {
-        t->dtype = VAE_ST_F32;
-        size = 4;
-    } else if (!strcmp(dtype->valuestring, "F16")) {
-        t->dtype = VAE_ST_F16;
-        size = 2;
-    } else {
+    for (int i = 0; i < (raw ? 4 : 2); i++)
+        if (!strcmp(dtype->valuestring, dtypes[i].name)) {
+            t->dtype = (VaeStDtype)i;
+            size = dtypes[i].size;
+        }
+    if (!size) {
         for (size_t i = 0; i < sizeof other_dtypes / sizeof *other_dtypes; i++)
             if (!strcmp(dtype->valuestring, other_dtypes[i]))
                 return vae_fail(err, VAE_ERR_UNSUPPORTED,
-                                "%s: tensor \"%s\" has dtype %s; only F32 and F16 are supported",
-                                nm, key, other_dtypes[i]);
+                                "%s: tensor \"%s\" has dtype %s; only %s are supported", nm, key,
+                                other_dtypes[i], raw ? "F32, F16, I64 and U8" : "F32 and F16");
         return vae_fail(err, VAE_ERR_FORMAT, "%s: tensor \"%s\" has an unknown dtype \"%.32s\"", nm,
                         key, dtype->valuestring);
     }
@@ -238,8 +244,8 @@ static VaeStatus parse_metadata(VaeStFile *st, const cJSON *m, const char *nm, c
     return VAE_OK;
 }
 
-VaeStatus vae_st_parse(VaeStFile *st, const uint8_t *buf, size_t len, const char *name,
-                       char err[VAE_ERR_LEN]) {
+static VaeStatus parse(VaeStFile *st, const uint8_t *buf, size_t len, const char *name, int raw,
+                       char *err) {
     if (!st) return vae_fail(err, VAE_ERR_ARG, "vae_st_parse: st is NULL");
     memset(st, 0, sizeof *st);
     const char *nm = name ? name : "(buffer)";
@@ -318,7 +324,7 @@ VaeStatus vae_st_parse(VaeStFile *st, const uint8_t *buf, size_t len, const char
     cJSON_ArrayForEach(c, root) {
         if (c == meta) continue;
         VaeStTensor *t = &st->tensors[st->n_tensors++];
-        if ((s = parse_tensor(c, t, nm, data_len, err)) != VAE_OK) goto fail;
+        if ((s = parse_tensor(c, t, nm, data_len, raw, err)) != VAE_OK) goto fail;
     }
 
     for (int i = 0; i < st->n_meta; i++)
@@ -359,6 +365,10 @@ VaeStatus vae_st_parse(VaeStFile *st, const uint8_t *buf, size_t len, const char
     /* Sizes are now bounded by the file: allocation is at most twice its length. */
     for (size_t i = 0; i < n; i++) {
         VaeStTensor *t = &st->tensors[i];
+        if (raw) {
+            t->bytes = data + t->offset;
+            continue;
+        }
         size_t nelem = t->nbytes / (t->dtype == VAE_ST_F32 ? 4 : 2);
         t->data = malloc(nelem ? nelem * sizeof(float) : 1);
         if (!t->data) {
@@ -382,6 +392,16 @@ fail:
     free(order);
     if (s != VAE_OK) vae_st_free(st);
     return s;
+}
+
+VaeStatus vae_st_parse(VaeStFile *st, const uint8_t *buf, size_t len, const char *name,
+                       char err[VAE_ERR_LEN]) {
+    return parse(st, buf, len, name, 0, err);
+}
+
+VaeStatus vae_st_parse_raw(VaeStFile *st, const uint8_t *buf, size_t len, const char *name,
+                           char err[VAE_ERR_LEN]) {
+    return parse(st, buf, len, name, 1, err);
 }
 
 VaeStatus vae_st_read(VaeStFile *st, const char *path, char err[VAE_ERR_LEN]) {
@@ -483,6 +503,56 @@ static void put_json_str(Text *b, const char *s) {
     put(b, "\"", 1);
 }
 
+/* Tensor i's header entry into h, its data as parts[*np...] (one, or one per chunk). */
+static VaeStatus put_tensor(Text *h, const VaeStWriteTensor *t, int i, uint64_t *pos,
+                            const void **parts, size_t *sizes, int *np, const char *path,
+                            char *err) {
+    if (!t->name || !utf8_valid((const uint8_t *)t->name, strlen(t->name)) ||
+        !strcmp(t->name, "__metadata__"))
+        return vae_fail(err, VAE_ERR_ARG, "cannot write %s: tensor %d has a bad name", path, i);
+    if (t->ndim < 0 || t->ndim > VAE_ST_MAX_DIMS)
+        return vae_fail(err, VAE_ERR_ARG, "cannot write %s: tensor \"%s\" has %d dimensions", path,
+                        t->name, t->ndim);
+    uint64_t nelem = 1, esize = dtypes[t->dtype].size;
+    char num[48];
+    put_json_str(h, t->name);
+    put_str(h, ":{\"dtype\":\"");
+    put_str(h, dtypes[t->dtype].name);
+    put_str(h, "\",\"shape\":[");
+    for (int d = 0; d < t->ndim; d++) {
+        int64_t v = t->shape[d];
+        if (v < 0 || (v != 0 && nelem > (SIZE_MAX / esize) / (uint64_t)v))
+            return vae_fail(err, VAE_ERR_ARG, "cannot write %s: tensor \"%s\" has a bad shape",
+                            path, t->name);
+        nelem *= (uint64_t)v;
+        snprintf(num, sizeof num, "%s%" PRId64, d ? "," : "", v);
+        put_str(h, num);
+    }
+    uint64_t nbytes = nelem * esize;
+    const void *one = t->bytes ? t->bytes : t->dtype == VAE_ST_F32 ? (const void *)t->data : NULL;
+    int missing = t->n_chunks ? nelem % (uint64_t)t->n_chunks != 0 : nbytes && !one;
+    for (int k = 0; k < t->n_chunks; k++)
+        missing |= nbytes && !t->chunks[k];
+    if (nbytes > SIZE_MAX - *pos || missing)
+        return vae_fail(err, VAE_ERR_ARG,
+                        "cannot write %s: tensor \"%s\" has no data or is too large", path,
+                        t->name);
+    snprintf(num, sizeof num, "%" PRIu64 ",%" PRIu64, *pos, *pos + nbytes);
+    put_str(h, "],\"data_offsets\":[");
+    put_str(h, num);
+    put_str(h, "]}");
+    if (t->n_chunks == 0) {
+        parts[*np] = one;
+        sizes[(*np)++] = (size_t)nbytes;
+    }
+    for (int k = 0; k < t->n_chunks; k++) {
+        parts[*np] = t->chunks[k];
+        sizes[(*np)++] = (size_t)(nbytes / (uint64_t)t->n_chunks);
+    }
+    *pos += nbytes;
+    return VAE_OK;
+}
+
 VaeStatus vae_st_write(const char *path, const VaeStWriteTensor *tensors, int n_tensors,
                        const VaeStMeta *meta, int n_meta, char err[VAE_ERR_LEN]) {
     if (!path || n_tensors < 0 || n_meta < 0 || (n_tensors && !tensors) || (n_meta && !meta))
@@ -492,10 +562,17 @@ VaeStatus vae_st_write(const char *path, const VaeStWriteTensor *tensors, int n_
     Text h = {0};
     const void **parts = NULL;
     size_t *sizes = NULL;
-    size_t nn = (size_t)(n_tensors > n_meta ? n_tensors : n_meta);
+    size_t nn = (size_t)(n_tensors > n_meta ? n_tensors : n_meta), n_parts = 2;
+    for (int i = 0; i < n_tensors; i++) {
+        int k = tensors[i].n_chunks;
+        if (k < 0 || (k > 0 && !tensors[i].chunks) || (unsigned)tensors[i].dtype > VAE_ST_U8)
+            return vae_fail(err, VAE_ERR_ARG, "cannot write %s: tensor %d has bad chunks or dtype",
+                            path, i);
+        n_parts += k > 0 ? (size_t)k : 1;
+    }
     const char **names = malloc((nn ? nn : 1) * sizeof *names);
-    parts = malloc(((size_t)n_tensors + 2) * sizeof *parts);
-    sizes = malloc(((size_t)n_tensors + 2) * sizeof *sizes);
+    parts = malloc(n_parts * sizeof *parts);
+    sizes = malloc(n_parts * sizeof *sizes);
     if (!names || !parts || !sizes) {
         s = vae_fail(err, VAE_ERR_NOMEM, "cannot write %s: out of memory", path);
         goto fail;
@@ -530,49 +607,12 @@ VaeStatus vae_st_write(const char *path, const VaeStWriteTensor *tensors, int n_
         put_str(&h, "}");
     }
     uint64_t pos = 0;
+    int np = 2; /* parts[0] and [1]: the length and the header */
     for (int i = 0; i < n_tensors; i++) {
-        const VaeStWriteTensor *t = &tensors[i];
-        if (!t->name || !utf8_valid((const uint8_t *)t->name, strlen(t->name)) ||
-            !strcmp(t->name, "__metadata__")) {
-            s = vae_fail(err, VAE_ERR_ARG, "cannot write %s: tensor %d has a bad name", path, i);
-            goto fail;
-        }
-        if (t->ndim < 0 || t->ndim > VAE_ST_MAX_DIMS) {
-            s = vae_fail(err, VAE_ERR_ARG, "cannot write %s: tensor \"%s\" has %d dimensions", path,
-                         t->name, t->ndim);
-            goto fail;
-        }
-        uint64_t nelem = 1;
-        char num[48];
         put_str(&h, n_meta > 0 || i > 0 ? "," : "");
-        put_json_str(&h, t->name);
-        put_str(&h, ":{\"dtype\":\"F32\",\"shape\":[");
-        for (int d = 0; d < t->ndim; d++) {
-            int64_t v = t->shape[d];
-            if (v < 0 || (v != 0 && nelem > (SIZE_MAX / 4) / (uint64_t)v)) {
-                s = vae_fail(err, VAE_ERR_ARG, "cannot write %s: tensor \"%s\" has a bad shape",
-                             path, t->name);
-                goto fail;
-            }
-            nelem *= (uint64_t)v;
-            snprintf(num, sizeof num, "%s%" PRId64, d ? "," : "", v);
-            put_str(&h, num);
-        }
-        uint64_t nbytes = nelem * 4;
-        if (nbytes > SIZE_MAX - pos || (nbytes && !t->data)) {
-            s = vae_fail(err, VAE_ERR_ARG,
-                         "cannot write %s: tensor \"%s\" has no data or is too large", path,
-                         t->name);
+        if ((s = put_tensor(&h, &tensors[i], i, &pos, parts, sizes, &np, path, err)) != VAE_OK)
             goto fail;
-        }
-        snprintf(num, sizeof num, "%" PRIu64 ",%" PRIu64, pos, pos + nbytes);
-        put_str(&h, "],\"data_offsets\":[");
-        put_str(&h, num);
-        put_str(&h, "]}");
-        parts[i + 2] = t->data;
-        sizes[i + 2] = (size_t)nbytes;
-        pos += nbytes;
-        names[i] = t->name;
+        names[i] = tensors[i].name;
     }
     put_str(&h, "}");
     if ((dup = find_dup(names, (size_t)n_tensors))) {
@@ -593,7 +633,7 @@ VaeStatus vae_st_write(const char *path, const VaeStWriteTensor *tensors, int n_
     sizes[0] = 8;
     parts[1] = h.p;
     sizes[1] = h.n;
-    s = vae_file_write_atomic(path, parts, sizes, n_tensors + 2, err);
+    s = vae_file_write_atomic(path, parts, sizes, np, err);
 
 fail:
     free(h.p);
