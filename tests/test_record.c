@@ -1,0 +1,671 @@
+/* Tests for record.c and record_file.c: a recording reopens bit-exact (latents as halves,
+ * losses, events, curve, decoders); thinning keeps the first and last entries and spaces
+ * the rest evenly in log(1 + step); the nearest decoder is the nearest and decodes as the
+ * model did; the default budget holds the explorer's two models under 60 MB; the
+ * schedule stays within its count; a table of torn and hostile files is refused.
+ * `test_record --seeds DIR` writes the fuzzer's seed recordings instead. */
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <math.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "fileio.h"
+#include "half.h"
+#include "record.h"
+#include "rng.h"
+
+static char dir[1024];
+
+static void path_in(char *out, size_t n, const char *name) {
+    snprintf(out, n, "%s/%s", dir, name);
+}
+
+/* A VAE with two planar flows and an AE of the same tiny shape (4x4 images, hidden 8). */
+static VaeRecordSetup tiny_setup(int flows) {
+    VaeRecordSetup su;
+    memset(&su, 0, sizeof su);
+    su.n_models = 2;
+    for (int m = 0; m < 2; m++) {
+        VaeConfig *c = &su.cfg[m];
+        *c = vae_config_default();
+        c->input_h = c->input_w = 4;
+        c->n_hidden = 1;
+        c->hidden[0] = 8;
+        c->kind = m ? VAE_KIND_AE : VAE_KIND_VAE;
+        c->flows = m ? 0 : flows;
+    }
+    snprintf(su.name[0], sizeof su.name[0], "VAE");
+    snprintf(su.name[1], sizeof su.name[1], "AE");
+    snprintf(su.dataset, sizeof su.dataset, "tiny");
+    snprintf(su.split, sizeof su.split, "test");
+    return su;
+}
+
+#define NP 37 /* images */
+
+/* Latents of step s (mu, logvar of model 0, mu of model 1): a few specials among them. */
+static void make_latents(int64_t s, float *mu0, float *lv0, float *mu1) {
+    VaeRng rng;
+    vae_rng_seed(&rng, (uint64_t)s, 3);
+    for (int i = 0; i < NP * 2; i++) {
+        mu0[i] = vae_rng_normal(&rng) * (float)(1 + s % 5);
+        lv0[i] = vae_rng_normal(&rng) - 2;
+        mu1[i] = vae_rng_normal(&rng) * 30;
+    }
+    mu0[0] = NAN, mu0[1] = INFINITY, lv0[0] = 1e-7f, mu1[0] = 1e6f; /* NaN, Inf, tiny, huge */
+}
+
+static VaeStatus add_frame(VaeRecording *r, int64_t s) {
+    float mu0[NP * 2], lv0[NP * 2], mu1[NP * 2];
+    make_latents(s, mu0, lv0, mu1);
+    const float *mu[2] = {mu0, mu1}, *lv[2] = {lv0, NULL};
+    VaeRecordLoss loss[2] = {{100.0f + s, 3.5f, 103.5f + s}, {90.0f - s, 0, 90.0f - s}};
+    char err[VAE_ERR_LEN];
+    return vae_recording_add_frame(r, s, mu, lv, loss, err);
+}
+
+/* Two models of the setup with parameters from seed. */
+static void make_models(const VaeRecordSetup *su, VaeModel *m, uint64_t seed) {
+    char err[VAE_ERR_LEN];
+    for (int k = 0; k < 2; k++) {
+        CHECK(vae_model_init(&m[k], &su->cfg[k], err) == VAE_OK);
+        vae_model_init_params(&m[k], seed * 2 + (uint64_t)k);
+    }
+}
+
+/* Bytes of halves of all models' decoder (and flow) tensors. */
+static size_t decoder_bytes(const VaeRecordSetup *su) {
+    size_t n = 0;
+    char err[VAE_ERR_LEN];
+    for (int m = 0; m < su->n_models; m++) {
+        VaeModel l;
+        CHECK(vae_model_layout(&l, &su->cfg[m], err) == VAE_OK);
+        for (int i = 0; i < l.n_info; i++)
+            if (l.info[i].offset >= vae_model_encoder_params(&l)) n += l.info[i].size * 2;
+    }
+    return n;
+}
+
+/* A recording of the tiny setup keeping this many frames and decoders. */
+static VaeRecording *tiny_recording(int frames, int decoders, int flows) {
+    VaeRecordSetup su = tiny_setup(flows);
+    uint8_t labels[NP];
+    for (int i = 0; i < NP; i++)
+        labels[i] = (uint8_t)(i * 7 % 10);
+    VaeRecording *r = NULL;
+    VaeRecordBudget b = {(size_t)frames * NP * 2 * 3 * 2, (size_t)decoders * decoder_bytes(&su)};
+    char err[VAE_ERR_LEN];
+    CHECK_MSG(vae_recording_create(&r, &su, labels, NP, &b, err) == VAE_OK, "%s", err);
+    int cf = 0, cd = 0;
+    if (r) vae_recording_capacity(r, &cf, &cd);
+    CHECK(cf == frames && cd == (decoders < 2 ? 2 : decoders));
+    return r;
+}
+
+/* ---- round trip ------------------------------------------------------------------------ */
+
+static void fill(VaeRecording *r, int64_t last, int every_dec) {
+    const VaeRecordSetup *su = vae_recording_setup(r);
+    char err[VAE_ERR_LEN];
+    for (int64_t s = 0; s <= last; s++) {
+        CHECK(add_frame(r, s) == VAE_OK);
+        VaeRecordLoss curve[2] = {{(float)s, 1, (float)s + 1}, {NAN, 0, 2}};
+        CHECK(vae_recording_add_loss(r, s, curve, err) == VAE_OK);
+        if (s % every_dec == 0 || s == last) {
+            VaeModel m[2];
+            make_models(su, m, (uint64_t)s);
+            const VaeModel *mp[2] = {&m[0], &m[1]};
+            CHECK_MSG(vae_recording_add_decoders(r, s, mp, err) == VAE_OK, "%s", err);
+            vae_model_free(&m[0]), vae_model_free(&m[1]);
+        }
+        if (s % 9 == 4) {
+            VaeRecordEvent e = {s, (VaeEventKind)(s % VAE_EVENT_KINDS), (int)(s % 3) - 1,
+                                0.25f * s};
+            CHECK(vae_recording_add_event(r, &e, err) == VAE_OK);
+        }
+    }
+}
+
+/* a and b hold the same: frames (latents bit for bit), losses, events, curve, decoders. */
+static void check_same(const VaeRecording *a, const VaeRecording *b) {
+    CHECK(vae_recording_n_frames(a) == vae_recording_n_frames(b));
+    CHECK(vae_recording_n_points(a) == vae_recording_n_points(b));
+    CHECK(!memcmp(vae_recording_labels(a), vae_recording_labels(b), NP));
+    const VaeRecordSetup *sa = vae_recording_setup(a), *sb = vae_recording_setup(b);
+    CHECK(!strcmp(sa->name[1], sb->name[1]) && !strcmp(sa->dataset, sb->dataset));
+    CHECK(sa->cfg[0].flows == sb->cfg[0].flows && sa->cfg[1].kind == sb->cfg[1].kind);
+    float x[NP * 2], y[NP * 2], u[NP * 2], v[NP * 2];
+    for (int i = 0; i < vae_recording_n_frames(a) && i < vae_recording_n_frames(b); i++) {
+        CHECK(vae_recording_frame_step(a, i) == vae_recording_frame_step(b, i));
+        for (int m = 0; m < 2; m++) {
+            vae_recording_frame_latents(a, i, m, x, u);
+            vae_recording_frame_latents(b, i, m, y, v);
+            /* widened halves are equal as bits exactly when the halves are */
+            CHECK(!memcmp(x, y, sizeof x) && !memcmp(u, v, sizeof u));
+            VaeRecordLoss la = vae_recording_frame_loss(a, i, m);
+            VaeRecordLoss lb = vae_recording_frame_loss(b, i, m);
+            CHECK(!memcmp(&la, &lb, sizeof la));
+        }
+    }
+    CHECK(vae_recording_n_events(a) == vae_recording_n_events(b));
+    for (int i = 0; i < vae_recording_n_events(a) && i < vae_recording_n_events(b); i++) {
+        const VaeRecordEvent *ea = vae_recording_event(a, i), *eb = vae_recording_event(b, i);
+        CHECK(ea->step == eb->step && ea->kind == eb->kind && ea->model == eb->model &&
+              ea->value == eb->value);
+    }
+    CHECK(vae_recording_n_curve(a) == vae_recording_n_curve(b));
+    for (int i = 0; i < vae_recording_n_curve(a) && i < vae_recording_n_curve(b); i++) {
+        CHECK(vae_recording_curve_step(a, i) == vae_recording_curve_step(b, i));
+        VaeRecordLoss la = vae_recording_curve_loss(a, i, 1),
+                      lb = vae_recording_curve_loss(b, i, 1);
+        CHECK(!memcmp(&la, &lb, sizeof la));
+    }
+    CHECK(vae_recording_n_decoders(a) == vae_recording_n_decoders(b));
+    char err[VAE_ERR_LEN];
+    for (int i = 0; i < vae_recording_n_decoders(a) && i < vae_recording_n_decoders(b); i++) {
+        CHECK(vae_recording_decoder_step(a, i) == vae_recording_decoder_step(b, i));
+        for (int m = 0; m < 2; m++) {
+            VaeModel ma, mb;
+            CHECK(vae_model_init(&ma, &sa->cfg[m], err) == VAE_OK);
+            CHECK(vae_model_init(&mb, &sb->cfg[m], err) == VAE_OK);
+            CHECK(vae_recording_decoder(a, i, m, &ma, err) == VAE_OK);
+            CHECK(vae_recording_decoder(b, i, m, &mb, err) == VAE_OK);
+            CHECK(!memcmp(ma.params, mb.params, ma.n_params * sizeof(float)));
+            vae_model_free(&ma), vae_model_free(&mb);
+        }
+    }
+}
+
+static void test_roundtrip(void) {
+    VaeRecording *r = tiny_recording(12, 5, 2), *back = NULL;
+    if (!r) return;
+    fill(r, 300, 7);
+    CHECK(vae_recording_n_frames(r) == 12);
+    /* the newest frame is the halves of what was given, bit for bit */
+    float mu0[NP * 2], lv0[NP * 2], mu1[NP * 2], got[NP * 2];
+    uint16_t h[NP * 2];
+    make_latents(300, mu0, lv0, mu1);
+    vae_f32_to_f16(lv0, h, NP * 2);
+    vae_f16_to_f32(h, lv0, NP * 2);
+    vae_recording_frame_latents(r, 11, 0, got, NULL);
+    CHECK(isnan(got[0]) && isinf(got[1]) && fabsf(got[2] - mu0[2]) <= fabsf(mu0[2]) * 1e-3f);
+    vae_recording_frame_latents(r, 11, 0, NULL, got);
+    CHECK(!memcmp(got, lv0, sizeof got));
+    vae_recording_frame_latents(r, 11, 1, NULL, got);
+    CHECK(got[0] == 0 && got[NP * 2 - 1] == 0); /* an AE's logvar reads as zeros */
+
+    char path[1200], err[VAE_ERR_LEN];
+    path_in(path, sizeof path, "rt.safetensors");
+    CHECK_MSG(vae_recording_save(r, path, err) == VAE_OK, "%s", err);
+    CHECK_MSG(vae_recording_load(&back, path, err) == VAE_OK, "%s", err);
+    if (back) check_same(r, back);
+    /* and again: a reopened recording saves to the same bytes */
+    char path2[1200];
+    path_in(path2, sizeof path2, "rt2.safetensors");
+    CHECK(back && vae_recording_save(back, path2, err) == VAE_OK);
+    uint8_t *b1 = NULL, *b2 = NULL;
+    size_t n1 = 0, n2 = 0;
+    CHECK(vae_file_read_all(path, 1 << 24, &b1, &n1, err) == VAE_OK);
+    CHECK(vae_file_read_all(path2, 1 << 24, &b2, &n2, err) == VAE_OK);
+    CHECK(n1 == n2 && b1 && b2 && !memcmp(b1, b2, n1));
+    free(b1), free(b2);
+    vae_recording_destroy(back);
+
+    /* an empty recording saves and reopens too */
+    VaeRecording *e = tiny_recording(4, 2, 0);
+    CHECK(e && vae_recording_save(e, path, err) == VAE_OK);
+    CHECK(vae_recording_load(&back, path, err) == VAE_OK && back &&
+          vae_recording_n_frames(back) == 0 && vae_recording_frame_at(back, 5) == -1);
+    vae_recording_destroy(back);
+    vae_recording_destroy(e);
+
+    /* steps never go back; an equal step replaces the newest */
+    CHECK(add_frame(r, 299) == VAE_ERR_ARG);
+    CHECK(add_frame(r, 300) == VAE_OK && vae_recording_n_frames(r) == 12);
+    VaeRecordEvent bad = {400, VAE_EVENT_KINDS, 0, 1};
+    CHECK(vae_recording_add_event(r, &bad, err) == VAE_ERR_ARG);
+    vae_recording_destroy(r);
+}
+
+/* ---- thinning ---------------------------------------------------------------------------- */
+
+/* Steps kept in the pool after steps 0..T, every one: the first and the last, and gaps in
+ * log(1 + step) within 1.6x of even wherever the steps leave room (not between
+ * consecutive integers, which cannot be split). */
+static void check_spacing(const int64_t *s, int n, int64_t T, const char *what) {
+    CHECK_MSG(n >= 2 && s[0] == 0 && s[n - 1] == T, "%s: first %lld, last %lld", what,
+              (long long)s[0], (long long)s[n - 1]);
+    int free_gaps = 0;
+    int64_t lo = -1;
+    double max_gap = 0;
+    for (int i = 0; i + 1 < n; i++) {
+        if (s[i + 1] - s[i] <= 1) continue;
+        if (lo < 0) lo = s[i];
+        free_gaps++;
+        max_gap = fmax(max_gap, log1p((double)s[i + 1]) - log1p((double)s[i]));
+    }
+    double even = free_gaps ? (log1p((double)T) - log1p((double)lo)) / free_gaps : 0;
+    CHECK_MSG(max_gap <= 1.6 * even, "%s: widest log gap %.3f, even spacing %.3f", what, max_gap,
+              even);
+}
+
+static void test_thinning(void) {
+    VaeRecording *r = tiny_recording(32, 12, 0);
+    if (!r) return;
+    const int64_t T = 20000;
+    char err[VAE_ERR_LEN];
+    VaeModel m[2];
+    make_models(vae_recording_setup(r), m, 1);
+    const VaeModel *mp[2] = {&m[0], &m[1]};
+    for (int64_t s = 0; s <= T; s++) {
+        add_frame(r, s);
+        if (s % 3 == 0 || s == T) vae_recording_add_decoders(r, s, mp, err);
+    }
+    vae_model_free(&m[0]), vae_model_free(&m[1]);
+    int n = vae_recording_n_frames(r), cd;
+    vae_recording_capacity(r, NULL, &cd);
+    CHECK(n == 32);
+    int64_t s[64];
+    for (int i = 0; i < n && i < 64; i++)
+        s[i] = vae_recording_frame_step(r, i);
+    check_spacing(s, n, T, "frames");
+    int nd = vae_recording_n_decoders(r);
+    CHECK(nd == cd && nd >= 2);
+    for (int i = 0; i < nd && i < 64; i++)
+        s[i] = vae_recording_decoder_step(r, i);
+    check_spacing(s, nd, T, "decoders");
+    /* frame_at: the newest at or before a step */
+    for (int i = 0; i < n; i++) {
+        int64_t at = vae_recording_frame_step(r, i);
+        CHECK(vae_recording_frame_at(r, at) == i);
+        if (i + 1 < n)
+            CHECK(vae_recording_frame_at(r, vae_recording_frame_step(r, i + 1) - 1) == i);
+    }
+    CHECK(vae_recording_frame_at(r, T + 100) == n - 1);
+    vae_recording_destroy(r);
+}
+
+/* ---- decoders ---------------------------------------------------------------------------- */
+
+static void test_decoders(void) {
+    VaeRecording *r = tiny_recording(8, 5, 2);
+    if (!r) return;
+    const VaeRecordSetup *su = vae_recording_setup(r);
+    char err[VAE_ERR_LEN];
+    const int64_t at[5] = {0, 10, 11, 40, 1000};
+    for (int k = 0; k < 5; k++) {
+        VaeModel m[2];
+        make_models(su, m, (uint64_t)at[k]);
+        const VaeModel *mp[2] = {&m[0], &m[1]};
+        CHECK(vae_recording_add_decoders(r, at[k], mp, err) == VAE_OK);
+        vae_model_free(&m[0]), vae_model_free(&m[1]);
+    }
+    CHECK(vae_recording_n_decoders(r) == 5);
+    for (int64_t s = 0; s <= 1200; s++) { /* against a plain scan: nearest, earlier on ties */
+        int best = 0;
+        for (int k = 1; k < 5; k++)
+            if (llabs(at[k] - s) < llabs(at[best] - s)) best = k;
+        int got = vae_recording_nearest_decoder(r, s);
+        CHECK_MSG(got == best, "step %lld: decoder %d, want %d", (long long)s, got, best);
+    }
+    /* decoder 3 decodes as its model did, with its tensors rounded to halves */
+    VaeModel orig[2], back;
+    make_models(su, orig, 40);
+    for (int m = 0; m < 2; m++) {
+        CHECK(vae_model_init(&back, &su->cfg[m], err) == VAE_OK);
+        CHECK(vae_recording_decoder(r, 3, m, &back, err) == VAE_OK);
+        size_t enc = vae_model_encoder_params(&orig[m]), n = orig[m].n_params - enc;
+        uint16_t *h = malloc(n * 2);
+        vae_f32_to_f16(orig[m].params + enc, h, n);
+        vae_f16_to_f32(h, orig[m].params + enc, n);
+        free(h);
+        float z[6] = {0.5f, -1, 2, 0.25f, -3, 0}, p1[3 * 16], p2[3 * 16];
+        VaeWorkspace w1, w2;
+        CHECK(vae_workspace_init(&w1, &orig[m], 3, err) == VAE_OK);
+        CHECK(vae_workspace_init(&w2, &back, 3, err) == VAE_OK);
+        vae_model_decode(&orig[m], &w1, z, NULL, 3, p1);
+        vae_model_decode(&back, &w2, z, NULL, 3, p2);
+        CHECK(!memcmp(p1, p2, sizeof p1));
+        float f1[6], f2[6];
+        memcpy(f1, z, sizeof z), memcpy(f2, z, sizeof z);
+        vae_flow_apply(&orig[m], f1, 3, NULL);
+        vae_flow_apply(&back, f2, 3, NULL);
+        CHECK(!memcmp(f1, f2, sizeof f1)); /* the flows too */
+        vae_workspace_free(&w1), vae_workspace_free(&w2);
+        vae_model_free(&back), vae_model_free(&orig[m]);
+    }
+    VaeModel wrong;
+    VaeConfig c = su->cfg[0];
+    c.hidden[0] = 9;
+    CHECK(vae_model_init(&wrong, &c, err) == VAE_OK);
+    CHECK(vae_recording_decoder(r, 0, 0, &wrong, err) == VAE_ERR_ARG);
+    vae_model_free(&wrong);
+    vae_recording_destroy(r);
+}
+
+/* ---- budget and schedule ------------------------------------------------------------------ */
+
+/* The explorer's VAE and AE of the reference MLP on MNIST's 2,004 test images (and on
+ * Fashion's 10,000): the default budget holds a run of any length under 60 MB. */
+static void test_budget(void) {
+    VaeRecordSetup su;
+    memset(&su, 0, sizeof su);
+    su.n_models = 2;
+    su.cfg[0] = su.cfg[1] = vae_config_default();
+    su.cfg[1].kind = VAE_KIND_AE;
+    char err[VAE_ERR_LEN], path[1200];
+    const int points[2] = {2004, 10000};
+    for (int d = 0; d < 2; d++) {
+        int n = points[d], cf, cd;
+        VaeRecording *r = NULL;
+        CHECK(vae_recording_create(&r, &su, NULL, n, NULL, err) == VAE_OK);
+        if (!r) return;
+        vae_recording_capacity(r, &cf, &cd);
+        float *mu = calloc((size_t)n * 2, sizeof *mu);
+        const float *mus[2] = {mu, mu}, *lvs[2] = {mu, NULL};
+        for (int64_t s = 0; s < cf + 20; s++)
+            CHECK(vae_recording_add_frame(r, s * 10, mus, lvs, NULL, err) == VAE_OK);
+        VaeModel m[2];
+        make_models(&su, m, 5);
+        const VaeModel *mp[2] = {&m[0], &m[1]};
+        for (int64_t s = 0; s < cd + 3; s++)
+            CHECK(vae_recording_add_decoders(r, s * 100, mp, err) == VAE_OK);
+        vae_model_free(&m[0]), vae_model_free(&m[1]);
+        size_t bytes = vae_recording_bytes(r);
+        printf("budget: %d images: %d frames, %d decoders, %.1f MB\n", n, cf, cd, bytes / 1e6);
+        CHECK_MSG(bytes <= 60000000, "%zu bytes", bytes);
+        CHECK(d == 1 || (cf >= 400 && cd >= 20)); /* MNIST: hundreds of frames, 20 decoders */
+        CHECK(d == 0 || cf >= 80);
+        if (d == 0) { /* and on disk */
+            path_in(path, sizeof path, "budget.safetensors");
+            CHECK(vae_recording_save(r, path, err) == VAE_OK);
+            struct stat st;
+            CHECK(stat(path, &st) == 0 && st.st_size <= 60000000);
+            unlink(path);
+        }
+        free(mu);
+        vae_recording_destroy(r);
+    }
+}
+
+/* Frames due over a run (the one at step 0 is the caller's): at most n, every step at the
+ * start, the last one at total. */
+static void test_schedule(void) {
+    const int64_t totals[4] = {63, 1890, 6300, 1000000};
+    const int ns[4] = {5, 30, 100, 40};
+    for (int k = 0; k < 4; k++) {
+        int count = 1;
+        int64_t s = 0, last = 0;
+        while ((s = vae_record_next_step(s, totals[k], ns[k])) <= totals[k]) {
+            CHECK(s > last);
+            if ((k == 1 || k == 2) && count < 4) CHECK(s == count); /* dense at the start */
+            last = s;
+            count++;
+        }
+        CHECK_MSG(count <= ns[k] + 1 && last == totals[k], "total %lld, n %d: %d due, last %lld",
+                  (long long)totals[k], ns[k], count, (long long)last);
+        CHECK(count >= ns[k] / 2);
+    }
+    CHECK(vae_record_next_step(100, 100, 10) == INT64_MAX);
+}
+
+/* ---- hostile files ---------------------------------------------------------------------- */
+
+/* A file taken apart: its header as JSON and its data section, to edit and put together. */
+typedef struct {
+    cJSON *hdr;
+    uint8_t *data;
+    size_t len;
+} Doc;
+
+static int doc_open(Doc *d, const uint8_t *buf, size_t len) {
+    uint64_t hl = 0;
+    for (int i = 0; i < 8; i++)
+        hl |= (uint64_t)buf[i] << (8 * i);
+    d->hdr = cJSON_ParseWithLength((const char *)buf + 8, (size_t)hl);
+    d->len = len - 8 - (size_t)hl;
+    d->data = malloc(d->len + 64);
+    if (d->data) memcpy(d->data, buf + 8 + hl, d->len);
+    return d->hdr && d->data;
+}
+
+static uint8_t *doc_bytes(Doc *d, size_t *len) {
+    char *h = cJSON_PrintUnformatted(d->hdr);
+    size_t hl = strlen(h);
+    *len = 8 + hl + d->len;
+    uint8_t *b = malloc(*len);
+    for (int i = 0; i < 8; i++)
+        b[i] = (uint8_t)((uint64_t)hl >> (8 * i));
+    memcpy(b + 8, h, hl);
+    memcpy(b + 8 + hl, d->data, d->len);
+    free(h);
+    return b;
+}
+
+static uint8_t *data_of(Doc *d, const char *name) {
+    cJSON *o = cJSON_GetObjectItem(cJSON_GetObjectItem(d->hdr, name), "data_offsets");
+    return d->data + (size_t)cJSON_GetArrayItem(o, 0)->valuedouble;
+}
+
+static void set_meta(Doc *d, const char *k, const char *v) {
+    cJSON *m = cJSON_GetObjectItem(d->hdr, "__metadata__");
+    cJSON_DeleteItemFromObject(m, k);
+    cJSON_AddStringToObject(m, k, v);
+}
+
+static void set_i64(Doc *d, const char *name, int i, int64_t v) {
+    memcpy(data_of(d, name) + 8 * i, &v, 8);
+}
+
+static void e_foreign(Doc *d) {
+    set_meta(d, "format", "pt");
+}
+static void e_checkpoint(Doc *d) {
+    set_meta(d, "format", "vae-explorer/1");
+}
+static void e_nometa(Doc *d) {
+    cJSON_DeleteItemFromObject(d->hdr, "__metadata__");
+}
+static void e_models0(Doc *d) {
+    set_meta(d, "models", "0");
+}
+static void e_models_junk(Doc *d) {
+    set_meta(d, "models", "2x");
+}
+static void e_frames(Doc *d) {
+    set_meta(d, "frames", "4");
+}
+static void e_points(Doc *d) {
+    set_meta(d, "points", "100000000");
+}
+static void e_latent(Doc *d) {
+    set_meta(d, "m0.latent", "3");
+}
+static void e_kind(Doc *d) {
+    set_meta(d, "m1.kind", "vae");
+}
+static void e_input(Doc *d) {
+    set_meta(d, "m1.input", "5,5");
+}
+static void e_huge(Doc *d) {
+    set_meta(d, "m0.hidden", "16384,16384,16384,16384");
+    set_meta(d, "m0.input", "1024,1024");
+    set_meta(d, "m1.hidden", "16384,16384,16384,16384");
+    set_meta(d, "m1.input", "1024,1024");
+}
+static void e_name(Doc *d) {
+    set_meta(d, "m0.name", "a name far longer than forty-seven characters, which is the limit");
+}
+static void e_extra(Doc *d) {
+    cJSON *t = cJSON_CreateObject();
+    cJSON_AddStringToObject(t, "dtype", "F32");
+    cJSON_AddItemToObject(t, "shape", cJSON_CreateIntArray((const int[]){1}, 1));
+    int offs[2] = {(int)d->len, (int)d->len + 4};
+    cJSON_AddItemToObject(t, "data_offsets", cJSON_CreateIntArray(offs, 2));
+    cJSON_AddItemToObject(d->hdr, "extra", t);
+    memset(d->data + d->len, 0, 4);
+    d->len += 4;
+}
+static void e_rename(Doc *d) {
+    cJSON *t = cJSON_DetachItemFromObject(d->hdr, "m0.loss");
+    cJSON_AddItemToObject(d->hdr, "m0.losses", t);
+}
+static void e_dtype(Doc *d) { /* the steps' 24 bytes as six F32 */
+    cJSON *t = cJSON_GetObjectItem(d->hdr, "steps");
+    cJSON_ReplaceItemInObject(t, "dtype", cJSON_CreateString("F32"));
+    cJSON_ReplaceItemInObject(t, "shape", cJSON_CreateIntArray((const int[]){6}, 1));
+}
+static void e_steps_back(Doc *d) {
+    set_i64(d, "steps", 2, 1);
+}
+static void e_steps_neg(Doc *d) {
+    set_i64(d, "steps", 0, -5);
+}
+static void e_dsteps_same(Doc *d) {
+    set_i64(d, "decoder_steps", 1, 0);
+}
+static void e_curve_back(Doc *d) {
+    set_i64(d, "curve_steps", 5, 0);
+}
+static void e_events_back(Doc *d) {
+    set_i64(d, "event_steps", 1, 0);
+}
+static void e_label(Doc *d) {
+    data_of(d, "labels")[3] = 200;
+}
+static void e_dec_nan(Doc *d) {
+    data_of(d, "m0.dec.0.weight")[1] = 0x7e;
+}
+static void e_dec_inf(Doc *d) {
+    memcpy(data_of(d, "m1.dec.1.bias") + 6, "\x00\xfc", 2);
+}
+static void e_event_kind(Doc *d) {
+    data_of(d, "event_what")[0] = 99;
+}
+static void e_event_model(Doc *d) {
+    data_of(d, "event_what")[3] = 7;
+}
+static void e_event_value(Doc *d) {
+    memcpy(data_of(d, "event_values"), "\x00\x00\x80\x7f", 4);
+}
+
+static const struct {
+    const char *what;
+    void (*edit)(Doc *);
+    const char *needle;
+} hostile[] = {
+    {"another program's metadata", e_foreign, "not a vae-explorer recording"},
+    {"a checkpoint", e_checkpoint, "a checkpoint"},
+    {"no metadata", e_nometa, "missing"},
+    {"models 0", e_models0, "\"models\""},
+    {"models not a number", e_models_junk, "\"models\""},
+    {"frames disagreeing with the tensors", e_frames, "\"steps\""},
+    {"points disagreeing with the tensors", e_points, "\"labels\""},
+    {"latent disagreeing with the tensors", e_latent, "m0.mu"},
+    {"an AE that says it is a VAE", e_kind, "m1.logvar"},
+    {"models of different image sizes", e_input, "5x5"},
+    {"huge layers (checked before allocating)", e_huge, "is not F16"},
+    {"a name too long", e_name, "m0.name"},
+    {"an unknown tensor", e_extra, "unknown"},
+    {"a tensor renamed", e_rename, "m0.loss"},
+    {"steps of another dtype", e_dtype, "I64"},
+    {"frame steps going back", e_steps_back, "frame steps"},
+    {"a negative step", e_steps_neg, "frame steps"},
+    {"decoder steps repeating", e_dsteps_same, "decoder steps"},
+    {"curve steps going back", e_curve_back, "loss curve steps"},
+    {"events going back", e_events_back, "event steps"},
+    {"a label beyond the classes", e_label, "label 200"},
+    {"a NaN weight", e_dec_nan, "non-finite"},
+    {"an Inf weight", e_dec_inf, "non-finite"},
+    {"an unknown event", e_event_kind, "event 0"},
+    {"an event of a model not there", e_event_model, "event 1"},
+    {"an event with an Inf value", e_event_value, "event 0"},
+};
+
+static void expect_refused(const uint8_t *b, size_t n, const char *what, const char *needle) {
+    VaeRecording *r = NULL;
+    char err[VAE_ERR_LEN] = "";
+    VaeStatus s = vae_recording_parse(&r, b, n, "hostile.safetensors", err);
+    if (getenv("VAE_VERBOSE")) printf("%-40s %s\n", what, err);
+    CHECK_MSG(s == VAE_ERR_FORMAT && !r, "%s: status %d", what, (int)s);
+    CHECK_MSG(strstr(err, "hostile.safetensors") && (!needle || strstr(err, needle)),
+              "%s: \"%s\" should name the file and \"%s\"", what, err, needle ? needle : "");
+    vae_recording_destroy(r);
+}
+
+static void test_hostile(void) {
+    VaeRecording *r = tiny_recording(3, 2, 2);
+    if (!r) return;
+    fill(r, 20, 7);
+    char path[1200], err[VAE_ERR_LEN];
+    path_in(path, sizeof path, "good.safetensors");
+    CHECK(vae_recording_save(r, path, err) == VAE_OK);
+    vae_recording_destroy(r);
+    uint8_t *good = NULL;
+    size_t len = 0;
+    CHECK(vae_file_read_all(path, 1 << 24, &good, &len, err) == VAE_OK);
+    if (!good) return;
+    CHECK(vae_recording_parse(&r, good, len, "good", err) == VAE_OK);
+    CHECK(r && vae_recording_n_events(r) == 2 && vae_recording_n_frames(r) == 3);
+    vae_recording_destroy(r);
+    for (size_t i = 0; i < sizeof hostile / sizeof *hostile; i++) {
+        Doc d;
+        if (!doc_open(&d, good, len)) {
+            CHECK_MSG(0, "cannot take the good file apart");
+            break;
+        }
+        hostile[i].edit(&d);
+        size_t n;
+        uint8_t *b = doc_bytes(&d, &n);
+        expect_refused(b, n, hostile[i].what, hostile[i].needle);
+        free(b), free(d.data), cJSON_Delete(d.hdr);
+    }
+    /* torn: every cut of the file (the header's first bytes, inside it, inside the data) */
+    for (size_t cut = 0; cut < len; cut += cut < 64 ? 1 : 97)
+        expect_refused(good, cut, "a torn file", NULL);
+    uint8_t junk[4096];
+    VaeRng rng;
+    vae_rng_seed(&rng, 1, 1);
+    for (size_t i = 0; i < sizeof junk; i++)
+        junk[i] = (uint8_t)vae_rng_u32(&rng);
+    expect_refused(junk, sizeof junk, "random bytes", NULL);
+    free(good);
+    VaeRecording *none = NULL;
+    path_in(path, sizeof path, "missing.safetensors");
+    CHECK(vae_recording_load(&none, path, err) == VAE_ERR_IO && strstr(err, path) && !none);
+}
+
+/* ---- fuzzing seeds --------------------------------------------------------------------- */
+
+static int write_seeds(const char *out) {
+    char path[1200], err[VAE_ERR_LEN];
+    VaeRecording *r = tiny_recording(3, 2, 2);
+    fill(r, 20, 7);
+    snprintf(path, sizeof path, "%s/vae-ae-flows.safetensors", out);
+    CHECK_MSG(vae_recording_save(r, path, err) == VAE_OK, "%s", err);
+    vae_recording_destroy(r);
+    r = tiny_recording(2, 2, 0);
+    snprintf(path, sizeof path, "%s/empty.safetensors", out);
+    CHECK_MSG(vae_recording_save(r, path, err) == VAE_OK, "%s", err);
+    vae_recording_destroy(r);
+    return CHECK_DONE();
+}
+
+int main(int argc, char **argv) {
+    if (argc == 3 && !strcmp(argv[1], "--seeds")) return write_seeds(argv[2]);
+    snprintf(dir, sizeof dir, "%s/record_test", check_tmpdir());
+    if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
+        fprintf(stderr, "cannot create %s\n", dir);
+        return 1;
+    }
+    test_roundtrip();
+    test_thinning();
+    test_decoders();
+    test_budget();
+    test_schedule();
+    test_hostile();
+    return CHECK_DONE();
+}
