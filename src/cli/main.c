@@ -1,6 +1,7 @@
 /* `vae`: the headless front end of the library: import data, train, evaluate, encode,
  * decode, sample the manifold or the prior, interpolate, move along attribute vectors,
- * traverse latent dimensions, benchmark. One command per file; this one dispatches. */
+ * traverse latent dimensions, animate a recorded run, benchmark. One command per file; this
+ * one dispatches. */
 #include <stdio.h>
 #include <string.h>
 
@@ -21,6 +22,7 @@ static const struct {
     {"arithmetic", cmd_arithmetic, "move an image along a class-to-class attribute vector"},
     {"traverse", cmd_traverse, "sweep each latent dimension of an image's code, by KL"},
     {"info", cmd_info, "print a checkpoint's architecture and metadata"},
+    {"animate", cmd_animate, "a recorded run (train --record) as an animated GIF"},
     {"bench", cmd_bench, "training throughput and the sgemm-bound limit"},
 };
 
