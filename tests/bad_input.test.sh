@@ -288,6 +288,7 @@ expect 2 "--seed"         "negative seed"                      -- train --seed -
 expect 2 "--quiet"        "value given to a switch"            -- train --quiet=1 --out "$W/x"
 expect 2 '"extra"'        "stray positional argument"          -- train extra --out "$W/x"
 expect 2 "--out"          "train without --out"                -- train --data "$W/good"
+expect 2 "--record"       "train --record the --out file"      -- train --data "$W/good" --out "$W/x" --record "$W/x"
 expect 2 "--epochs"       "--epochs 0"                         -- train --epochs 0 --out "$W/x"
 expect 2 "--threads"      "--threads -1"                       -- train --threads -1 --out "$W/x"
 expect 2 "--latent"       "--latent 0"                         -- train --latent 0 --data "$W/good" --out "$W/x"

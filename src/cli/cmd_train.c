@@ -100,6 +100,8 @@ int cmd_train(int argc, char **argv) {
     int npos, rc = cli_parse(&cmd, argc, argv, pos, &npos);
     if (rc) return rc == CLI_HELP ? CLI_OK : rc;
     if (!out) return cli_error(CLI_USAGE, "train: --out FILE.safetensors is required");
+    if (record && !strcmp(record, out))
+        return cli_error(CLI_USAGE, "train: --record %s is the --out file too", record);
     if ((rc = check_writable("--out", out)) ||
         (record && (rc = check_writable("--record", record))))
         return rc;

@@ -1,6 +1,6 @@
 /* `vae train --record FILE`: the run as a recording (record.h). The test split is encoded
  * at steps spread evenly in log(1 + step) over the run, as many as keep the encodes near
- * RECORD_SHARE of the training time (counted in FLOPs at first, then timed); the decoder
+ * RECORD_SHARE of the training time (counted in FLOPs, or timed if that says more); the decoder
  * at up to DECODERS of those steps, spread the same way; the loss terms every few steps.
  * The file is rewritten after an epoch that added something, as often as keeps the saves
  * near SAVE_SHARE of the time, and after the last. */
@@ -12,11 +12,11 @@
 #include "clock.h"
 #include "train_record.h"
 
-#define RECORD_SHARE 0.035 /* of the training time spent encoding the test split */
-#define SAVE_SHARE 0.01    /* ... and saving the recording */
-#define MIN_FRAMES 8       /* however short the run */
-#define DECODERS 24        /* decoder steps over a run, at most (some of the frames') */
-#define CURVE_POINTS 16    /* loss-curve points per epoch */
+#define RECORD_SHARE 0.03 /* of the training time spent encoding the test split */
+#define SAVE_SHARE 0.01   /* ... and saving the recording */
+#define MIN_FRAMES 8      /* however short the run */
+#define DECODERS 24       /* decoder steps over a run, at most (some of the frames') */
+#define CURVE_POINTS 16   /* loss-curve points per epoch */
 
 /* The frames the run affords: encodes at `cost` training steps each within the share
  * (a short run gets MIN_FRAMES all the same, and pays more than the share). */
@@ -134,11 +134,14 @@ static void add_losses(CliRecorder *r, const VaeProgress *p) {
     r->curve_steps = 0;
 }
 
-/* Re-plan the frames from the times measured so far: an encode against a step. */
+/* Re-plan the frames from the times measured so far, an encode against a step, when they
+ * say encodes cost more than planned. Never fewer steps per encode: a plan that grew would
+ * have taken its early frames, the dense ones, at the smaller plan's spacing and more. */
 static void replan(CliRecorder *r, int64_t step) {
     double train_s = vae_now() - r->t_start - r->encode_s - r->save_s;
     if (step < 8 || r->encodes < 2 || train_s <= 0) return; /* too little to go by */
-    r->cost = r->encode_each / (train_s / (double)step);
+    double measured = r->encode_each / (train_s / (double)step);
+    if (measured > r->cost) r->cost = measured;
 }
 
 int cli_recorder_step(CliRecorder *r, const VaeTrainer *t, const VaeProgress *p) {

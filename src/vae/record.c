@@ -195,6 +195,7 @@ static int same_shape(const VaeConfig *a, const VaeConfig *b) {
 }
 
 static VaeStatus older(int64_t step, const char *what, char *err) {
+    if (step < 0) return vae_fail(err, VAE_ERR_ARG, "%s at step %lld", what, (long long)step);
     return vae_fail(err, VAE_ERR_ARG,
                     "%s at step %lld is older than the newest (a reset starts a new recording)",
                     what, (long long)step);
