@@ -115,7 +115,8 @@ PY
     }
     cli import import-mnist-json "$T/pkg" --out "$T/idx"
     cli train train --data "$DATA" --epochs 1 --out "$M"
-    cli train_ae train --data "$T/idx" --kind ae --hidden 64 --epochs 2 --out "$T/ae.safetensors"
+    cli train_ae train --data "$T/idx" --kind ae --hidden 64 --epochs 2 --out "$T/ae.safetensors" \
+        --record "$T/ae.rec"
     cli train_init train --data "$DATA" --init "$M" --epochs 1 --hidden 512,256 --quiet --out "$T/m2.safetensors"
     cli eval eval --data "$DATA" --model "$M" --iw 4
     cli encode encode --data "$DATA" --model "$M" --out "$T/latents.csv"
@@ -128,12 +129,13 @@ PY
     cli arithmetic arithmetic --data "$DATA" --model "$M" --from-class 3 --to-class 8 --apply 1
     cli traverse traverse --data "$DATA" --model "$M" --index 2 --steps 5 --out "$T/t.png"
     cli info info --model "$M"
+    cli animate animate --replay "$T/ae.rec" --out "$T/ae.gif" --grid --size 200x160
     cli bench bench --seconds 1
     cli help train --help
     if [ $cli_fail -ne 0 ]; then
         bad "asan: a vae command failed or leaked (logs: $T)"
     else
-        say "asan: $cmds vae commands (import, train x3, eval --iw, encode, decode x2, sample x3, interpolate, arithmetic, traverse, info, bench, help): no errors, no leaks ($((SECONDS - t0)) s)"
+        say "asan: $cmds vae commands (import, train x3 (one --record), eval --iw, encode, decode x2, sample x3, interpolate, arithmetic, traverse, info, animate --grid, bench, help): no errors, no leaks ($((SECONDS - t0)) s)"
         rm -rf "$T"
     fi
 
