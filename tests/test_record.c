@@ -235,8 +235,8 @@ static void test_roundtrip(void) {
 /* Steps kept in the pool after steps 0..T, every one: the first and the last, and gaps in
  * log(1 + step) within 1.6x of even wherever the steps leave room (not between
  * consecutive integers, which cannot be split). */
-static void check_spacing(const int64_t *s, int n, int64_t T, const char *what) {
-    CHECK_MSG(n >= 2 && s[0] == 0 && s[n - 1] == T, "%s: first %lld, last %lld", what,
+static void check_spacing(const int64_t *s, int n, int64_t first, int64_t T, const char *what) {
+    CHECK_MSG(n >= 2 && s[0] == first && s[n - 1] == T, "%s: first %lld, last %lld", what,
               (long long)s[0], (long long)s[n - 1]);
     int free_gaps = 0;
     int64_t lo = -1;
@@ -271,12 +271,12 @@ static void test_thinning(void) {
     int64_t s[64];
     for (int i = 0; i < n && i < 64; i++)
         s[i] = vae_recording_frame_step(r, i);
-    check_spacing(s, n, T, "frames");
+    check_spacing(s, n, 0, T, "frames");
     int nd = vae_recording_n_decoders(r);
     CHECK(nd == cd && nd >= 2);
     for (int i = 0; i < nd && i < 64; i++)
         s[i] = vae_recording_decoder_step(r, i);
-    check_spacing(s, nd, T, "decoders");
+    check_spacing(s, nd, 0, T, "decoders");
     /* frame_at: the newest at or before a step */
     for (int i = 0; i < n; i++) {
         int64_t at = vae_recording_frame_step(r, i);
@@ -285,6 +285,18 @@ static void test_thinning(void) {
             CHECK(vae_recording_frame_at(r, vae_recording_frame_step(r, i + 1) - 1) == i);
     }
     CHECK(vae_recording_frame_at(r, T + 100) == n - 1);
+    vae_recording_destroy(r);
+
+    /* a recording started late (a window's, mid-run): its first step stays too, although
+     * its neighbours are the closest in log step of all */
+    r = tiny_recording(16, 2, 0);
+    if (!r) return;
+    for (int64_t st = 5000; st <= T; st++)
+        add_frame(r, st);
+    n = vae_recording_n_frames(r);
+    for (int i = 0; i < n && i < 64; i++)
+        s[i] = vae_recording_frame_step(r, i);
+    check_spacing(s, n, 5000, T, "frames from step 5000");
     vae_recording_destroy(r);
 }
 
