@@ -80,4 +80,12 @@ typedef struct {
 VaeStatus vae_st_write(const char *path, const VaeStWriteTensor *tensors, int n_tensors,
                        const VaeStMeta *meta, int n_meta, char err[VAE_ERR_LEN]);
 
+/* Shared by the reader (safetensors.c) and the writer (safetensors_write.c). */
+const char *vae_st_dtype_name(VaeStDtype d);
+size_t vae_st_dtype_size(VaeStDtype d);
+/* Strict UTF-8: no overlong forms, no surrogates, nothing above U+10FFFF. */
+int vae_st_utf8_valid(const uint8_t *s, size_t n);
+/* The first name that occurs twice, or NULL. Reorders names. */
+const char *vae_st_find_dup(const char **names, size_t n);
+
 #endif
