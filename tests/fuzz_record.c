@@ -1,7 +1,7 @@
 /* libFuzzer target for recordings: any input must load or fail with a status, never
  * crash, leak, over-allocate or read out of bounds; a loaded one is read whole (every
  * frame's latents, every decoder into a model) so ASan sees any short buffer.
- * Seeds: tests/fuzz_corpus/record (written by `test_record --seeds DIR`).
+ * Seeds: tests/fuzz_corpus/record (written by `test_record_file --seeds DIR`).
  * Run: fuzz_record -max_total_time=120 tests/fuzz_corpus/record */
 #include <stddef.h>
 #include <stdint.h>
