@@ -128,6 +128,12 @@ PY
     cli interpolate interpolate --data "$DATA" --model "$M" --from 0 --to 1 --steps 5 --slerp --out "$T/i.png"
     cli arithmetic arithmetic --data "$DATA" --model "$M" --from-class 3 --to-class 8 --apply 1
     cli traverse traverse --data "$DATA" --model "$M" --index 2 --steps 5 --out "$T/t.png"
+    cli eval_per_image eval --data "$DATA" --model "$M" --iw 4 --per-image "$T/scores.csv"
+    cli reconstruct reconstruct --data "$DATA" --model "$M" --index 5 --noise sp:0.2 \
+        --mask 0,14,28,28 --iters 5 --out "$T/r.png"
+    cli reconstruct_image reconstruct --model "$M" --image "$T/d.png" --noise gauss:0.3
+    cli encode_image encode --model "$M" --image "$T/d.png" --iw 8
+    cli bench_nearest bench --nearest 5 --data "$DATA" --seconds 1
     cli info info --model "$M"
     cli animate animate --replay "$T/ae.rec" --out "$T/ae.gif" --grid --size 200x160
     cli bench bench --seconds 1
@@ -135,7 +141,7 @@ PY
     if [ $cli_fail -ne 0 ]; then
         bad "asan: a vae command failed or leaked (logs: $T)"
     else
-        say "asan: $cmds vae commands (import, train x3 (one --record), eval --iw, encode, decode x2, sample x3, interpolate, arithmetic, traverse, info, animate --grid, bench, help): no errors, no leaks ($((SECONDS - t0)) s)"
+        say "asan: $cmds vae commands (import, train x3 (one --record), eval --iw, eval --per-image, encode, encode --image, decode x2, sample x3, interpolate, arithmetic, traverse, reconstruct x2, info, animate --grid, bench, bench --nearest, help): no errors, no leaks ($((SECONDS - t0)) s)"
         rm -rf "$T"
     fi
 

@@ -270,7 +270,7 @@ out("steps_back", edited(at="steps", raw=struct.pack("<qq", 5, 3)))
 out("label", edited(at="labels", raw=bytes([200])))
 out("nan_decoder", edited(at="m0.dec.0.weight", raw=b"\x00\x7e"))
 EOF
-R() { echo "$W/$1.rec"; }
+RF() { echo "$W/$1.rec"; }
 
 MISSING=$W/no/such/dir
 
@@ -320,6 +320,7 @@ expect 2 "--out"          "sample without --out"               -- sample --model
 expect 2 "--seconds"      "bench --seconds 0"                  -- bench --seconds 0
 expect 2 "--batch"        "bench --batch 0"                    -- bench --batch 0
 expect 2 "--threads"      "bench --threads 100000"             -- bench --threads 100000
+expect 2 "--nearest"      "bench --nearest 0"                  -- bench --nearest 0
 expect 2 "PKG_DIR"        "import-mnist-json without PKG_DIR"  -- import-mnist-json
 # the generation commands (on the 32 test images of the good dataset)
 G=(--data "$W/good")
@@ -442,16 +443,16 @@ A=(animate --out "$W/a.gif" --replay)
 expect 2 "--replay"              "animate without --replay"           -- animate --out "$W/a.gif"
 expect 2 "$W/none.rec"           "recording missing"                  -- "${A[@]}" "$W/none.rec"
 expect 2 "$W"                    "recording is a directory"           -- "${A[@]}" "$W"
-expect 2 "$(R empty)"            "recording empty"                    -- "${A[@]}" "$(R empty)"
-expect 2 "$(R truncated)"        "recording torn (data)"              -- "${A[@]}" "$(R truncated)"
-expect 2 "$(R truncated_header)" "recording torn (header)"            -- "${A[@]}" "$(R truncated_header)"
-expect 2 "$(R random)"           "recording of random bytes"          -- "${A[@]}" "$(R random)"
+expect 2 "$(RF empty)"            "recording empty"                    -- "${A[@]}" "$(RF empty)"
+expect 2 "$(RF truncated)"        "recording torn (data)"              -- "${A[@]}" "$(RF truncated)"
+expect 2 "$(RF truncated_header)" "recording torn (header)"            -- "${A[@]}" "$(RF truncated_header)"
+expect 2 "$(RF random)"           "recording of random bytes"          -- "${A[@]}" "$(RF random)"
 expect 2 "$M"                    "a checkpoint as the recording"      -- "${A[@]}" "$M"
-expect 2 "$(R foreign)"          "safetensors of another program"     -- "${A[@]}" "$(R foreign)"
-expect 2 "$(R frames)"           "frame count disagreeing with tensors" -- "${A[@]}" "$(R frames)"
-expect 2 "$(R steps_back)"       "frame steps going back"             -- "${A[@]}" "$(R steps_back)"
-expect 2 "$(R label)"            "a label beyond the classes"         -- "${A[@]}" "$(R label)"
-expect 2 "$(R nan_decoder)"      "a NaN in a recorded decoder"        -- "${A[@]}" "$(R nan_decoder)"
+expect 2 "$(RF foreign)"          "safetensors of another program"     -- "${A[@]}" "$(RF foreign)"
+expect 2 "$(RF frames)"           "frame count disagreeing with tensors" -- "${A[@]}" "$(RF frames)"
+expect 2 "$(RF steps_back)"       "frame steps going back"             -- "${A[@]}" "$(RF steps_back)"
+expect 2 "$(RF label)"            "a label beyond the classes"         -- "${A[@]}" "$(RF label)"
+expect 2 "$(RF nan_decoder)"      "a NaN in a recorded decoder"        -- "${A[@]}" "$(RF nan_decoder)"
 expect 2 "--size"                "animate --size abc"                 -- "${A[@]}" "$REC" --size abc
 expect 2 "--size"                "animate --size 10x10"               -- "${A[@]}" "$REC" --size 10x10
 expect 2 "--size"                "animate --size 5000x100"            -- "${A[@]}" "$REC" --size 5000x100
@@ -467,6 +468,72 @@ else
     fail=$((fail + 1)); echo "FAIL control: animate the good recording: $(head -c 300 "$W/err")"
 fi
 
+# ---- images: reconstruct, encode --image ---------------------------------------------
+python3 - "$W" <<'EOF' || { echo "bad_input: PNG fixtures failed" >&2; exit 1; }
+import struct, sys, zlib
+W = sys.argv[1]
+def chunk(kind, body):
+    return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+def png(w, h, rows, ihdr_size=None):
+    iw, ih = ihdr_size or (w, h)
+    ihdr = struct.pack(">IIBBBBB", iw, ih, 8, 0, 0, 0, 0)
+    body = b"".join(b"\0" + bytes(r) for r in rows)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(body)) +
+            chunk(b"IEND", b""))
+digit = [[0 if 8 <= x < 12 and 4 <= y < 26 else 255 for x in range(20)] for y in range(30)]
+good = png(20, 30, digit)
+def out(name, data):
+    open(f"{W}/{name}", "wb").write(data)
+out("digit.png", good)
+out("cut.png", good[: len(good) - 30])
+out("text.png", b"this is not a picture\n")
+out("huge.png", png(20, 30, digit, (100000, 100000)))
+out("zero.png", png(20, 30, digit, (0, 30)))
+bad = bytearray(good)
+bad[45] ^= 0xFF  # inside the compressed data (and its chunk's CRC)
+out("crc.png", bytes(bad))
+out("flat.png", png(20, 30, [[200] * 20 for _ in range(30)]))
+EOF
+P() { echo "$W/$1.png"; }
+R=(reconstruct --model "$M")
+expect 2 "$(P cut)"   "reconstruct: truncated PNG"             -- "${R[@]}" --image "$(P cut)"
+expect 2 "$(P text)"  "reconstruct: not a PNG"                 -- "${R[@]}" --image "$(P text)"
+expect 2 "$(P huge)"  "reconstruct: PNG of 100000x100000"      -- "${R[@]}" --image "$(P huge)"
+expect 2 "$(P zero)"  "reconstruct: PNG of width 0"            -- "${R[@]}" --image "$(P zero)"
+expect 2 "$(P crc)"   "reconstruct: PNG with a corrupt byte"   -- "${R[@]}" --image "$(P crc)"
+expect 2 "$(P flat)"  "reconstruct: a PNG without ink"         -- "${R[@]}" --image "$(P flat)"
+expect 2 "$(P none)"  "reconstruct: PNG missing"               -- "${R[@]}" --image "$(P none)"
+expect 2 "$W"         "reconstruct: --image is a directory"    -- "${R[@]}" --image "$W"
+expect 2 "$(P cut)"   "encode --image: truncated PNG"          -- encode --model "$M" --image "$(P cut)"
+expect 2 "$(P huge)"  "encode --image: huge PNG"               -- encode --model "$M" --image "$(P huge)"
+expect 2 "--noise"    "--noise foo"                            -- "${R[@]}" --image "$(P digit)" --noise foo
+expect 2 "--noise"    "--noise gauss:-1"                       -- "${R[@]}" --image "$(P digit)" --noise gauss:-1
+expect 2 "--noise"    "--noise sp:2"                           -- "${R[@]}" --image "$(P digit)" --noise sp:2
+expect 2 "--noise"    "--noise gauss: (no level)"              -- "${R[@]}" --image "$(P digit)" --noise gauss:
+expect 2 "--mask"     "--mask with 3 numbers"                  -- "${R[@]}" --image "$(P digit)" --mask 1,2,3
+expect 2 "--mask"     "--mask not numbers"                     -- "${R[@]}" --image "$(P digit)" --mask a,b,c,d
+expect 2 "--mask"     "--mask 0,14,29,28 (outside the image)"  -- "${R[@]}" --image "$(P digit)" --mask 0,14,29,28
+expect 2 "--mask"     "--mask 5,5,5,9 (empty)"                 -- "${R[@]}" --image "$(P digit)" --mask 5,5,5,9
+expect 2 "--iters"    "--iters -1"                             -- "${R[@]}" --image "$(P digit)" --mask 0,14,28,28 --iters -1
+expect 2 "--iters"    "--iters without --mask"                 -- "${R[@]}" --image "$(P digit)" --iters 5
+expect 2 "--index"    "--index and --image together"           -- "${R[@]}" --image "$(P digit)" --index 0
+expect 2 "--index"    "neither --index nor --image"            -- "${R[@]}"
+expect 2 "--index"    "--index past the test images"           -- "${R[@]}" --data "$D/good" --index 99
+expect 2 "--index"    "--index -1"                             -- "${R[@]}" --data "$D/good" --index -1
+expect 2 "--label"    "--label on a non-conditional model"     -- "${R[@]}" --image "$(P digit)" --label 3
+expect 2 "--scale"    "reconstruct --scale 0"                  -- "${R[@]}" --image "$(P digit)" --scale 0
+expect 2 "--out"      "encode --image with --out"              -- encode --model "$M" --image "$(P digit)" --out "$W/x.csv"
+expect 2 "--image"    "encode --iw without --image"            -- encode --model "$M" --iw 5
+expect 2 "--iw"       "encode --image --iw -1"                 -- encode --model "$M" --image "$(P digit)" --iw -1
+# ... while the good picture goes through
+if "$VAE" reconstruct --model "$M" --image "$(P digit)" --mask 0,14,28,28 --iters 3 \
+    --noise sp:0.1 >/dev/null 2>"$W/err" &&
+    "$VAE" encode --model "$M" --image "$(P digit)" --iw 5 >/dev/null 2>>"$W/err"; then
+    pass=$((pass + 1)); echo "ok   control: reconstruct and encode a good PNG"
+else
+    fail=$((fail + 1)); echo "FAIL control: reconstruct and encode a good PNG: $(head -c 300 "$W/err")"
+fi
+
 # ---- output paths (runtime failures: status 1, old files untouched) ---------------
 expect 1 "$MISSING/x.png"   "decode --out in a missing directory" -- decode --model "$M" --z 0,0 --out "$MISSING/x.png"
 expect 1 "$MISSING/g.png"   "sample --out in a missing directory" -- sample --model "$M" --grid 2 --out "$MISSING/g.png"
@@ -476,6 +543,8 @@ expect 1 "$MISSING/i.png"   "interpolate --out in a missing directory" -- interp
 expect 1 "$M/t.png"         "traverse --out under a regular file" -- traverse --model "$M" --index 0 --data "$D/good" --out "$M/t.png"
 expect 1 "$MISSING/r.gif"   "animate --out in a missing directory" -- animate --replay "$REC" --out "$MISSING/r.gif"
 expect 1 "$MISSING/r.rec"   "train --record in a missing directory" -- train --data "$D/good" --hidden 8 --epochs 1 --quiet --out "$W/x.safetensors" --record "$MISSING/r.rec"
+expect 1 "$MISSING/r.png"   "reconstruct --out in a missing directory" -- reconstruct --model "$M" --image "$W/digit.png" --out "$MISSING/r.png"
+expect 1 "$MISSING/s.csv"   "eval --per-image in a missing directory" -- eval --model "$M" --data "$D/good" --per-image "$MISSING/s.csv"
 expect 1 "$MISSING/m.safetensors" "train --out in a missing directory" -- train --data "$D/good" --hidden 8 --epochs 1 --quiet --out "$MISSING/m.safetensors"
 cp "$M" "$W/keep.safetensors"
 expect 1 "$W/empty"           "train --out names a directory"       -- train --data "$D/good" --hidden 8 --epochs 1 --quiet --out "$W/empty"

@@ -69,6 +69,7 @@ void app_frame_draw(AppFrame *f, AppState *s, const AppTools *t, AppGfx *g, cons
     if (s->screenshot[0]) s->redraw |= APP_REDRAW_CURSOR; /* something to take */
     f->drawn = s->redraw != 0;
     f->whole = f->drawn && (!w->retained || (s->redraw & APP_REDRAW_ALL));
+    f->drawn_frames += f->drawn, f->whole_frames += f->whole;
     if (f->drawn) {
         app_text_frame(&g->text);
         if (f->whole) {

@@ -18,8 +18,10 @@ typedef struct {
     uint64_t drawn_latents_seq; /* latents of the last frame drawn whole */
     int toast_shown;            /* the footer's message as last drawn */
     unsigned toast_drawn;
-    AppHistogram frame_ms; /* --stats: time of each drawn frame */
-    AppHistogram snap_ms;  /* --stats: a snapshot's publication to its first present */
+    AppHistogram frame_ms;     /* --stats: time of each drawn frame */
+    AppHistogram frame_cpu_ms; /* --stats: the render thread's CPU time of each */
+    long drawn_frames, whole_frames;
+    AppHistogram snap_ms; /* --stats: a snapshot's publication to its first present */
 } AppFrame;
 
 /* Decide what this frame redraws (s->redraw and what changed) and draw it; last forces

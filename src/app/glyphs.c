@@ -92,8 +92,14 @@ static const AppGlyph *glyph(AppGlyphs *g, uint32_t cp) {
 }
 
 void app_glyphs_warm(AppGlyphs *g) {
+    /* the window's own: middle dot, mu, sigma, squared, subscripts, ellipsis, beta, arrows */
+    static const uint32_t extra[] = {0xb7,   0x3bc,  0x3c3,  0xb2,   0x3b2,  0x2026, 0x2192,
+                                     0x2080, 0x2081, 0x2082, 0x2083, 0x2084, 0x2085, 0x2086,
+                                     0x2087, 0x2088, 0x2089, 0x2096, 0xd7,   0x2248};
     for (uint32_t cp = 32; cp < 127; cp++)
         glyph(g, cp);
+    for (size_t i = 0; i < sizeof extra / sizeof *extra; i++)
+        glyph(g, extra[i]);
 }
 
 int app_glyphs_width(AppGlyphs *g, const char *s) {

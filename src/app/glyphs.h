@@ -19,7 +19,8 @@ typedef struct {
 
 int app_glyphs_init(AppGlyphs *g, TTF_Font *font); /* 0, or -1 out of memory */
 void app_glyphs_free(AppGlyphs *g);
-/* Render the glyphs of the printable ASCII characters now (before the first frame). */
+/* Render the glyphs of printable ASCII and the few other characters the window writes
+ * (sigma, mu, subscripts...) now, before the first frame. */
 void app_glyphs_warm(AppGlyphs *g);
 /* The width of UTF-8 s in pixels (its cell: advances, kerning, the last glyph's overhang). */
 int app_glyphs_width(AppGlyphs *g, const char *s);

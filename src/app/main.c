@@ -12,6 +12,7 @@
 #include "script_play.h"
 #include "session.h"
 #include "state.h"
+#include "tool_list.h"
 #include "tools.h"
 #include "window.h"
 
@@ -33,12 +34,40 @@ static int fail(const char *msg) {
     return 2;
 }
 
+/* Every tool's keys, from the same lines as the help overlay. */
+#define DECLARE(n) extern const AppTool app_tool_##n;
+APP_TOOLS(DECLARE)
+#undef DECLARE
+
+static void print_keys(FILE *f) {
+#define TOOL(n) &app_tool_##n,
+    static const AppTool *const tools[] = {APP_TOOLS(TOOL)};
+#undef TOOL
+    for (size_t i = 0; i < sizeof tools / sizeof *tools; i++) {
+        if (!tools[i]->n_help) continue;
+        fprintf(f, "  %s\n", tools[i]->title);
+        for (int k = 0; k < tools[i]->n_help; k++)
+            fprintf(f, "    %-18s %s\n", tools[i]->help[k].keys, tools[i]->help[k].what);
+    }
+}
+
+/* A first frame before the trainer exists: the window is not blank while the models are
+ * made (and the display's first-present costs are paid here, not in the loop's frames). */
+static void splash(App *a) {
+    a->s.now = vae_now();
+    app_tools_update(&a->tools, &a->s, &a->g);
+    app_frame_draw(&a->frame, &a->s, &a->tools, &a->g, &a->win, 1);
+    app_frame_present(&a->frame, &a->win, &a->g);
+    memset(&a->frame, 0, sizeof a->frame); /* the loop's frames start afresh */
+}
+
 /* Everything up to the first frame; 0, or the exit status (the message printed). */
 static int initialise(App *a, int argc, char **argv) {
     char err[1024], font[1024];
     if (app_args_parse(&a->opt, argc, argv, err, sizeof err) != 0) return fail(err);
     if (a->opt.help) {
         app_args_print_usage(stdout);
+        print_keys(stdout);
         return -1;
     }
     if (a->opt.script && app_script_load(&a->script, a->opt.script, err, sizeof err) != 0)
@@ -51,6 +80,7 @@ static int initialise(App *a, int argc, char **argv) {
     app_window_layout(&a->win, &a->s, &a->g);
     if (app_text_init(&a->g.text, a->g.ren, a->g.u, err, sizeof err) != 0) return fail(err);
     if (app_tools_init(&a->tools, &a->s, err, sizeof err) != 0) return fail(err);
+    splash(a); /* the window shows "starting..." while the models are made */
     if (app_session_start(&a->session, &a->opt, err, sizeof err) != 0) return fail(err);
     return 0;
 }
@@ -114,7 +144,11 @@ static void print_stats(const App *a, double wall) {
         fclose(st);
         if (kb >= 0) printf(" peak_rss_mb=%.1f", kb / 1024.0);
     }
-    printf("\n");
+    /* a second line: how many drawn frames were whole, and the render thread's own CPU
+     * time per drawn frame (what the frames cost, apart from waiting for the cores) */
+    printf("\ndrawn=%ld whole=%ld cpu_p50_ms=%.2f cpu_p99_ms=%.2f\n", f->drawn_frames,
+           f->whole_frames, app_hist_quantile(&f->frame_cpu_ms, 0.5),
+           app_hist_quantile(&f->frame_cpu_ms, 0.99));
     fflush(stdout);
 }
 
@@ -124,7 +158,7 @@ static void print_stats(const App *a, double wall) {
 static int run(App *a) {
     double t_begin = vae_now(), t_next = t_begin;
     while (!a->s.quit) {
-        double t0 = a->s.now = vae_now();
+        double t0 = a->s.now = vae_now(), c0 = vae_thread_cpu();
         input(a);
         int last = a->s.quit || (a->opt.frames > 0 && a->s.frame + 1 >= a->opt.frames);
         if (update(a) != 0) return 2;
@@ -136,8 +170,10 @@ static int run(App *a) {
         double t2 = vae_now();
         app_frame_present(&a->frame, &a->win, &a->g);
         double t3 = vae_now();
-        if (a->frame.drawn)
+        if (a->frame.drawn) {
             app_hist_record(&a->frame.frame_ms, 1e3 * ((t1 - t0) + (a->win.vsync ? 0 : t3 - t2)));
+            app_hist_record(&a->frame.frame_cpu_ms, 1e3 * (vae_thread_cpu() - c0));
+        }
         if (a->s.fresh && a->s.frame > 0)
             app_hist_record(&a->frame.snap_ms, 1e3 * (t3 - a->s.snap->published_s));
         a->s.frame++;

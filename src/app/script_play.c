@@ -4,8 +4,28 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "fileio.h"
+
+/* "shift+z", "ctrl+s": the key's name after the modifiers, which go into *mods. */
+static const char *key_name(const char *name, Uint16 *mods) {
+    static const struct {
+        const char *prefix;
+        Uint16 mod;
+    } prefixes[] = {{"shift+", KMOD_LSHIFT}, {"ctrl+", KMOD_LCTRL}, {"alt+", KMOD_LALT}};
+    *mods = 0;
+    for (int again = 1; again;) {
+        again = 0;
+        for (size_t i = 0; i < sizeof prefixes / sizeof *prefixes; i++) {
+            size_t n = strlen(prefixes[i].prefix);
+            if (!strncasecmp(name, prefixes[i].prefix, n) && name[n]) {
+                *mods |= prefixes[i].mod, name += n, again = 1;
+            }
+        }
+    }
+    return name;
+}
 
 int app_script_load(AppScriptPlayer *p, const char *path, char *err, int err_len) {
     memset(p, 0, sizeof *p);
@@ -21,7 +41,9 @@ int app_script_load(AppScriptPlayer *p, const char *path, char *err, int err_len
     if (rc != 0) return -1;
     for (int i = 0; i < p->script.n; i++) {
         const AppScriptEvent *ev = &p->script.ev[i];
-        if (ev->kind == APP_EV_KEY && SDL_GetKeyFromName(ev->text) == SDLK_UNKNOWN) {
+        Uint16 mods;
+        if (ev->kind == APP_EV_KEY &&
+            SDL_GetKeyFromName(key_name(ev->text, &mods)) == SDLK_UNKNOWN) {
             snprintf(err, (size_t)err_len,
                      "%s:%d: unknown key '%s' (use SDL key names: a, space, f1, escape, [ ...)",
                      path, ev->line, ev->text);
@@ -92,6 +114,7 @@ static void push_key(Uint32 wid, const char *name) {
     ev.type = SDL_KEYDOWN;
     ev.key.windowID = wid;
     ev.key.state = SDL_PRESSED;
+    name = key_name(name, &ev.key.keysym.mod);
     ev.key.keysym.sym = SDL_GetKeyFromName(name);
     ev.key.keysym.scancode = SDL_GetScancodeFromKey(ev.key.keysym.sym);
     SDL_PushEvent(&ev);

@@ -21,10 +21,12 @@ static void window(const AppDraw *d) {
     app_set_color(g->ren, APP_AXIS);
     SDL_RenderDrawRect(g->ren, &box);
     app_text_drawf(&g->text, APP_FONT_BOLD, box.x + pad, box.y + pad, APP_TEXT, APP_ALIGN_LEFT,
-                   "Fork %s with one setting changed:", app_snap_label(d->s->snap, f->parent));
+                   f->in_place ? "Change %s as it trains:" : "Fork %s with one setting changed:",
+                   app_snap_label(d->s->snap, f->parent));
     for (int i = 0; i < n; i++)
-        app_text_draw(&g->text, APP_FONT_NORMAL, lines[i], box.x + pad,
-                      box.y + 2 * pad + (i + 1) * lh, APP_ACCENT, APP_ALIGN_LEFT);
+        if (!f->in_place || lines[i][0] != 'S')
+            app_text_draw(&g->text, APP_FONT_NORMAL, lines[i], box.x + pad,
+                          box.y + 2 * pad + (i + 1) * lh, APP_ACCENT, APP_ALIGN_LEFT);
 }
 
 const AppToolView app_view_fork = {

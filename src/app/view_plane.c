@@ -31,19 +31,25 @@ static int layer_current(const Layer *l, const AppState *s, const AppPane *p) {
            l->view.cy == p->view.cy && l->view.scale == p->view.scale;
 }
 
+/* The layer's texture and pixels for a w x h plot, made (and their pages touched) as soon
+ * as the layout is known: the first snapshot's frame only rasterises. 0 once they exist. */
+static int make_layer(Layer *l, int w, int h, AppGfx *g) {
+    if (l->tex && l->w == w && l->h == h) return l->pixels ? 0 : -1;
+    if (l->tex) SDL_DestroyTexture(l->tex);
+    free(l->pixels);
+    l->tex = SDL_CreateTexture(g->ren, SDL_PIXELFORMAT_ARGB8888, SDL_TEXTUREACCESS_STREAMING, w, h);
+    l->pixels = malloc((size_t)w * (size_t)h * sizeof *l->pixels);
+    l->w = w, l->h = h, l->valid = 0;
+    if (!l->tex || !l->pixels) return -1;
+    memset(l->pixels, 0, (size_t)w * (size_t)h * sizeof *l->pixels);
+    SDL_SetTextureBlendMode(l->tex, SDL_BLENDMODE_NONE);
+    SDL_UpdateTexture(l->tex, NULL, l->pixels, w * (int)sizeof *l->pixels);
+    return 0;
+}
+
 static void refresh_layer(Layer *l, const AppState *s, const AppPane *p, AppGfx *g) {
     int w = p->rect.w, h = p->rect.h;
-    if (w <= 0 || h <= 0) return;
-    if (!l->tex || l->w != w || l->h != h) {
-        if (l->tex) SDL_DestroyTexture(l->tex);
-        free(l->pixels);
-        l->tex =
-            SDL_CreateTexture(g->ren, SDL_PIXELFORMAT_ARGB8888, SDL_TEXTUREACCESS_STREAMING, w, h);
-        l->pixels = malloc((size_t)w * (size_t)h * sizeof *l->pixels);
-        l->w = w, l->h = h, l->valid = 0;
-        if (!l->tex || !l->pixels) return;
-        SDL_SetTextureBlendMode(l->tex, SDL_BLENDMODE_NONE);
-    }
+    if (w <= 0 || h <= 0 || make_layer(l, w, h, g) != 0 || !app_pane_model(s, p)) return;
     if (layer_current(l, s, p)) return;
     const AppSnapshot *snap = s->snap;
     VaeScatterPoints pts = {snap->mu[p->model],
@@ -64,7 +70,7 @@ static void refresh(void *cache, const void *tool, const AppState *s, AppGfx *g)
     (void)tool;
     PlaneCache *c = cache;
     for (int i = 0; i < s->n_panes; i++)
-        if (app_pane_model(s, &s->pane[i])) refresh_layer(&c->layer[i], s, &s->pane[i], g);
+        refresh_layer(&c->layer[i], s, &s->pane[i], g);
 }
 
 static void under(const AppDraw *d, int pane) {

@@ -175,6 +175,26 @@ static void state_line(AppGfx *g, const AppState *s, int x, int y) {
                    snap->samples_per_s);
 }
 
+/* Whether model m's objective is not its -ELBO: beta other than 1, or KL clipping. */
+static int elbo_apart(const AppSnapshot *snap, int m) {
+    const AppModelInfo *in = &snap->info[m];
+    return app_is_vae(&snap->model[m]) && (in->beta_eff != 1.0f || in->free_bits > 0);
+}
+
+/* Under such a model's line: its -ELBO, and what the objective weighs differently. */
+static void elbo_line(AppGfx *g, const AppSnapshot *snap, int m, int x, int y) {
+    const AppLoss *l = snap->n_hist ? &snap->hist[snap->n_hist - 1].loss[m] : NULL;
+    const AppModelInfo *in = &snap->info[m];
+    char n1[32], why[64] = "";
+    if (in->beta_eff != 1.0f) snprintf(why, sizeof why, "KL weighed by beta %.3g", in->beta_eff);
+    if (in->free_bits > 0)
+        snprintf(why + strlen(why), sizeof why - strlen(why), "%sKL clipped at %.3g nats/dim",
+                 why[0] ? ", " : "", in->free_bits);
+    app_text_drawf(&g->text, APP_FONT_SMALL, x + app_px(g, 40), y, APP_DIM, APP_ALIGN_LEFT,
+                   "-ELBO %s = recon + KL (the objective: %s)",
+                   app_num(n1, sizeof n1, 0, 2, l ? l->recon + l->kl : NAN), why);
+}
+
 static void model_line(AppGfx *g, const AppSnapshot *snap, int m, int x, int y) {
     const AppLoss *l = snap->n_hist ? &snap->hist[snap->n_hist - 1].loss[m] : NULL;
     const VaeModel *mod = &snap->model[m];
@@ -188,11 +208,11 @@ static void model_line(AppGfx *g, const AppSnapshot *snap, int m, int x, int y) 
         app_text_drawf(&g->text, APP_FONT_MONO, x, y, APP_TEXT, APP_ALIGN_LEFT,
                        "%-4s recon %s                  (no KL)", name,
                        app_num(n1, sizeof n1, 7, 2, l->recon));
-    else
-        app_text_drawf(&g->text, APP_FONT_MONO, x, y, APP_TEXT, APP_ALIGN_LEFT,
-                       "%-4s recon %s  KL %s  total %s", name,
-                       app_num(n1, sizeof n1, 7, 2, l->recon), app_num(n2, sizeof n2, 6, 2, l->kl),
-                       app_num(n3, sizeof n3, 7, 2, l->total));
+    else /* the objective: recon + beta KL (clipped); with beta 1 and no clipping, -ELBO */
+        app_text_drawf(
+            &g->text, APP_FONT_MONO, x, y, APP_TEXT, APP_ALIGN_LEFT, "%-4s recon %s  KL %s  %s %s",
+            name, app_num(n1, sizeof n1, 7, 2, l->recon), app_num(n2, sizeof n2, 6, 2, l->kl),
+            elbo_apart(snap, m) ? "objective" : "total", app_num(n3, sizeof n3, 7, 2, l->total));
 }
 
 /* The objective and the training settings, as tokens. */
@@ -201,6 +221,9 @@ static int settings(const AppState *s, char (*tok)[64]) {
     const VaeModel *m0 = &snap->model[0];
     int training = s->session->trainer != NULL, n = 0;
     snprintf(tok[n++], 64, "%s", vae_likelihood_name(m0->cfg.likelihood));
+    /* grey pixels: no reconstruction gets a Bernoulli likelihood's loss to 0 */
+    if (m0->cfg.likelihood == VAE_LIK_BERNOULLI && s->session->bce_floor > 0)
+        snprintf(tok[n++], 64, "BCE floor %.1f (grey pixels)", s->session->bce_floor);
     if (m0->cfg.kind != VAE_KIND_AE) {
         const AppModelInfo *in = &snap->info[0];
         if (training && in->kl_warmup > 0 && in->beta_eff < in->beta)
@@ -241,8 +264,12 @@ static int status(const AppDraw *d, SDL_Rect r, int draw) {
     }
     if (draw) state_line(g, s, x, y);
     y += lh;
-    for (int m = 0; m < snap->n_models; m++, y += lh)
+    for (int m = 0; m < snap->n_models; m++, y += lh) {
         if (draw) model_line(g, snap, m, x, y);
+        if (!elbo_apart(snap, m)) continue;
+        y += lh;
+        if (draw) elbo_line(g, snap, m, x, y);
+    }
     char tok[10][64];
     y = tokens(g, draw, tok, settings(s, tok), x, y, w);
     for (int m = 0; m < snap->n_models; m++)

@@ -49,6 +49,14 @@ typedef struct {
 } CliModelFlags;
 int cli_model_config(const CliModelFlags *f, int classes, VaeConfig *cfg);
 
+/* A PNG of the user's own prepared as an MNIST digit into x (n_in): exit-status style,
+ * the message naming the file. */
+int cli_load_image(const char *path, const VaeModel *m, float *x);
+/* `vae encode --image`: one line with the code and the scores of the image. */
+int cli_encode_image(const char *model, const char *image, int label, int iw, uint64_t seed);
+/* `vae bench --nearest K`: the time of vae_nearest_images over a dataset's train split. */
+int cli_bench_nearest(const char *data, const char *dataset, int k, float seconds);
+
 /* Comma-separated floats: "0.5,-1" -> n values; 1 on success. */
 int cli_parse_floats(const char *s, float *out, int max, int *n);
 
@@ -88,6 +96,7 @@ int cmd_sample(int argc, char **argv);
 int cmd_interpolate(int argc, char **argv);
 int cmd_arithmetic(int argc, char **argv);
 int cmd_traverse(int argc, char **argv);
+int cmd_reconstruct(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
 int cmd_info(int argc, char **argv);
 int cmd_animate(int argc, char **argv);

@@ -19,7 +19,8 @@ static int cmp_double(const void *a, const void *b) {
 #define BENCH_ROUNDS 10 /* turns of training and of the sgemm limit */
 
 int cmd_bench(int argc, char **argv) {
-    int threads = vae_default_threads(), batch = 128, prof = 0, blas = 0, decode = 0;
+    int threads = vae_default_threads(), batch = 128, prof = 0, blas = 0, decode = 0, nearest = 0;
+    const char *data = NULL, *dataset = NULL;
     float seconds = 5.0f;
     CliModelFlags mf = {"vae", "512,256", "bernoulli", 2};
     const VaeOpt opts[] = {
@@ -33,6 +34,12 @@ int cmd_bench(int argc, char **argv) {
         {"--latent", VAE_OPT_INT, &mf.latent, "N", "latent dimensions (default 2)"},
         {"--profile", VAE_OPT_FLAG, &prof, NULL, "also print where the time of a step goes"},
         {"--decode", VAE_OPT_FLAG, &decode, NULL, "also time one decode and a 32x32 grid decode"},
+        {"--nearest", VAE_OPT_INT, &nearest, "K",
+         "instead, time the search for the K nearest training images\nof each test image "
+         "(pixel space) in --data or --dataset",
+         1, 1000},
+        {"--data", VAE_OPT_STR, &data, "DIR", "IDX dataset directory for --nearest"},
+        {"--dataset", VAE_OPT_STR, &dataset, "NAME", "mnist (default) or fashion, for --nearest"},
     };
     const CliCommand cmd = {"bench",
                             "[--threads T] [--batch B] [--seconds S]",
@@ -51,6 +58,7 @@ int cmd_bench(int argc, char **argv) {
         return cli_error(CLI_USAGE, "bench: --seconds must be in (0, 3600]");
     if (threads < 1 || threads > VAE_MAX_WORKERS)
         return cli_error(CLI_USAGE, "bench: --threads must be in 1..%d", VAE_MAX_WORKERS);
+    if (nearest) return cli_bench_nearest(data, dataset, nearest, seconds);
     VaeConfig cfg;
     if ((rc = cli_model_config(&mf, 10, &cfg))) return rc;
 

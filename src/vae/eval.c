@@ -1,5 +1,6 @@
-/* Test-set evaluation: the negative ELBO with one z sample per image, its parts, the
- * per-dimension KL and active units, and the importance-weighted bound (Burda et al. 2016).
+/* Test-set and per-image evaluation: the negative ELBO with one z sample per image, its
+ * parts, the per-dimension KL and active units, and the importance-weighted bound (Burda
+ * et al. 2016). One scorer (score_batch) serves the test set and a single image.
  * With planar flows the KL is the single-sample estimate the training step uses, and the
  * importance weights use the flowed density q0(z_0|x) / prod_k |det J_k|. */
 #include <math.h>
@@ -18,8 +19,8 @@
 typedef struct {
     VaeWorkspace ws;
     float *x, *z, *logits, *logdet;
-    double *row;
-    int cap;
+    double *row, *logw;
+    int cap, k;
 } IwBuffers;
 
 static void iw_free(IwBuffers *w) {
@@ -29,10 +30,12 @@ static void iw_free(IwBuffers *w) {
     free(w->logits);
     free(w->logdet);
     free(w->row);
+    free(w->logw);
 }
 
 static VaeStatus iw_init(IwBuffers *w, const VaeModel *m, int k, char err[VAE_ERR_LEN]) {
     memset(w, 0, sizeof *w);
+    w->k = k;
     w->cap = k < IW_BATCH ? k : IW_BATCH;
     VaeStatus s = vae_workspace_init(&w->ws, m, w->cap, err);
     if (s != VAE_OK) return s;
@@ -41,7 +44,8 @@ static VaeStatus iw_init(IwBuffers *w, const VaeModel *m, int k, char err[VAE_ER
     w->logits = malloc(sizeof(float) * (size_t)w->cap * m->n_in);
     w->logdet = malloc(sizeof(float) * (size_t)w->cap);
     w->row = malloc(sizeof(double) * (size_t)w->cap);
-    if (!w->x || !w->z || !w->logits || !w->logdet || !w->row) {
+    w->logw = malloc(sizeof(double) * (size_t)k);
+    if (!w->x || !w->z || !w->logits || !w->logdet || !w->row || !w->logw) {
         iw_free(w);
         return vae_fail(err, VAE_ERR_NOMEM, "cannot allocate importance-sampling buffers");
     }
@@ -49,13 +53,12 @@ static VaeStatus iw_init(IwBuffers *w, const VaeModel *m, int k, char err[VAE_ER
 }
 
 /* -log (1/K) sum_k p(x|z_k) p(z_k) / q(z_k|x) for one image x (n_in) with posterior
- * (mu, logvar). log 2pi terms of p(z) and q(z|x) cancel. With flows z_k is the flowed
- * sample and log q = log q0(z_0|x) - sum of the flows' log|det J|. */
+ * (mu, logvar), K = w->k. log 2pi terms of p(z) and q(z|x) cancel. With flows z_k is the
+ * flowed sample and log q = log q0(z_0|x) - sum of the flows' log|det J|. */
 static double iw_nll(const VaeModel *m, IwBuffers *w, const float *x, uint8_t label,
-                     const float *mu, const float *lv, int k, VaeRng *rng) {
-    const int L = m->cfg.latent, D = m->n_in;
-    double *logw = malloc(sizeof(double) * (size_t)k), best = -INFINITY;
-    if (!logw) return NAN;
+                     const float *mu, const float *lv, VaeRng *rng) {
+    const int L = m->cfg.latent, D = m->n_in, k = w->k;
+    double *logw = w->logw, best = -INFINITY;
     uint8_t labels[IW_BATCH];
     memset(labels, label, sizeof labels);
     for (int r = 0; r < w->cap; r++)
@@ -95,54 +98,137 @@ static double iw_nll(const VaeModel *m, IwBuffers *w, const float *x, uint8_t la
     double sum = 0.0;
     for (int i = 0; i < k; i++)
         sum += exp(logw[i] - best);
-    free(logw);
     return -(best + log(sum / k));
 }
 
-VaeStatus vae_evaluate(const VaeModel *m, const VaeSplit *s, int iw, uint64_t seed,
-                       VaeProgressFn progress, void *ud, VaeEvalStats *out, char err[VAE_ERR_LEN]) {
+/* ---- scoring a batch: what vae_evaluate and the per-image score share ---------- */
+
+struct VaeScorer {
+    VaeStepBuffers sb; /* sb.x holds the rows to score */
+    IwBuffers w;       /* with iw > 1 */
+    int iw;
+};
+
+static void scorer_free(VaeScorer *sc) {
+    vae_step_buffers_free(&sc->sb);
+    if (sc->iw > 1) iw_free(&sc->w);
+}
+
+static VaeStatus scorer_init(VaeScorer *sc, const VaeModel *m, int batch, int iw,
+                             char err[VAE_ERR_LEN]) {
+    memset(sc, 0, sizeof *sc);
+    if (iw < 0 || iw > VAE_IW_MAX)
+        return vae_fail(err, VAE_ERR_ARG, "--iw %d out of range (0..%d)", iw, VAE_IW_MAX);
+    if (iw > 1 && m->cfg.kind == VAE_KIND_AE)
+        return vae_fail(err, VAE_ERR_ARG, "importance weighting needs a VAE (this model is an AE)");
+    VaeStatus st = vae_step_buffers_init(&sc->sb, m, batch, err);
+    if (st != VAE_OK) return st;
+    if (iw > 1 && (st = iw_init(&sc->w, m, iw, err)) != VAE_OK) {
+        vae_step_buffers_free(&sc->sb);
+        return st;
+    }
+    sc->iw = iw;
+    return VAE_OK;
+}
+
+/* Scores the b rows of sc->sb.x: one z sample each for -ELBO (as the training step
+ * computes it, beta 1), then the importance-weighted bound of each row. scores (b) may be
+ * NULL; lv gets the batch means. The draws come from rng in this order: the batch's eps,
+ * then each row's importance samples. */
+static void score_batch(VaeScorer *sc, const VaeModel *m, const uint8_t *labels, int b, VaeRng *rng,
+                        VaeImageScore *scores, VaeLossValues *lv, double *sum_iw) {
+    const int L = m->cfg.latent, ae = m->cfg.kind == VAE_KIND_AE;
+    VaeStepBuffers *sb = &sc->sb;
+    VaeLossParams lp = {1.0f, 0.0f, 0.0f, 0, NULL};
+    if (!ae) vae_rng_normals(rng, sb->eps, b * L);
+    vae_step_forward(m, sb, labels, b, &lp, lv);
+    for (int r = 0; r < b; r++) {
+        const float *h = sb->ws.head + (size_t)r * m->head_out; /* mu, then clamped logvar */
+        double iw = sc->iw > 1
+                        ? iw_nll(m, &sc->w, sb->x + (size_t)r * m->n_in, labels[r], h, h + L, rng)
+                        : 0.0;
+        *sum_iw += iw;
+        if (!scores) continue;
+        scores[r].recon = sb->row_recon[r];
+        scores[r].kl = ae ? 0.0 : sb->row_kl[r];
+        scores[r].neg_elbo = scores[r].recon + scores[r].kl;
+        scores[r].iwae_nll = iw;
+    }
+}
+
+VaeStatus vae_scorer_create(VaeScorer **out, const VaeModel *m, int iw, char err[VAE_ERR_LEN]) {
+    *out = NULL;
+    VaeScorer *sc = malloc(sizeof *sc);
+    if (!sc) return vae_fail(err, VAE_ERR_NOMEM, "cannot allocate a scorer");
+    VaeStatus st = scorer_init(sc, m, 1, iw, err);
+    if (st != VAE_OK) {
+        free(sc);
+        return st;
+    }
+    *out = sc;
+    return VAE_OK;
+}
+
+void vae_scorer_destroy(VaeScorer *sc) {
+    if (!sc) return;
+    scorer_free(sc);
+    free(sc);
+}
+
+void vae_scorer_score(VaeScorer *sc, const VaeModel *m, const float *x, uint8_t label,
+                      uint64_t seed, VaeImageScore *out) {
+    VaeRng rng;
+    vae_rng_seed(&rng, seed, 0xe7a1);
+    memcpy(sc->sb.x, x, sizeof(float) * (size_t)m->n_in);
+    VaeLossValues lv;
+    double sum_iw = 0.0;
+    score_batch(sc, m, &label, 1, &rng, out, &lv, &sum_iw);
+}
+
+VaeStatus vae_image_score(const VaeModel *m, const float *x, uint8_t label, int iw, uint64_t seed,
+                          VaeImageScore *out, char err[VAE_ERR_LEN]) {
+    VaeScorer sc;
+    VaeStatus st = scorer_init(&sc, m, 1, iw, err);
+    if (st != VAE_OK) return st;
+    vae_scorer_score(&sc, m, x, label, seed, out);
+    scorer_free(&sc);
+    if (!isfinite(out->neg_elbo) || (iw > 1 && !isfinite(out->iwae_nll)))
+        return vae_fail(err, VAE_ERR_NUMERIC, "the model gives this image a non-finite score");
+    return VAE_OK;
+}
+
+VaeStatus vae_evaluate_per_image(const VaeModel *m, const VaeSplit *s, int iw, uint64_t seed,
+                                 VaeProgressFn progress, void *ud, VaeEvalStats *out,
+                                 VaeImageScore *per_image, char err[VAE_ERR_LEN]) {
     memset(out, 0, sizeof *out);
     if (s->n < 1) return vae_fail(err, VAE_ERR_ARG, "no test images to evaluate");
     if (s->rows * s->cols != m->n_in)
         return vae_fail(err, VAE_ERR_ARG, "images are %dx%d but the model expects %dx%d", s->rows,
                         s->cols, m->cfg.input_h, m->cfg.input_w);
-    if (iw < 0 || iw > 100000) return vae_fail(err, VAE_ERR_ARG, "--iw %d out of range", iw);
     const int L = m->cfg.latent, ae = m->cfg.kind == VAE_KIND_AE;
-    if (iw > 1 && ae)
-        return vae_fail(err, VAE_ERR_ARG, "importance weighting needs a VAE (this model is an AE)");
-    VaeStepBuffers sb;
-    IwBuffers w;
-    memset(&w, 0, sizeof w);
-    VaeStatus st = vae_step_buffers_init(&sb, m, EVAL_BATCH, err);
+    VaeScorer sc;
+    VaeStatus st = scorer_init(&sc, m, EVAL_BATCH, iw, err);
     if (st != VAE_OK) return st;
-    if (iw > 1 && (st = iw_init(&w, m, iw, err)) != VAE_OK) {
-        vae_step_buffers_free(&sb);
-        return st;
-    }
     VaeRng rng;
     vae_rng_seed(&rng, seed, 0xe7a1);
     double sum_recon = 0, sum_kl = 0, sum_iw = 0;
     VaeLatentSums sums;
     memset(&sums, 0, sizeof sums);
     int idx[EVAL_BATCH];
-    VaeLossParams lp = {1.0f, 0.0f, 0.0f, 0, NULL};
     VaeProgress p = {0, 0, s->n, 0, 0, 0, 0};
     for (int at = 0; at < s->n; at += EVAL_BATCH) {
         int b = s->n - at < EVAL_BATCH ? s->n - at : EVAL_BATCH;
         for (int r = 0; r < b; r++)
             idx[r] = at + r;
-        vae_data_batch(s, idx, b, sb.x);
-        if (!ae) vae_rng_normals(&rng, sb.eps, b * L);
+        vae_data_batch(s, idx, b, sc.sb.x);
         VaeLossValues lv;
-        vae_step_forward(m, &sb, s->labels + at, b, &lp, &lv);
+        score_batch(&sc, m, s->labels + at, b, &rng, per_image ? per_image + at : NULL, &lv,
+                    &sum_iw);
         sum_recon += lv.recon * b;
         sum_kl += lv.kl * b;
         for (int r = 0; r < b; r++) {
-            const float *h = sb.ws.head + (size_t)r * m->head_out; /* mu, then clamped logvar */
+            const float *h = sc.sb.ws.head + (size_t)r * m->head_out;
             vae_latent_sums_add(&sums, h, ae ? NULL : h + L, 1, L);
-            if (iw > 1)
-                sum_iw += iw_nll(m, &w, sb.x + (size_t)r * m->n_in, s->labels[at + r], h, h + L, iw,
-                                 &rng);
         }
         p.batch = at + b;
         if (progress && progress(ud, &p)) break;
@@ -159,9 +245,13 @@ VaeStatus vae_evaluate(const VaeModel *m, const VaeSplit *s, int iw, uint64_t se
     out->active_units = ls.active;
     for (int j = 0; j < L; j++)
         out->kl_dim[j] = ls.kl[j];
-    iw_free(&w);
-    vae_step_buffers_free(&sb);
+    scorer_free(&sc);
     if (!isfinite(out->neg_elbo))
         return vae_fail(err, VAE_ERR_NUMERIC, "the model produces non-finite losses");
     return VAE_OK;
+}
+
+VaeStatus vae_evaluate(const VaeModel *m, const VaeSplit *s, int iw, uint64_t seed,
+                       VaeProgressFn progress, void *ud, VaeEvalStats *out, char err[VAE_ERR_LEN]) {
+    return vae_evaluate_per_image(m, s, iw, seed, progress, ud, out, NULL, err);
 }

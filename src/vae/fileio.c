@@ -1,20 +1,18 @@
 /* Whole-file I/O for the library: atomic, durable replacement of a file (temp file in the
- * same directory, fsync, rename, fsync the directory), bounded whole-file reads, and a
- * minimal PNG encoder on top of zlib. */
+ * same directory, fsync, rename, fsync the directory) and bounded whole-file reads. PNG
+ * images (declared in fileio.h too) are in png.c. */
 #include "fileio.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <zlib.h>
 
 /* ---- atomic replace ------------------------------------------------------------ */
 
@@ -236,166 +234,4 @@ fail:
     close(fd);
     free(buf);
     return st;
-}
-
-/* ---- PNG ----------------------------------------------------------------------- */
-
-static uint8_t *put_u32be(uint8_t *p, uint32_t v) {
-    p[0] = (uint8_t)(v >> 24);
-    p[1] = (uint8_t)(v >> 16);
-    p[2] = (uint8_t)(v >> 8);
-    p[3] = (uint8_t)v;
-    return p + 4;
-}
-
-/* Length, type, data, CRC over type and data. Returns the end of the chunk. */
-static uint8_t *put_chunk(uint8_t *p, const char type[4], const uint8_t *data, uint32_t n) {
-    p = put_u32be(p, n);
-    uint8_t *crc_start = p;
-    memcpy(p, type, 4);
-    p += 4;
-    if (n) memcpy(p, data, n);
-    p += n;
-    uLong crc = crc32(0L, crc_start, (uInt)(n + 4));
-    return put_u32be(p, (uint32_t)crc);
-}
-
-#define PNG_BAND_BYTES 65536 /* raw rows deflated at a time */
-
-VaeStatus vae_png_write_rows(const char *path, int w, int h, int channels, VaePngRowsFn rows,
-                             void *ctx, char err[VAE_ERR_LEN]) {
-    if (!path || !rows || w <= 0 || h <= 0 || (channels != 1 && channels != 3) ||
-        w > (1 << 24) / channels || h > (1 << 24))
-        return vae_fail(err, VAE_ERR_ARG, "cannot write %s: bad image arguments (%dx%d, %d ch)",
-                        path ? path : "(null)", w, h, channels);
-    size_t row = (size_t)w * (size_t)channels;
-    int band = row < PNG_BAND_BYTES ? (int)(PNG_BAND_BYTES / row) : 1;
-    if (band > h) band = h;
-    /* head: signature, IHDR, then the IDAT chunk's length and type; the compressed data
-     * collects in z (a growing buffer: a few hundred KB for a window) */
-    uint8_t head[8 + 25 + 8], tail[4 + 12];
-    uint8_t *px = malloc((size_t)band * row), *raw = malloc((size_t)band * (row + 1)), *z = NULL;
-    size_t z_len = 0, z_cap = 0;
-    z_stream zs;
-    memset(&zs, 0, sizeof zs);
-    int z_open = 0;
-    VaeStatus st = VAE_OK;
-    if (!px || !raw || deflateInit(&zs, 6) != Z_OK) {
-        st = vae_fail(err, VAE_ERR_NOMEM, "cannot write %s: out of memory", path);
-        goto done;
-    }
-    z_open = 1;
-    for (int y0 = 0; y0 < h; y0 += band) {
-        int n = h - y0 < band ? h - y0 : band;
-        if (rows(ctx, y0, n, px) != 0) {
-            st = vae_fail(err, VAE_ERR_IO, "cannot write %s: the image rows could not be read",
-                          path);
-            goto done;
-        }
-        /* filter type 0 (None) on every scanline: simple, and images compress well anyway */
-        for (int y = 0; y < n; y++) {
-            raw[(size_t)y * (row + 1)] = 0;
-            memcpy(raw + (size_t)y * (row + 1) + 1, px + (size_t)y * row, row);
-        }
-        zs.next_in = raw;
-        zs.avail_in = (uInt)((size_t)n * (row + 1));
-        int last = y0 + n >= h, zr;
-        do {
-            if (z_cap - z_len < 65536) { /* room for the next output */
-                size_t cap = z_cap ? 2 * z_cap : 262144;
-                uint8_t *nz = cap <= UINT32_MAX ? realloc(z, cap) : NULL;
-                if (!nz) {
-                    st = vae_fail(err, VAE_ERR_NOMEM, "cannot write %s: out of memory", path);
-                    goto done;
-                }
-                z = nz, z_cap = cap;
-            }
-            zs.next_out = z + z_len;
-            zs.avail_out = (uInt)(z_cap - z_len);
-            zr = deflate(&zs, last ? Z_FINISH : Z_NO_FLUSH);
-            z_len = (size_t)(zs.next_out - z);
-        } while (zr == Z_OK && (zs.avail_in > 0 || (last && zr != Z_STREAM_END)));
-        if (last ? zr != Z_STREAM_END : zr != Z_OK) {
-            st = vae_fail(err, VAE_ERR_NOMEM, "cannot write %s: zlib compression failed", path);
-            goto done;
-        }
-    }
-
-    static const uint8_t sig[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
-    uint8_t ihdr[13];
-    put_u32be(ihdr, (uint32_t)w);
-    put_u32be(ihdr + 4, (uint32_t)h);
-    ihdr[8] = 8;                        /* bit depth */
-    ihdr[9] = channels == 3 ? 2 : 0;    /* colour type: truecolour or greyscale */
-    ihdr[10] = ihdr[11] = ihdr[12] = 0; /* deflate, adaptive filtering, no interlace */
-    memcpy(head, sig, 8);
-    uint8_t *p = put_chunk(head + 8, "IHDR", ihdr, 13);
-    p = put_u32be(p, (uint32_t)z_len);
-    memcpy(p, "IDAT", 4);
-    uLong crc = crc32(crc32(0L, p, 4), z, (uInt)z_len);
-    put_chunk(put_u32be(tail, (uint32_t)crc), "IEND", NULL, 0);
-    const void *parts[3] = {head, z, tail};
-    size_t sizes[3] = {sizeof head, z_len, sizeof tail};
-    st = vae_file_write_atomic(path, parts, sizes, 3, err);
-done:
-    if (z_open) deflateEnd(&zs);
-    free(px);
-    free(raw);
-    free(z);
-    return st;
-}
-
-typedef struct {
-    const uint8_t *pixels;
-    size_t row;
-} PngBuffer;
-
-static int rows_from_buffer(void *ctx, int y0, int n, uint8_t *dst) {
-    const PngBuffer *b = ctx;
-    memcpy(dst, b->pixels + (size_t)y0 * b->row, (size_t)n * b->row);
-    return 0;
-}
-
-VaeStatus vae_png_write(const char *path, const uint8_t *pixels, int w, int h, int channels,
-                        char err[VAE_ERR_LEN]) {
-    if (!pixels)
-        return vae_fail(err, VAE_ERR_ARG, "cannot write %s: no pixels", path ? path : "(null)");
-    PngBuffer b = {pixels, (size_t)(w > 0 ? w : 0) * (size_t)(channels > 0 ? channels : 0)};
-    return vae_png_write_rows(path, w, h, channels, rows_from_buffer, &b, err);
-}
-
-typedef struct {
-    const float *images;
-    int n, cols, h, w, scale;
-} PngTiles;
-
-static int rows_from_tiles(void *ctx, int y0, int n, uint8_t *dst) {
-    const PngTiles *t = ctx;
-    const int tile_h = t->h * t->scale, width = t->cols * t->w * t->scale;
-    for (int y = y0; y < y0 + n; y++, dst += width) {
-        int tile_row = y / tile_h, src_y = (y % tile_h) / t->scale;
-        for (int x = 0; x < width; x++) {
-            int k = tile_row * t->cols + x / (t->w * t->scale);
-            float v = 0;
-            if (k < t->n)
-                v = t->images[(size_t)k * t->h * t->w + (size_t)src_y * t->w +
-                              (x % (t->w * t->scale)) / t->scale];
-            dst[x] = (uint8_t)lrintf(255.0f * (v > 0 ? (v < 1 ? v : 1) : 0)); /* NaN: 0 */
-        }
-    }
-    return 0;
-}
-
-VaeStatus vae_png_write_tiles(const char *path, const float *images, int n, int cols, int h, int w,
-                              int scale, char err[VAE_ERR_LEN]) {
-    if (cols > n) cols = n;
-    if (!images || n < 1 || cols < 1 || h < 1 || w < 1 || scale < 1 ||
-        (double)cols * w * scale > (1 << 24) ||
-        (double)(n + cols - 1) / cols * h * scale > (1 << 24))
-        return vae_fail(err, VAE_ERR_ARG, "cannot write %s: bad tile arguments (%d images)",
-                        path ? path : "(null)", n);
-    PngTiles t = {images, n, cols, h, w, scale};
-    int rows = (n + cols - 1) / cols;
-    return vae_png_write_rows(path, cols * w * scale, rows * h * scale, 1, rows_from_tiles, &t,
-                              err);
 }

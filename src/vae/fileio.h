@@ -1,4 +1,5 @@
-/* Whole-file helpers shared by the writers: atomic durable replace and PNG output. */
+/* Whole files in and out: atomic durable replace, bounded reads, and PNG images (png.c,
+ * through libpng). */
 #ifndef VAE_FILEIO_H
 #define VAE_FILEIO_H
 
@@ -18,7 +19,14 @@ VaeStatus vae_file_write_atomic(const char *path, const void *const *parts, cons
 VaeStatus vae_file_read_all(const char *path, size_t max_size, uint8_t **out, size_t *len,
                             char err[VAE_ERR_LEN]);
 
-/* 8-bit greyscale (channels 1) or RGB (channels 3) PNG, written atomically via zlib. */
+/* ---- PNG (png.c) ---------------------------------------------------------------- */
+
+#define VAE_PNG_MAX_SIDE 65535             /* pixels a side, read or written */
+#define VAE_PNG_MAX_PIXELS (1L << 24)      /* default read limit: 4096x4096, a phone photo */
+#define VAE_PNG_MAX_FILE_BYTES (64L << 20) /* vae_png_read's limit on the file itself */
+
+/* 8-bit greyscale (channels 1) or RGB (channels 3) PNG, written atomically and durably
+ * like vae_file_write_atomic: the old file is untouched on any failure. */
 VaeStatus vae_png_write(const char *path, const uint8_t *pixels, int w, int h, int channels,
                         char err[VAE_ERR_LEN]);
 
@@ -35,5 +43,18 @@ VaeStatus vae_png_write_rows(const char *path, int w, int h, int channels, VaePn
  * band, so the tiled image is never held whole. */
 VaeStatus vae_png_write_tiles(const char *path, const float *images, int n, int cols, int h, int w,
                               int scale, char err[VAE_ERR_LEN]);
+
+/* Any PNG (grey, grey + alpha, RGB, RGBA, palette; 1 to 16 bits; interlaced or not) as
+ * 8-bit grey (channels 1) or RGB (channels 3) into *px (malloc'd, h rows of w * channels
+ * bytes). 16-bit samples are rounded to 8; colour becomes grey with Rec. 709 weights;
+ * transparent pixels become white under dark ink and black under light ink. An image of
+ * more than max_pixels (or VAE_PNG_MAX_SIDE a side) is refused before anything is
+ * allocated for it. VAE_ERR_FORMAT with a sentence naming the file for anything that is
+ * not a whole, valid PNG. */
+VaeStatus vae_png_read(const char *path, int channels, long max_pixels, uint8_t **px, int *w,
+                       int *h, char err[VAE_ERR_LEN]);
+/* The same from bytes in memory; name is used in messages (the fuzz target's entry). */
+VaeStatus vae_png_decode(const uint8_t *buf, size_t len, const char *name, int channels,
+                         long max_pixels, uint8_t **px, int *w, int *h, char err[VAE_ERR_LEN]);
 
 #endif

@@ -108,10 +108,39 @@ typedef struct {
     double kl_dim[VAE_MAX_LATENT]; /* mean KL per latent dimension */
 } VaeEvalStats;
 
+#define VAE_IW_MAX 100000 /* importance samples per image, at most */
+
 /* Evaluate on every image of s. Deterministic for a seed. progress may be NULL
  * (batch counts images processed / total there). */
 VaeStatus vae_evaluate(const VaeModel *m, const VaeSplit *s, int iw, uint64_t seed,
                        VaeProgressFn progress, void *ud, VaeEvalStats *out, char err[VAE_ERR_LEN]);
+
+/* The scores of one image, nats. */
+typedef struct {
+    double neg_elbo; /* recon + kl: one z sample, as vae_evaluate and training compute it */
+    double recon, kl;
+    double iwae_nll; /* with iw > 1: the importance-weighted estimate of -log p(x), else 0 */
+} VaeImageScore;
+
+/* vae_evaluate, also filling per_image (s->n entries, may be NULL) with each image's
+ * scores: their means are out's figures (the same draws, the same seed). */
+VaeStatus vae_evaluate_per_image(const VaeModel *m, const VaeSplit *s, int iw, uint64_t seed,
+                                 VaeProgressFn progress, void *ud, VaeEvalStats *out,
+                                 VaeImageScore *per_image, char err[VAE_ERR_LEN]);
+
+/* The scores of one image x (n_in, [0, 1]; label for a cvae) with iw importance samples
+ * (0 or 1: none; an AE has none). Deterministic for a seed. */
+VaeStatus vae_image_score(const VaeModel *m, const float *x, uint8_t label, int iw, uint64_t seed,
+                          VaeImageScore *out, char err[VAE_ERR_LEN]);
+
+/* The same with buffers kept between calls, for a front end that scores an image every
+ * time it changes (a drawing): about 5 MB with iw >= 500. Any model of the shape it was
+ * created for (a newer snapshot's parameters, say). */
+typedef struct VaeScorer VaeScorer;
+VaeStatus vae_scorer_create(VaeScorer **out, const VaeModel *m, int iw, char err[VAE_ERR_LEN]);
+void vae_scorer_destroy(VaeScorer *sc); /* NULL is fine */
+void vae_scorer_score(VaeScorer *sc, const VaeModel *m, const float *x, uint8_t label,
+                      uint64_t seed, VaeImageScore *out);
 
 /* ---- checkpoints (safetensors, SPEC §5) ---------------------------------------- */
 

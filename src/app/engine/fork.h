@@ -3,8 +3,9 @@
 #define APP_FORK_H
 
 typedef struct {
-    int armed;  /* F pressed: the next key picks the setting */
-    int parent; /* the model to fork */
+    int armed;    /* F pressed: the next key picks the setting */
+    int parent;   /* the model to fork (or change) */
+    int in_place; /* Shift+F: change the model itself */
 } AppForkMenu;
 
 #endif

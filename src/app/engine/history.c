@@ -5,8 +5,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+static void no_test(AppHistory *h) {
+    for (int m = 0; m < APP_MAX_MODELS; m++)
+        h->test[m] = (AppLoss){NAN, NAN, NAN};
+}
+
 int app_history_init(AppHistory *h) {
     memset(h, 0, sizeof *h);
+    no_test(h);
     h->points = calloc(APP_HIST_CAP, sizeof *h->points);
     return h->points ? 0 : -1;
 }
@@ -20,6 +26,11 @@ void app_history_clear(AppHistory *h) {
     h->n = 0;
     memset(h->sum, 0, sizeof h->sum);
     memset(h->count, 0, sizeof h->count);
+    no_test(h);
+}
+
+void app_history_add_test(AppHistory *h, int m, float recon, float kl, float neg_elbo) {
+    h->test[m] = (AppLoss){recon, kl, neg_elbo};
 }
 
 void app_history_add_step(AppHistory *h, int m, float recon, float kl, float total) {
@@ -44,6 +55,9 @@ static void merge_pairs(AppHistory *h) {
             o->loss[m].recon = merge(a.loss[m].recon, b.loss[m].recon);
             o->loss[m].kl = merge(a.loss[m].kl, b.loss[m].kl);
             o->loss[m].total = merge(a.loss[m].total, b.loss[m].total);
+            o->test[m].recon = merge(a.test[m].recon, b.test[m].recon);
+            o->test[m].kl = merge(a.test[m].kl, b.test[m].kl);
+            o->test[m].total = merge(a.test[m].total, b.test[m].total);
         }
     }
     h->n = APP_HIST_CAP / 2;
@@ -58,13 +72,15 @@ void app_history_close(AppHistory *h, int n_models, int64_t step) {
     AppLossPoint *p = &h->points[h->n++];
     memset(p, 0, sizeof *p);
     p->step = step;
-    for (int m = 0; m < n_models; m++) {
+    for (int m = 0; m < APP_MAX_MODELS; m++) {
         /* a model without a finite step in this interval gets a gap in its curves */
-        float n = h->count[m] > 0 ? (float)h->count[m] : NAN;
+        float n = m < n_models && h->count[m] > 0 ? (float)h->count[m] : NAN;
         p->loss[m].recon = h->sum[m].recon / n;
         p->loss[m].kl = h->sum[m].kl / n;
         p->loss[m].total = h->sum[m].total / n;
+        p->test[m] = h->test[m];
     }
     memset(h->sum, 0, sizeof h->sum);
     memset(h->count, 0, sizeof h->count);
+    no_test(h);
 }

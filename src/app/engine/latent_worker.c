@@ -3,6 +3,7 @@
  * is made under the mutex. */
 #include "latent_worker.h"
 
+#include <math.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +14,7 @@
 #endif
 
 #include "clock.h"
+#include "trainer.h"
 
 #define WORKER_NICE 10 /* below the training threads (3): it takes what they leave */
 
@@ -27,13 +29,30 @@ struct AppLatentWorker {
     VaeSplitEncoder *enc;
     int n_models;
     VaeModel model[APP_MAX_MODELS]; /* the job: the encoder parameters to encode with */
-    int64_t step;                   /* the step they are from */
-    unsigned gen;                   /* the trainer's generation at submission */
+    int evaluate;                   /* ... and the whole models, to score the test split */
+    const VaeSplit *test;
+    int64_t step;                                   /* the step they are from */
+    unsigned gen;                                   /* the trainer's generation at submission */
     float *mu[APP_MAX_MODELS], *lv[APP_MAX_MODELS]; /* the result */
     VaeLatentStats stats[APP_MAX_MODELS];
     size_t bytes[APP_MAX_MODELS]; /* of each model's mu (and lv) */
     double seconds;               /* how long the job took */
+    int evaluated;                /* the result holds held-out losses: */
+    double neg_elbo[APP_MAX_MODELS], recon[APP_MAX_MODELS], kl[APP_MAX_MODELS];
 };
+
+/* The held-out loss of each model: one z sample per test image, as `vae eval`. */
+static void evaluate(AppLatentWorker *w) {
+    for (int m = 0; m < w->n_models; m++) {
+        VaeEvalStats ev;
+        char err[VAE_ERR_LEN];
+        int ok = vae_evaluate(&w->model[m], w->test, 0, (uint64_t)w->step, NULL, NULL, &ev, err) ==
+                 VAE_OK;
+        w->neg_elbo[m] = ok ? ev.neg_elbo : NAN;
+        w->recon[m] = ok ? ev.recon : NAN;
+        w->kl[m] = ok ? ev.kl : NAN;
+    }
+}
 
 static void *worker_main(void *arg) {
     AppLatentWorker *w = arg;
@@ -53,9 +72,11 @@ static void *worker_main(void *arg) {
         pthread_mutex_unlock(&w->lock);
         double t0 = vae_now();
         vae_split_encode(w->enc, models, w->mu, w->lv, w->stats);
-        double secs = vae_now() - t0;
+        double secs = vae_now() - t0; /* the encode's: it paces the next */
+        if (w->evaluate) evaluate(w);
         pthread_mutex_lock(&w->lock);
         w->seconds = secs;
+        w->evaluated = w->evaluate;
         w->state = DONE;
     }
     pthread_mutex_unlock(&w->lock);
@@ -82,14 +103,16 @@ void app_latent_worker_stop(AppLatentWorker *w) {
 }
 
 AppLatentWorker *app_latent_worker_start(const VaeModel *const *models, int n_models,
-                                         const VaeSplit *split, char *err, int err_len) {
+                                         const VaeSplit *split, const VaeSplit *test, char *err,
+                                         int err_len) {
     char e[VAE_ERR_LEN] = "out of memory";
     AppLatentWorker *w = calloc(1, sizeof *w);
     if (!w) goto fail;
     w->n_models = n_models;
+    w->test = test;
     for (int m = 0; m < n_models; m++) {
-        /* only the encoder's tensors are ever copied in (submit): the decoder's pages of
-         * this arena are never touched, so they take no memory */
+        /* the encoder's tensors are copied in (submit); the decoder's pages of this arena
+         * take memory only once a held-out evaluation copies them too */
         if (vae_model_init(&w->model[m], &models[m]->cfg, e) != VAE_OK) goto fail;
         w->bytes[m] = (size_t)split->n * (size_t)models[m]->cfg.latent * sizeof(float);
         w->mu[m] = calloc(1, w->bytes[m] + sizeof(float));
@@ -118,13 +141,16 @@ fail:
 }
 
 int app_latent_worker_submit(AppLatentWorker *w, const VaeModel *const *models, int64_t step,
-                             unsigned gen) {
+                             unsigned gen, int evaluate) {
     pthread_mutex_lock(&w->lock);
     int idle = w->state == IDLE;
     if (idle) {
-        for (int m = 0; m < w->n_models; m++)
-            memcpy(w->model[m].params, models[m]->params,
-                   vae_model_encoder_params(models[m]) * sizeof(float));
+        for (int m = 0; m < w->n_models; m++) {
+            size_t n = evaluate ? models[m]->n_params : vae_model_encoder_params(models[m]);
+            memcpy(w->model[m].params, models[m]->params, n * sizeof(float));
+            w->model[m].cfg.likelihood = models[m]->cfg.likelihood; /* it may change live */
+        }
+        w->evaluate = evaluate;
         w->step = step, w->gen = gen;
         w->state = PENDING;
         pthread_cond_broadcast(&w->cond);
@@ -152,4 +178,12 @@ int app_latent_worker_collect(AppLatentWorker *w, float *const *mu, float *const
     }
     pthread_mutex_unlock(&w->lock);
     return done;
+}
+
+int app_latent_worker_heldout(const AppLatentWorker *w, double *neg_elbo, double *recon,
+                              double *kl) {
+    if (!w->evaluated) return 0;
+    for (int m = 0; m < w->n_models; m++)
+        neg_elbo[m] = w->neg_elbo[m], recon[m] = w->recon[m], kl[m] = w->kl[m];
+    return 1;
 }

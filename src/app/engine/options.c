@@ -16,7 +16,7 @@ static const char preamble[] =
     "Trains a VAE and a plain autoencoder side by side and shows their 2-D latent\n"
     "planes live; the point under the mouse cursor is decoded every frame.\n"
     "\n";
-static const char epilogue[] = "\nkeys: H or F1 in the window lists them.\n";
+static const char epilogue[] = "\nkeys and mouse (also H or F1 in the window):\n";
 
 static int parse_kind(const char *v, void *dst) {
     return vae_kind_parse(v, dst);

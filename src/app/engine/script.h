@@ -16,7 +16,7 @@ typedef enum {
     APP_EV_DBLCLICK,   /* dblclick X Y (left) */
     APP_EV_DRAG,       /* drag BUTTON X1 Y1 X2 Y2 */
     APP_EV_WHEEL,      /* wheel DY (at the cursor) */
-    APP_EV_KEY,        /* key NAME (an SDL key name: c, space, f1, escape, [ ...) */
+    APP_EV_KEY,        /* key NAME (an SDL key name: c, space, f1, escape, [ ...; shift+z) */
     APP_EV_RESIZE,     /* resize W H */
     APP_EV_SCREENSHOT, /* screenshot PATH */
     APP_EV_QUIT,       /* quit */

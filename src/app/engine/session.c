@@ -2,6 +2,7 @@
  * snapshot of the checkpoints. */
 #include "session.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -19,6 +20,20 @@ static int is_dir(const char *p) {
     return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
+/* The mean over the shown images of the summed pixel entropies (see bce_floor). */
+static double bce_floor(const VaeSplit *sp) {
+    double h[256];
+    for (int v = 0; v < 256; v++) {
+        double x = v / 255.0;
+        h[v] = v == 0 || v == 255 ? 0 : -x * log(x) - (1 - x) * log(1 - x);
+    }
+    double sum = 0;
+    size_t n = (size_t)sp->n * (size_t)sp->rows * (size_t)sp->cols;
+    for (size_t i = 0; i < n; i++)
+        sum += h[sp->images[i]];
+    return sp->n > 0 ? sum / sp->n : 0;
+}
+
 static int open_data(AppSession *s, const AppOptions *o, char *err, int err_len) {
     char dirbuf[1200], e[VAE_ERR_LEN];
     const char *dir = o->data_dir;
@@ -30,6 +45,7 @@ static int open_data(AppSession *s, const AppOptions *o, char *err, int err_len)
     if (!o->data_dir) vae_dataset_set_name(&s->ds, o->dataset);
     s->shown = o->scatter_train ? &s->ds.train : &s->ds.test;
     s->rows = s->ds.test.rows, s->cols = s->ds.test.cols, s->pixels = s->rows * s->cols;
+    s->bce_floor = bce_floor(s->shown);
     if (s->pixels > APP_PIXELS_MAX || s->ds.test.n < 1) {
         snprintf(err, (size_t)err_len,
                  "%s: images of %dx%d are not supported (at most %d pixels, 1+ test images)", dir,

@@ -14,6 +14,9 @@ typedef struct {
     VaeDataset ds;
     const VaeSplit *shown; /* the images on the plane: &ds.test, or &ds.train (--scatter) */
     int rows, cols, pixels;
+    /* the least Bernoulli reconstruction loss the shown images allow, nats per image: each
+     * grey pixel x costs its entropy -x log x - (1-x) log(1-x) even when matched exactly */
+    double bce_floor;
     VaeModel loaded[APP_MAX_MODELS]; /* from checkpoints: each --model, then --ae-model */
     VaeCkptMeta loaded_meta[APP_MAX_MODELS];
     int has_loaded[APP_MAX_MODELS];

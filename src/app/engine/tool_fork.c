@@ -1,8 +1,9 @@
-/* Forks (key F, then a setting): from the model of the pane under the pointer, a sibling
- * with one setting changed (beta x4, the other likelihood, lr x4, another seed, KL
- * clipping at 0.5 nats, dropout 0.2) trains on from the same weights beside it; the
- * compare tool shows the two side by side with their views aligned, so the effect of one
- * setting on the same model plays out live. */
+/* One setting of the objective, changed (key F, then a setting): from the model of the
+ * pane under the pointer, a fork -- a sibling with the setting changed (beta x4, the other
+ * likelihood, lr x4, another seed, KL clipping at 0.5 nats, dropout 0.2) that trains on
+ * from the same weights beside it: the compare tool shows the two side by side with their
+ * views aligned, so the effect of one setting on the same model plays out live. Shift+F
+ * makes the same change to the model itself, as it trains (R then restarts it with it). */
 #include "fork.h"
 #include "tool.h"
 
@@ -31,12 +32,22 @@ static void fork_with(Fork *fk, AppState *s, int k) {
     AppFork f;
     fk->armed = 0;
     if (!pick(s, fk->parent, k, &f)) {
-        app_toast(s, 0, "no fork");
+        app_toast(s, 0, "%s", fk->in_place ? "no change" : "no fork");
         return;
     }
     if ((f.what == APP_SET_BETA || f.what == APP_SET_FREE_BITS) &&
         !app_is_vae(&s->snap->model[fk->parent])) {
         app_toast(s, 1, "%s has no KL term to change", app_snap_label(s->snap, fk->parent));
+        return;
+    }
+    if (fk->in_place) {
+        if (f.what == APP_FORK_SEED) {
+            app_toast(s, 1, "a seed is changed by a fork (F) or a reset (R)");
+            return;
+        }
+        app_trainer_set(s->session->trainer, (AppSetting)f.what, fk->parent, f.value);
+        app_toast(s, 0, "%s: changed as it trains (R restarts it)",
+                  app_snap_label(s->snap, fk->parent));
         return;
     }
     if (app_trainer_fork(s->session->trainer, f) < 0)
@@ -51,7 +62,7 @@ static int input(void *self, AppState *s, const AppInput *in) {
     if (fk->armed) { /* every key answers the menu */
         if (in->key == APP_KEY_ESCAPE) {
             fk->armed = 0;
-            app_toast(s, 0, "no fork");
+            app_toast(s, 0, "%s", fk->in_place ? "no change" : "no fork");
         } else {
             fork_with(fk, s, in->key);
         }
@@ -65,12 +76,14 @@ static int input(void *self, AppState *s, const AppInput *in) {
     int p = app_pane_at(s, s->mx, s->my);
     fk->parent = s->pane[p < 0 ? 0 : p].model;
     fk->armed = 1;
+    fk->in_place = (in->mods & APP_MOD_SHIFT) != 0;
     s->redraw |= APP_REDRAW_ALL;
     return 1;
 }
 
 static const AppHelpLine help[] = {
     {"F", "fork the pane's model with one setting changed"},
+    {"Shift+F", "change one setting of the pane's model in place"},
 };
 
 const AppTool app_tool_fork = {

@@ -24,6 +24,7 @@
 #define LATENT_BUDGET 3.0 /* the latent worker busy at most 1/LATENT_BUDGET of the time */
 #define LATENT_MIN_S 0.5  /* and latents refreshed at most every LATENT_MIN_S seconds */
 #define RATE_S 0.5        /* samples/s measured over this window */
+#define HELDOUT_S 3.0     /* the test split's loss at most this often */
 #define TRAINER_NICE 3    /* the training threads' nice value (the window's is 0) */
 
 static const double speed_rate[APP_SPEED_LEVELS] = {0, 64, 32, 16, 8, 4, 2};
@@ -224,12 +225,23 @@ static void refresh_latents(AppTrainer *t, Loop *L, double now) {
                                   t->state_gen, &L->encode_s)) {
         t->latents_step = step;
         t->latents_seq = t->seq + 1;
+        double neg_elbo[APP_MAX_MODELS], recon[APP_MAX_MODELS], kl[APP_MAX_MODELS];
+        if (app_latent_worker_heldout(t->worker, neg_elbo, recon, kl))
+            for (int m = 0; m < t->n_models; m++)
+                app_history_add_test(&t->hist, m, (float)recon[m], (float)kl[m],
+                                     (float)neg_elbo[m]);
     }
     if (L->paused || now - L->t_lat < fmax(LATENT_MIN_S, LATENT_BUDGET * L->encode_s)) return;
     const VaeModel *models[APP_MAX_MODELS];
     live_models(t, models);
-    if (app_latent_worker_submit(t->worker, models, vae_trainer_steps(t->tr[0]), t->state_gen))
+    /* a held-out evaluation with the latents every HELDOUT_S: a forward pass of the test
+     * split per model, at the worker's low priority */
+    int evaluate = now - L->t_eval >= HELDOUT_S;
+    if (app_latent_worker_submit(t->worker, models, vae_trainer_steps(t->tr[0]), t->state_gen,
+                                 evaluate)) {
         L->t_lat = now;
+        if (evaluate) L->t_eval = now;
+    }
 }
 
 static void maybe_publish(AppTrainer *t, Loop *L, double now) {
@@ -289,7 +301,8 @@ static int start_encoders(AppTrainer *t, char *e) {
     t->state_gen++; /* a job of the old worker never comes back: none is in flight */
     const VaeModel *models[APP_MAX_MODELS];
     live_models(t, models);
-    t->worker = app_latent_worker_start(models, t->n_models, t->shown, e, VAE_ERR_LEN);
+    t->worker =
+        app_latent_worker_start(models, t->n_models, t->shown, &t->ds->test, e, VAE_ERR_LEN);
     if (!t->worker) return -1;
     return vae_split_encoder_create(&t->sync_enc, models, t->n_models, t->shown, 1, e) == VAE_OK
                ? 0

@@ -17,7 +17,7 @@ typedef struct {
     int force; /* publish at once: a command's state goes on screen */
     int epochs_done_paused;
     unsigned commands; /* the count read at the start of this turn */
-    double t_pub, t_lat, encode_s;
+    double t_pub, t_lat, t_eval, encode_s;
     double rate, t_rate; /* samples/s, smoothed, and when it was last measured */
     long long samples_rate;
 } Loop;
