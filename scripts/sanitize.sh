@@ -115,7 +115,8 @@ PY
     }
     cli import import-mnist-json "$T/pkg" --out "$T/idx"
     cli train train --data "$DATA" --epochs 1 --out "$M"
-    cli train_ae train --data "$T/idx" --kind ae --hidden 64 --epochs 2 --out "$T/ae.safetensors"
+    cli train_ae train --data "$T/idx" --kind ae --hidden 64 --epochs 2 --out "$T/ae.safetensors" \
+        --record "$T/ae.rec"
     cli train_init train --data "$DATA" --init "$M" --epochs 1 --hidden 512,256 --quiet --out "$T/m2.safetensors"
     cli eval eval --data "$DATA" --model "$M" --iw 4
     cli encode encode --data "$DATA" --model "$M" --out "$T/latents.csv"
@@ -134,12 +135,13 @@ PY
     cli encode_image encode --model "$M" --image "$T/d.png" --iw 8
     cli bench_nearest bench --nearest 5 --data "$DATA" --seconds 1
     cli info info --model "$M"
+    cli animate animate --replay "$T/ae.rec" --out "$T/ae.gif" --grid --size 200x160
     cli bench bench --seconds 1
     cli help train --help
     if [ $cli_fail -ne 0 ]; then
         bad "asan: a vae command failed or leaked (logs: $T)"
     else
-        say "asan: $cmds vae commands (import, train x3, eval --iw, eval --per-image, encode, encode --image, decode x2, sample x3, interpolate, arithmetic, traverse, reconstruct x2, info, bench, bench --nearest, help): no errors, no leaks ($((SECONDS - t0)) s)"
+        say "asan: $cmds vae commands (import, train x3 (one --record), eval --iw, eval --per-image, encode, encode --image, decode x2, sample x3, interpolate, arithmetic, traverse, reconstruct x2, info, animate --grid, bench, bench --nearest, help): no errors, no leaks ($((SECONDS - t0)) s)"
         rm -rf "$T"
     fi
 

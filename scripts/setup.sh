@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 
 PACKAGES=(
     build-essential cmake pkg-config git ca-certificates
-    libopenblas-dev libcjson-dev zlib1g-dev libpng-dev
+    libopenblas-dev libcjson-dev zlib1g-dev libpng-dev libgif-dev
     libsdl2-dev libsdl2-ttf-dev libfontconfig-dev fonts-dejavu-core
     npm python3 python3-numpy python3-torch
     xvfb xauth clang libclang-rt-14-dev

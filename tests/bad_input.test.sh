@@ -230,6 +230,48 @@ hb = json.dumps(h).encode(); hb += b" " * (-len(hb) % 8)
 out("hole.safetensors", struct.pack("<Q", len(hb)) + hb + data + bytes(4))
 EOF
 
+# A recording of a tiny run (--record) to break.
+REC=$W/run.rec
+if ! "$VAE" train --data "$W/good" --hidden 16 --epochs 1 --batch 32 --quiet --out "$W/rec.safetensors" \
+    --record "$REC" >/dev/null 2>"$W/train.err"; then
+    echo "bad_input: could not record the fixture run:" >&2
+    cat "$W/train.err" >&2
+    exit 1
+fi
+python3 - "$W" "$REC" <<'EOF' || { echo "bad_input: recording fixtures failed" >&2; exit 1; }
+import json, os, random, struct, sys
+W, R = sys.argv[1], sys.argv[2]
+b = open(R, "rb").read()
+n = struct.unpack("<Q", b[:8])[0]
+hdr, data = json.loads(b[8 : 8 + n]), bytearray(b[8 + n :])
+
+def out(name, blob):
+    open(os.path.join(W, name + ".rec"), "wb").write(blob)
+
+def edited(meta=None, at=None, raw=None):
+    h = json.loads(json.dumps(hdr))
+    d = bytearray(data)
+    if meta:
+        h["__metadata__"].update(meta)
+    if at:
+        lo = h[at]["data_offsets"][0]
+        d[lo : lo + len(raw)] = raw
+    hb = json.dumps(h).encode()
+    hb += b" " * (-len(hb) % 8)
+    return struct.pack("<Q", len(hb)) + hb + bytes(d)
+
+out("empty", b"")
+out("truncated", b[: len(b) - 100])
+out("truncated_header", b[: 8 + n // 2])
+out("random", random.Random(2).randbytes(4096))
+out("foreign", edited({"format": "pt"}))
+out("frames", edited({"frames": "1000"}))
+out("steps_back", edited(at="steps", raw=struct.pack("<qq", 5, 3)))
+out("label", edited(at="labels", raw=bytes([200])))
+out("nan_decoder", edited(at="m0.dec.0.weight", raw=b"\x00\x7e"))
+EOF
+RF() { echo "$W/$1.rec"; }
+
 MISSING=$W/no/such/dir
 
 # ---- usage ------------------------------------------------------------------------
@@ -246,6 +288,7 @@ expect 2 "--seed"         "negative seed"                      -- train --seed -
 expect 2 "--quiet"        "value given to a switch"            -- train --quiet=1 --out "$W/x"
 expect 2 '"extra"'        "stray positional argument"          -- train extra --out "$W/x"
 expect 2 "--out"          "train without --out"                -- train --data "$W/good"
+expect 2 "--record"       "train --record the --out file"      -- train --data "$W/good" --out "$W/x" --record "$W/x"
 expect 2 "--epochs"       "--epochs 0"                         -- train --epochs 0 --out "$W/x"
 expect 2 "--threads"      "--threads -1"                       -- train --threads -1 --out "$W/x"
 expect 2 "--latent"       "--latent 0"                         -- train --latent 0 --data "$W/good" --out "$W/x"
@@ -395,6 +438,36 @@ else
     fail=$((fail + 1)); echo "FAIL control characters reach stderr: $(printf '%q' "$info_err")"
 fi
 
+# ---- recordings (vae animate) -----------------------------------------------------
+A=(animate --out "$W/a.gif" --replay)
+expect 2 "--replay"              "animate without --replay"           -- animate --out "$W/a.gif"
+expect 2 "$W/none.rec"           "recording missing"                  -- "${A[@]}" "$W/none.rec"
+expect 2 "$W"                    "recording is a directory"           -- "${A[@]}" "$W"
+expect 2 "$(RF empty)"            "recording empty"                    -- "${A[@]}" "$(RF empty)"
+expect 2 "$(RF truncated)"        "recording torn (data)"              -- "${A[@]}" "$(RF truncated)"
+expect 2 "$(RF truncated_header)" "recording torn (header)"            -- "${A[@]}" "$(RF truncated_header)"
+expect 2 "$(RF random)"           "recording of random bytes"          -- "${A[@]}" "$(RF random)"
+expect 2 "$M"                    "a checkpoint as the recording"      -- "${A[@]}" "$M"
+expect 2 "$(RF foreign)"          "safetensors of another program"     -- "${A[@]}" "$(RF foreign)"
+expect 2 "$(RF frames)"           "frame count disagreeing with tensors" -- "${A[@]}" "$(RF frames)"
+expect 2 "$(RF steps_back)"       "frame steps going back"             -- "${A[@]}" "$(RF steps_back)"
+expect 2 "$(RF label)"            "a label beyond the classes"         -- "${A[@]}" "$(RF label)"
+expect 2 "$(RF nan_decoder)"      "a NaN in a recorded decoder"        -- "${A[@]}" "$(RF nan_decoder)"
+expect 2 "--size"                "animate --size abc"                 -- "${A[@]}" "$REC" --size abc
+expect 2 "--size"                "animate --size 10x10"               -- "${A[@]}" "$REC" --size 10x10
+expect 2 "--size"                "animate --size 5000x100"            -- "${A[@]}" "$REC" --size 5000x100
+expect 2 "--fps"                 "animate --fps 0"                    -- "${A[@]}" "$REC" --fps 0
+expect 2 "--fps"                 "animate --fps 51"                   -- "${A[@]}" "$REC" --fps 51
+expect 2 "--frames"              "animate --frames 0"                 -- "${A[@]}" "$REC" --frames 0
+expect 2 "--frames"              "animate --frames beyond the recorded" -- "${A[@]}" "$REC" --frames 999
+expect 2 "--model"               "animate --model 1 of one model"     -- "${A[@]}" "$REC" --model 1
+[ -e "$W/a.gif" ] && { fail=$((fail + 1)); echo "FAIL a rejected animate wrote its --out file"; }
+if "$VAE" animate --replay "$REC" --out "$W/ok.gif" --quiet 2>"$W/err"; then
+    pass=$((pass + 1)); echo "ok   control: animate the good recording"
+else
+    fail=$((fail + 1)); echo "FAIL control: animate the good recording: $(head -c 300 "$W/err")"
+fi
+
 # ---- images: reconstruct, encode --image ---------------------------------------------
 python3 - "$W" <<'EOF' || { echo "bad_input: PNG fixtures failed" >&2; exit 1; }
 import struct, sys, zlib
@@ -468,6 +541,8 @@ expect 1 "$MISSING/l.csv"   "encode --out in a missing directory" -- encode --mo
 expect 1 "$M/x.png"         "decode --out under a regular file"   -- decode --model "$M" --z 0,0 --out "$M/x.png"
 expect 1 "$MISSING/i.png"   "interpolate --out in a missing directory" -- interpolate --model "$M" --from 0 --to 1 --data "$D/good" --out "$MISSING/i.png"
 expect 1 "$M/t.png"         "traverse --out under a regular file" -- traverse --model "$M" --index 0 --data "$D/good" --out "$M/t.png"
+expect 1 "$MISSING/r.gif"   "animate --out in a missing directory" -- animate --replay "$REC" --out "$MISSING/r.gif"
+expect 1 "$MISSING/r.rec"   "train --record in a missing directory" -- train --data "$D/good" --hidden 8 --epochs 1 --quiet --out "$W/x.safetensors" --record "$MISSING/r.rec"
 expect 1 "$MISSING/r.png"   "reconstruct --out in a missing directory" -- reconstruct --model "$M" --image "$W/digit.png" --out "$MISSING/r.png"
 expect 1 "$MISSING/s.csv"   "eval --per-image in a missing directory" -- eval --model "$M" --data "$D/good" --per-image "$MISSING/s.csv"
 expect 1 "$MISSING/m.safetensors" "train --out in a missing directory" -- train --data "$D/good" --hidden 8 --epochs 1 --quiet --out "$MISSING/m.safetensors"

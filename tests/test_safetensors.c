@@ -1,6 +1,6 @@
 /* Tests for safetensors.c and fileio.c: bit-exact round trips, the on-disk header layout,
- * F16 widening, a table of hostile files (each must fail with a sentence naming the file),
- * atomic replacement, bounded reads, and the PNG writer. */
+ * F16 widening, raw dtypes (F16, I64, U8) and chunked writes, a table of hostile files (each must
+ * fail with a sentence naming the file), atomic replacement, bounded reads, and the PNG writer. */
 #include <cjson/cJSON.h>
 #include <dirent.h>
 #include <errno.h>
@@ -271,6 +271,57 @@ static void test_f16(void) {
     vae_st_free(&st);
     free(buf);
     free(all);
+}
+
+/* ---- raw dtypes and chunked writes ---------------------------------------------- */
+
+/* Halves, 64-bit steps and bytes written from whole buffers and from chunks come back
+ * byte for byte through vae_st_parse_raw; the float reader refuses the integer dtypes. */
+static void test_raw(void) {
+    uint16_t h[6] = {0x3C00, 0x0001, 0x7BFF, 0x8000, 0x7E01, 0xFC00};
+    int64_t steps[3] = {0, 5, (int64_t)1 << 40};
+    uint8_t labels[5] = {0, 9, 3, 255, 7};
+    const void *rows[3] = {h + 4, h, h + 2}; /* gathered out of order: 2 halves each */
+    float f[2] = {1.5f, -2.0f};
+    VaeStWriteTensor t[5] = {
+        {"h", 2, {2, 3}, NULL, VAE_ST_F16, h},
+        {"gathered", 2, {3, 2}, NULL, VAE_ST_F16, NULL, rows, 3},
+        {"steps", 1, {3}, NULL, VAE_ST_I64, steps},
+        {"labels", 1, {5}, NULL, VAE_ST_U8, labels},
+        {"f", 1, {2}, f},
+    };
+    char path[1200], err[VAE_ERR_LEN] = "";
+    path_in(path, sizeof path, "raw.safetensors");
+    CHECK_MSG(vae_st_write(path, t, 5, NULL, 0, err) == VAE_OK, "%s", err);
+    uint8_t *buf = NULL;
+    size_t len = 0;
+    CHECK(vae_file_read_all(path, 1 << 20, &buf, &len, err) == VAE_OK);
+    VaeStFile st;
+    CHECK_MSG(vae_st_parse_raw(&st, buf, len, path, err) == VAE_OK, "%s", err);
+    const VaeStTensor *r = vae_st_find(&st, "h");
+    CHECK(r && r->dtype == VAE_ST_F16 && r->nbytes == 12 && !r->data && !memcmp(r->bytes, h, 12));
+    r = vae_st_find(&st, "gathered");
+    uint16_t want[6] = {h[4], h[5], h[0], h[1], h[2], h[3]};
+    CHECK(r && r->nbytes == 12 && !memcmp(r->bytes, want, 12));
+    r = vae_st_find(&st, "steps");
+    CHECK(r && r->dtype == VAE_ST_I64 && r->nbytes == 24 && !memcmp(r->bytes, steps, 24));
+    r = vae_st_find(&st, "labels");
+    CHECK(r && r->dtype == VAE_ST_U8 && r->nbytes == 5 && !memcmp(r->bytes, labels, 5));
+    r = vae_st_find(&st, "f");
+    CHECK(r && r->dtype == VAE_ST_F32 && !memcmp(r->bytes, f, 8));
+    vae_st_free(&st);
+    /* the float reader knows I64 and U8 only as dtypes it does not decode */
+    CHECK(vae_st_parse(&st, buf, len, path, err) == VAE_ERR_UNSUPPORTED);
+    CHECK(strstr(err, "I64") != NULL || strstr(err, "U8") != NULL);
+    free(buf);
+
+    VaeStWriteTensor uneven = {"u", 1, {3}, NULL, VAE_ST_F16, NULL, rows, 2};
+    CHECK(vae_st_write(path, &uneven, 1, NULL, 0, err) == VAE_ERR_ARG);
+    const void *holes[2] = {h, NULL};
+    VaeStWriteTensor hole = {"u", 1, {4}, NULL, VAE_ST_F16, NULL, holes, 2};
+    CHECK(vae_st_write(path, &hole, 1, NULL, 0, err) == VAE_ERR_ARG);
+    VaeStWriteTensor bad_dtype = {"u", 1, {1}, NULL, (VaeStDtype)7, h};
+    CHECK(vae_st_write(path, &bad_dtype, 1, NULL, 0, err) == VAE_ERR_ARG);
 }
 
 /* ---- hostile inputs ------------------------------------------------------------ */
@@ -628,6 +679,7 @@ int main(void) {
     test_roundtrip();
     test_write_args();
     test_f16();
+    test_raw();
     test_hostile();
     test_atomic();
     test_read_all();

@@ -1,4 +1,4 @@
-/* The latent plane's view: the scatter layer (rasterised by the engine, scatter.h, into a
+/* The latent plane's view: the scatter layer (rasterised by the library, scatter.h, into a
  * cached texture, redone only when the view, the size or the latents change), the prior
  * N(0, I) as 1, 2 and 3 sigma circles on VAE panes, the plot's border, tick labels and
  * the class legend. */
@@ -52,12 +52,14 @@ static void refresh_layer(Layer *l, const AppState *s, const AppPane *p, AppGfx 
     if (w <= 0 || h <= 0 || make_layer(l, w, h, g) != 0 || !app_pane_model(s, p)) return;
     if (layer_current(l, s, p)) return;
     const AppSnapshot *snap = s->snap;
-    AppScatterPoints pts = {snap->mu[p->model],
+    VaeScatterPoints pts = {snap->mu[p->model],
                             snap->model[p->model].cfg.latent,
                             snap->n_points,
                             {p->ax[0], p->ax[1]},
                             s->session->shown->labels};
-    if (app_scatter_raster(l->pixels, w, h, &p->view, g->u, &pts) != 0) return;
+    const VaePlaneView view = {p->view.cx, p->view.cy, p->view.scale};
+    const VaeScatterColors colors = {APP_PANE_BG, APP_GRIDLINE, APP_AXIS};
+    if (vae_scatter_raster(l->pixels, w, h, &view, g->u, &pts, &colors) != 0) return;
     SDL_UpdateTexture(l->tex, NULL, l->pixels, w * (int)sizeof *l->pixels);
     l->valid = 1;
     l->latents_seq = snap->latents_seq, l->model = p->model, l->view = p->view;

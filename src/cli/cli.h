@@ -99,5 +99,6 @@ int cmd_traverse(int argc, char **argv);
 int cmd_reconstruct(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
 int cmd_info(int argc, char **argv);
+int cmd_animate(int argc, char **argv);
 
 #endif

@@ -9,17 +9,23 @@
 #include "cli.h"
 #include "clock.h"
 #include "parallel.h"
+#include "train_record.h"
 
 typedef struct {
     CliProgress bar;
     char label[48];
     int64_t steps0;
     double t0;
-    int batch;
+    int batch, quiet;
+    CliRecorder *rec; /* --record, else NULL */
+    const VaeTrainer *trainer;
+    int rc; /* a recording's failure stops the epoch */
 } TrainUi;
 
 static int on_progress(void *ud, const VaeProgress *p) {
     TrainUi *ui = ud;
+    if (ui->rec && (ui->rc = cli_recorder_step(ui->rec, ui->trainer, p)) != CLI_OK) return 1;
+    if (ui->quiet) return 0;
     char tail[160];
     double sps = (double)(p->step - ui->steps0) * ui->batch / (vae_now() - ui->t0 + 1e-9);
     snprintf(tail, sizeof tail, "loss %.2f recon %.2f kl %.2f  %.0f samples/s", p->loss, p->recon,
@@ -33,8 +39,21 @@ static void on_log(void *ud, const char *msg) {
     fprintf(stderr, "\nvae: %s\n", msg);
 }
 
+/* Fail now, not after the first epoch, when a file cannot go to path (flag names it). */
+static int check_writable(const char *flag, const char *path) {
+    char dir[4096];
+    const char *slash = strrchr(path, '/');
+    snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - path) + 1 : 1, slash ? path : ".");
+    struct stat st;
+    if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode) || access(dir, W_OK) != 0)
+        return cli_error(CLI_FAIL, "train: %s %s: directory %s is missing or not writable", flag,
+                         path, dir);
+    return CLI_OK;
+}
+
 int cmd_train(int argc, char **argv) {
     const char *data = NULL, *dataset = NULL, *out = NULL, *init = NULL, *flow = NULL;
+    const char *record = NULL;
     CliModelFlags mf = {"vae", "512,256", "bernoulli", 2};
     const CliModelFlags mf_default = mf; /* a flag given on the command line differs */
     VaeTrainConfig tc = vae_train_config_default();
@@ -64,6 +83,9 @@ int cmd_train(int argc, char **argv) {
         {"--init", VAE_OPT_STR, &init, "FILE",
          "start from this checkpoint (its shape: shape flags must agree with it)"},
         {"--out", VAE_OPT_STR, &out, "FILE", "checkpoint to write (.safetensors), required"},
+        {"--record", VAE_OPT_STR, &record, "FILE",
+         "also record the run for replay (vae animate): the test split's latents and the "
+         "decoder at steps spread in log(step), the losses; rewritten after epochs"},
         {"--quiet", VAE_OPT_FLAG, &quiet, NULL, "no progress output"},
     };
     const CliCommand cmd = {
@@ -78,16 +100,11 @@ int cmd_train(int argc, char **argv) {
     int npos, rc = cli_parse(&cmd, argc, argv, pos, &npos);
     if (rc) return rc == CLI_HELP ? CLI_OK : rc;
     if (!out) return cli_error(CLI_USAGE, "train: --out FILE.safetensors is required");
-    {
-        /* fail now, not after the first epoch, when the checkpoint cannot go there */
-        char dir[4096];
-        const char *slash = strrchr(out, '/');
-        snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - out) + 1 : 1, slash ? out : ".");
-        struct stat st;
-        if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode) || access(dir, W_OK) != 0)
-            return cli_error(CLI_FAIL, "train: --out %s: directory %s is missing or not writable",
-                             out, dir);
-    }
+    if (record && !strcmp(record, out))
+        return cli_error(CLI_USAGE, "train: --record %s is the --out file too", record);
+    if ((rc = check_writable("--out", out)) ||
+        (record && (rc = check_writable("--record", record))))
+        return rc;
     if (epochs < 1 || epochs > 100000)
         return cli_error(CLI_USAGE, "train: --epochs must be in 1..100000, got %d", epochs);
     if (threads < 1 || threads > VAE_MAX_WORKERS)
@@ -100,6 +117,8 @@ int cmd_train(int argc, char **argv) {
     VaeModel start;
     memset(&start, 0, sizeof start);
     VaeTrainer *t = NULL;
+    CliRecorder recorder;
+    memset(&recorder, 0, sizeof recorder);
     char err[VAE_ERR_LEN];
     if ((rc = cli_model_config(&mf, ds.classes, &cfg))) goto done;
     if (flow && !vae_flow_parse(flow, &cfg.flows)) {
@@ -149,15 +168,22 @@ int cmd_train(int argc, char **argv) {
     vae_trainer_set_log(t, on_log, NULL);
     VaeCkptMeta meta = {tc.beta, "", 0, 0, tc.seed};
     snprintf(meta.dataset, sizeof meta.dataset, "%s", ds.name);
-    TrainUi ui;
-    ui.batch = tc.batch;
+    TrainUi ui = {.batch = tc.batch, .quiet = quiet, .trainer = t};
+    if (record) {
+        if ((rc = cli_recorder_open(&recorder, record, t, &ds, epochs, threads))) goto done;
+        ui.rec = &recorder;
+    }
     for (int e = 0; e < epochs; e++) {
         cli_progress_init(&ui.bar);
         snprintf(ui.label, sizeof ui.label, "epoch %*d/%d", epochs >= 10 ? 2 : 1, e + 1, epochs);
         ui.steps0 = vae_trainer_steps(t);
         ui.t0 = vae_now();
         VaeProgress p;
-        vae_trainer_epoch(t, quiet ? NULL : on_progress, &ui, &p);
+        vae_trainer_epoch(t, quiet && !record ? NULL : on_progress, &ui, &p);
+        if (ui.rc) {
+            rc = ui.rc;
+            goto done;
+        }
         if (!quiet) {
             char tail[160];
             double sps = (double)(p.step - ui.steps0) * tc.batch / (vae_now() - ui.t0 + 1e-9);
@@ -173,7 +199,9 @@ int cmd_train(int argc, char **argv) {
             rc = cli_error(CLI_FAIL, "%s", err);
             goto done;
         }
+        if (record && (rc = cli_recorder_epoch_end(&recorder, e == epochs - 1))) goto done;
     }
+    if (record && !quiet) cli_recorder_report(&recorder);
     VaeEvalStats ev;
     vae_blas_set_threads(threads); /* evaluation is one thread calling BLAS */
     s = vae_evaluate(vae_trainer_model(t), &ds.test, 1, tc.seed, NULL, NULL, &ev, err);
@@ -186,6 +214,7 @@ int cmd_train(int argc, char **argv) {
                 ev.neg_elbo, ev.recon, ev.kl, ev.n, vae_likelihood_name(cfg.likelihood), out);
     rc = CLI_OK;
 done:
+    cli_recorder_close(&recorder);
     vae_trainer_destroy(t);
     vae_model_free(&start);
     vae_dataset_free(&ds);

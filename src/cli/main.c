@@ -1,7 +1,7 @@
 /* `vae`: the headless front end of the library: import data, train, evaluate, encode,
  * decode, sample the manifold or the prior, interpolate, move along attribute vectors,
- * traverse latent dimensions, repair images, benchmark. One command per file (the user's
- * images: cmd_images.c); this one dispatches. */
+ * traverse latent dimensions, repair images, animate a recorded run, benchmark. One command
+ * per file (the user's images: cmd_images.c); this one dispatches. */
 #include <stdio.h>
 #include <string.h>
 
@@ -23,6 +23,7 @@ static const struct {
     {"traverse", cmd_traverse, "sweep each latent dimension of an image's code, by KL"},
     {"reconstruct", cmd_reconstruct, "corrupt an image (noise, missing pixels) and repair it"},
     {"info", cmd_info, "print a checkpoint's architecture and metadata"},
+    {"animate", cmd_animate, "a recorded run (train --record) as an animated GIF"},
     {"bench", cmd_bench, "training throughput and the sgemm-bound limit"},
 };
 

@@ -6,53 +6,37 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "safetensors.h"
+#include "config_meta.h"
 #include "trainer.h"
 
-#define META_MAX 16
+/* ---- configuration <-> metadata --------------------------------------------------- */
 
-VaeStatus vae_checkpoint_save(const char *path, const VaeModel *m, const VaeCkptMeta *meta,
-                              char err[VAE_ERR_LEN]) {
-    VaeStWriteTensor t[VAE_MAX_PARAMS];
-    for (int i = 0; i < m->n_info; i++) {
-        const VaeParamInfo *p = &m->info[i];
-        t[i].name = p->name;
-        t[i].ndim = p->ndim;
-        t[i].shape[0] = p->shape[0];
-        t[i].shape[1] = p->shape[1];
-        t[i].data = m->params + p->offset;
-    }
-    char vals[META_MAX][64];
-    static const char *keys[] = {"format",  "kind",       "latent",     "hidden", "input",
-                                 "classes", "likelihood", "activation", "beta",   "dataset",
-                                 "epoch",   "step",       "seed",       "flows"};
-    int nk = (int)(sizeof keys / sizeof keys[0]);
-    const VaeConfig *c = &m->cfg;
-    snprintf(vals[0], 64, "vae-explorer/1");
-    snprintf(vals[1], 64, "%s", vae_kind_name(c->kind));
-    snprintf(vals[2], 64, "%d", c->latent);
-    vae_hidden_format(c, vals[3], 64);
-    snprintf(vals[4], 64, "%d,%d", c->input_h, c->input_w);
-    snprintf(vals[5], 64, "%d", c->classes);
-    snprintf(vals[6], 64, "%s", vae_likelihood_name(c->likelihood));
-    snprintf(vals[7], 64, "relu");
-    snprintf(vals[8], 64, "%g", meta ? (double)meta->beta : 1.0);
-    snprintf(vals[9], 64, "%s", meta && meta->dataset[0] ? meta->dataset : "unknown");
-    snprintf(vals[10], 64, "%d", meta ? meta->epoch : 0);
-    snprintf(vals[11], 64, "%" PRId64, meta ? meta->step : (int64_t)0);
-    snprintf(vals[12], 64, "%" PRIu64, meta ? meta->seed : (uint64_t)0);
-    snprintf(vals[13], 64, "%d", c->flows);
-    VaeStMeta md[META_MAX];
-    for (int i = 0; i < nk; i++) {
-        md[i].key = (char *)keys[i];
-        md[i].value = vals[i];
-    }
-    return vae_st_write(path, t, m->n_info, md, nk, err);
+void vae_config_meta_format(const VaeConfig *c, const char *prefix, VaeConfigMeta *out) {
+    static const char *const keys[VAE_CONFIG_META_KEYS] = {
+        "kind", "latent", "hidden", "input", "classes", "likelihood", "activation", "flows"};
+    for (int i = 0; i < VAE_CONFIG_META_KEYS; i++)
+        snprintf(out->key[i], sizeof out->key[i], "%s%s", prefix, keys[i]);
+    snprintf(out->value[0], 64, "%s", vae_kind_name(c->kind));
+    snprintf(out->value[1], 64, "%d", c->latent);
+    vae_hidden_format(c, out->value[2], 64);
+    snprintf(out->value[3], 64, "%d,%d", c->input_h, c->input_w);
+    snprintf(out->value[4], 64, "%d", c->classes);
+    snprintf(out->value[5], 64, "%s", vae_likelihood_name(c->likelihood));
+    snprintf(out->value[6], 64, "relu");
+    snprintf(out->value[7], 64, "%d", c->flows);
+}
+
+/* The value of prefix + key, or NULL. */
+static const char *meta_get(const VaeStFile *st, const char *prefix, const char *key) {
+    char k[64];
+    snprintf(k, sizeof k, "%s%s", prefix, key);
+    return vae_st_meta(st, k);
 }
 
 /* Parse a decimal int metadata value in [lo, hi]. */
-static int meta_int(const VaeStFile *st, const char *key, int lo, int hi, int dflt, int *out) {
-    const char *v = vae_st_meta(st, key);
+static int meta_int(const VaeStFile *st, const char *prefix, const char *key, int lo, int hi,
+                    int dflt, int *out) {
+    const char *v = meta_get(st, prefix, key);
     if (!v) {
         *out = dflt;
         return dflt >= lo;
@@ -64,6 +48,71 @@ static int meta_int(const VaeStFile *st, const char *key, int lo, int hi, int df
     return 1;
 }
 
+VaeStatus vae_config_meta_parse(const VaeStFile *st, const char *prefix, const char *path,
+                                VaeConfig *c, char err[VAE_ERR_LEN]) {
+    *c = vae_config_default();
+    const char *kind = meta_get(st, prefix, "kind"), *hidden = meta_get(st, prefix, "hidden");
+    const char *input = meta_get(st, prefix, "input"), *lik = meta_get(st, prefix, "likelihood");
+    const char *act = meta_get(st, prefix, "activation");
+    if (!kind || !vae_kind_parse(kind, &c->kind))
+        return vae_fail(err, VAE_ERR_FORMAT, "%s: bad or missing metadata \"%skind\"", path,
+                        prefix);
+    if (!hidden || !vae_hidden_parse(hidden, c))
+        return vae_fail(err, VAE_ERR_FORMAT, "%s: bad or missing metadata \"%shidden\"", path,
+                        prefix);
+    if (!input || sscanf(input, "%d,%d", &c->input_h, &c->input_w) != 2)
+        return vae_fail(err, VAE_ERR_FORMAT, "%s: bad or missing metadata \"%sinput\"", path,
+                        prefix);
+    if (lik && !vae_likelihood_parse(lik, &c->likelihood))
+        return vae_fail(err, VAE_ERR_FORMAT, "%s: unknown likelihood \"%s\"", path, lik);
+    if (act && strcmp(act, "relu") != 0)
+        return vae_fail(err, VAE_ERR_UNSUPPORTED, "%s: activation \"%s\" is not supported", path,
+                        act);
+    if (!meta_int(st, prefix, "latent", 1, VAE_MAX_LATENT, -1, &c->latent) ||
+        !meta_int(st, prefix, "classes", 1, 64, 10, &c->classes) ||
+        !meta_int(st, prefix, "flows", 0, VAE_MAX_FLOWS, 0, &c->flows))
+        return vae_fail(err, VAE_ERR_FORMAT,
+                        "%s: bad metadata \"%slatent\", \"%sclasses\" or \"%sflows\"", path, prefix,
+                        prefix, prefix);
+    return VAE_OK;
+}
+
+/* ---- checkpoints ------------------------------------------------------------------ */
+
+VaeStatus vae_checkpoint_save(const char *path, const VaeModel *m, const VaeCkptMeta *meta,
+                              char err[VAE_ERR_LEN]) {
+    VaeStWriteTensor t[VAE_MAX_PARAMS];
+    memset(t, 0, sizeof t);
+    for (int i = 0; i < m->n_info; i++) {
+        const VaeParamInfo *p = &m->info[i];
+        t[i].name = p->name;
+        t[i].ndim = p->ndim;
+        t[i].shape[0] = p->shape[0];
+        t[i].shape[1] = p->shape[1];
+        t[i].data = m->params + p->offset;
+    }
+    VaeConfigMeta cm;
+    vae_config_meta_format(&m->cfg, "", &cm);
+    char vals[6][64];
+    static const char *keys[] = {"format", "beta", "dataset", "epoch", "step", "seed"};
+    snprintf(vals[0], 64, "vae-explorer/1");
+    snprintf(vals[1], 64, "%g", meta ? (double)meta->beta : 1.0);
+    snprintf(vals[2], 64, "%s", meta && meta->dataset[0] ? meta->dataset : "unknown");
+    snprintf(vals[3], 64, "%d", meta ? meta->epoch : 0);
+    snprintf(vals[4], 64, "%" PRId64, meta ? meta->step : (int64_t)0);
+    snprintf(vals[5], 64, "%" PRIu64, meta ? meta->seed : (uint64_t)0);
+    /* format, the configuration, the run, and flows last: the order files always had */
+    VaeStMeta md[6 + VAE_CONFIG_META_KEYS];
+    int n = 0;
+    md[n++] = (VaeStMeta){(char *)keys[0], vals[0]};
+    for (int i = 0; i < VAE_CONFIG_META_KEYS - 1; i++)
+        md[n++] = (VaeStMeta){cm.key[i], cm.value[i]};
+    for (int i = 1; i < 6; i++)
+        md[n++] = (VaeStMeta){(char *)keys[i], vals[i]};
+    md[n++] = (VaeStMeta){cm.key[7], cm.value[7]};
+    return vae_st_write(path, t, m->n_info, md, n, err);
+}
+
 VaeStatus vae_checkpoint_load(const char *path, VaeModel *m, VaeCkptMeta *meta,
                               char err[VAE_ERR_LEN]) {
     memset(m, 0, sizeof *m);
@@ -71,46 +120,15 @@ VaeStatus vae_checkpoint_load(const char *path, VaeModel *m, VaeCkptMeta *meta,
     memset(&st, 0, sizeof st);
     VaeStatus s = vae_st_read(&st, path, err);
     if (s != VAE_OK) return s;
-    VaeConfig c = vae_config_default();
+    VaeConfig c;
     const char *fmt = vae_st_meta(&st, "format");
-    const char *kind = vae_st_meta(&st, "kind");
-    const char *hidden = vae_st_meta(&st, "hidden");
-    const char *input = vae_st_meta(&st, "input");
-    const char *lik = vae_st_meta(&st, "likelihood");
-    const char *act = vae_st_meta(&st, "activation");
     if (!fmt || strcmp(fmt, "vae-explorer/1") != 0) {
         s = vae_fail(err, VAE_ERR_FORMAT,
                      "%s: not a vae-explorer checkpoint (metadata \"format\" is %s%s%s)", path,
                      fmt ? "\"" : "", fmt ? fmt : "missing", fmt ? "\"" : "");
         goto done;
     }
-    if (!kind || !vae_kind_parse(kind, &c.kind)) {
-        s = vae_fail(err, VAE_ERR_FORMAT, "%s: bad or missing metadata \"kind\"", path);
-        goto done;
-    }
-    if (!hidden || !vae_hidden_parse(hidden, &c)) {
-        s = vae_fail(err, VAE_ERR_FORMAT, "%s: bad or missing metadata \"hidden\"", path);
-        goto done;
-    }
-    if (!input || sscanf(input, "%d,%d", &c.input_h, &c.input_w) != 2) {
-        s = vae_fail(err, VAE_ERR_FORMAT, "%s: bad or missing metadata \"input\"", path);
-        goto done;
-    }
-    if (lik && !vae_likelihood_parse(lik, &c.likelihood)) {
-        s = vae_fail(err, VAE_ERR_FORMAT, "%s: unknown likelihood \"%s\"", path, lik);
-        goto done;
-    }
-    if (act && strcmp(act, "relu") != 0) {
-        s = vae_fail(err, VAE_ERR_UNSUPPORTED, "%s: activation \"%s\" is not supported", path, act);
-        goto done;
-    }
-    if (!meta_int(&st, "latent", 1, VAE_MAX_LATENT, -1, &c.latent) ||
-        !meta_int(&st, "classes", 1, 64, 10, &c.classes) ||
-        !meta_int(&st, "flows", 0, VAE_MAX_FLOWS, 0, &c.flows)) {
-        s = vae_fail(err, VAE_ERR_FORMAT, "%s: bad metadata \"latent\", \"classes\" or \"flows\"",
-                     path);
-        goto done;
-    }
+    if ((s = vae_config_meta_parse(&st, "", path, &c, err)) != VAE_OK) goto done;
     char cerr[VAE_ERR_LEN];
     if ((s = vae_model_init(m, &c, cerr)) != VAE_OK) {
         s = vae_fail(err, VAE_ERR_FORMAT, "%s: %s", path, cerr);

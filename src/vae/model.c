@@ -148,7 +148,7 @@ static VaeLinear place_linear(VaeModel *m, size_t *at, const char *prefix, int i
     return l;
 }
 
-VaeStatus vae_model_init(VaeModel *m, const VaeConfig *cfg, char err[VAE_ERR_LEN]) {
+VaeStatus vae_model_layout(VaeModel *m, const VaeConfig *cfg, char err[VAE_ERR_LEN]) {
     memset(m, 0, sizeof *m);
     VaeStatus s = vae_config_check(cfg, err);
     if (s != VAE_OK) return s;
@@ -198,6 +198,13 @@ VaeStatus vae_model_init(VaeModel *m, const VaeConfig *cfg, char err[VAE_ERR_LEN
         at = align16(at + (size_t)K);
     }
     m->n_params = at;
+    return VAE_OK;
+}
+
+VaeStatus vae_model_init(VaeModel *m, const VaeConfig *cfg, char err[VAE_ERR_LEN]) {
+    VaeStatus s = vae_model_layout(m, cfg, err);
+    if (s != VAE_OK) return s;
+    size_t at = m->n_params;
     /* calloc rather than aligned_alloc + memset: pages nobody writes stay unbacked, so a
      * copy that takes only the encoder's tensors (vae_model_encoder_params) costs only
      * their memory */

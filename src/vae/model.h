@@ -87,6 +87,9 @@ typedef struct {
 
 /* Lay out the arena for cfg and allocate it (zeroed). */
 VaeStatus vae_model_init(VaeModel *m, const VaeConfig *cfg, char err[VAE_ERR_LEN]);
+/* The layout only (sizes, offsets, tensor names), nothing allocated: params is NULL and
+ * vae_model_free is not needed. For validating a file's shapes before trusting them. */
+VaeStatus vae_model_layout(VaeModel *m, const VaeConfig *cfg, char err[VAE_ERR_LEN]);
 void vae_model_free(VaeModel *m);
 /* PyTorch nn.Linear default init: U(-1/sqrt(in), 1/sqrt(in)) for weight and bias. */
 void vae_model_init_params(VaeModel *m, uint64_t seed);

@@ -1,6 +1,7 @@
-/* Reader and writer for safetensors files. The reader validates every header field the way
- * the reference (Rust) implementation does, so a hostile file fails with one sentence and
- * never a crash; F16 is widened to float32. The writer emits a header the reference reads. */
+/* The safetensors reader: it validates every header field the way the reference (Rust)
+ * implementation does, so a hostile file fails with one sentence and never a crash; F16 is
+ * widened to float32, or every tensor left as raw bytes (vae_st_parse_raw). The writer is
+ * safetensors_write.c. */
 #include "safetensors.h"
 
 #include <cjson/cJSON.h>
@@ -22,7 +23,22 @@
 /* Largest integer a JSON number (a double in cJSON) holds exactly. */
 #define MAX_EXACT_INT 9007199254740992.0
 
-/* Valid safetensors dtypes that we do not decode (reported as unsupported, not as junk). */
+/* The dtypes we read, by VaeStDtype; the integer ones only raw. */
+static const struct {
+    const char *name;
+    unsigned size;
+} dtypes[] = {{"F32", 4}, {"F16", 2}, {"I64", 8}, {"U8", 1}};
+
+const char *vae_st_dtype_name(VaeStDtype d) {
+    return dtypes[d].name;
+}
+
+size_t vae_st_dtype_size(VaeStDtype d) {
+    return dtypes[d].size;
+}
+
+/* Valid safetensors dtypes that we do not decode (reported as unsupported, not as junk);
+ * I64 and U8 are read by vae_st_parse_raw only. */
 static const char *const other_dtypes[] = {
     "BOOL", "U8",  "I8",   "F8_E5M2", "F8_E4M3", "F8_E8M0", "F4",  "F6_E2M3", "F6_E3M2",
     "I16",  "U16", "BF16", "I32",     "U32",     "F64",     "C64", "I64",     "U64",
@@ -31,7 +47,7 @@ static const char *const other_dtypes[] = {
 /* ---- helpers ------------------------------------------------------------------- */
 
 /* Strict UTF-8: no overlong forms, no surrogates, nothing above U+10FFFF. */
-static int utf8_valid(const uint8_t *s, size_t n) {
+int vae_st_utf8_valid(const uint8_t *s, size_t n) {
     size_t i = 0;
     while (i < n) {
         uint8_t c = s[i];
@@ -74,7 +90,7 @@ static int cmp_str(const void *a, const void *b) {
 }
 
 /* The first name that occurs twice, or NULL. Reorders names. */
-static const char *find_dup(const char **names, size_t n) {
+const char *vae_st_find_dup(const char **names, size_t n) {
     if (n < 2) return NULL;
     qsort(names, n, sizeof *names, cmp_str);
     for (size_t i = 1; i < n; i++)
@@ -114,7 +130,7 @@ static float half_to_float(uint16_t h) {
 
 /* Validate one header entry into t; t->name is set first so the caller can free t. */
 static VaeStatus parse_tensor(const cJSON *e, VaeStTensor *t, const char *nm, size_t data_len,
-                              char *err) {
+                              int raw, char *err) {
     const char *key = e->string;
     t->name = malloc(strlen(key) + 1);
     if (!t->name) return vae_fail(err, VAE_ERR_NOMEM, "%s: out of memory", nm);
@@ -142,22 +158,21 @@ static VaeStatus parse_tensor(const cJSON *e, VaeStTensor *t, const char *nm, si
                         : !shape ? "shape"
                                  : "data_offsets");
 
-    uint64_t size;
+    uint64_t size = 0;
     if (!cJSON_IsString(dtype))
         return vae_fail(err, VAE_ERR_FORMAT, "%s: tensor \"%s\" has a dtype that is not a string",
                         nm, key);
-    if (!strcmp(dtype->valuestring, "F32")) {
-        t->dtype = VAE_ST_F32;
-        size = 4;
-    } else if (!strcmp(dtype->valuestring, "F16")) {
-        t->dtype = VAE_ST_F16;
-        size = 2;
-    } else {
+    for (int i = 0; i < (raw ? 4 : 2); i++)
+        if (!strcmp(dtype->valuestring, dtypes[i].name)) {
+            t->dtype = (VaeStDtype)i;
+            size = dtypes[i].size;
+        }
+    if (!size) {
         for (size_t i = 0; i < sizeof other_dtypes / sizeof *other_dtypes; i++)
             if (!strcmp(dtype->valuestring, other_dtypes[i]))
                 return vae_fail(err, VAE_ERR_UNSUPPORTED,
-                                "%s: tensor \"%s\" has dtype %s; only F32 and F16 are supported",
-                                nm, key, other_dtypes[i]);
+                                "%s: tensor \"%s\" has dtype %s; only %s are supported", nm, key,
+                                other_dtypes[i], raw ? "F32, F16, I64 and U8" : "F32 and F16");
         return vae_fail(err, VAE_ERR_FORMAT, "%s: tensor \"%s\" has an unknown dtype \"%.32s\"", nm,
                         key, dtype->valuestring);
     }
@@ -238,8 +253,8 @@ static VaeStatus parse_metadata(VaeStFile *st, const cJSON *m, const char *nm, c
     return VAE_OK;
 }
 
-VaeStatus vae_st_parse(VaeStFile *st, const uint8_t *buf, size_t len, const char *name,
-                       char err[VAE_ERR_LEN]) {
+static VaeStatus parse(VaeStFile *st, const uint8_t *buf, size_t len, const char *name, int raw,
+                       char *err) {
     if (!st) return vae_fail(err, VAE_ERR_ARG, "vae_st_parse: st is NULL");
     memset(st, 0, sizeof *st);
     const char *nm = name ? name : "(buffer)";
@@ -263,7 +278,7 @@ VaeStatus vae_st_parse(VaeStFile *st, const uint8_t *buf, size_t len, const char
     size_t data_len = len - 8 - (size_t)hlen;
     if (hlen == 0 || hdr[0] != '{')
         return vae_fail(err, VAE_ERR_FORMAT, "%s: header does not start with '{'", nm);
-    if (!utf8_valid(hdr, (size_t)hlen))
+    if (!vae_st_utf8_valid(hdr, (size_t)hlen))
         return vae_fail(err, VAE_ERR_FORMAT, "%s: header is not valid UTF-8", nm);
 
     VaeStatus s = VAE_ERR_FORMAT;
@@ -318,19 +333,19 @@ VaeStatus vae_st_parse(VaeStFile *st, const uint8_t *buf, size_t len, const char
     cJSON_ArrayForEach(c, root) {
         if (c == meta) continue;
         VaeStTensor *t = &st->tensors[st->n_tensors++];
-        if ((s = parse_tensor(c, t, nm, data_len, err)) != VAE_OK) goto fail;
+        if ((s = parse_tensor(c, t, nm, data_len, raw, err)) != VAE_OK) goto fail;
     }
 
     for (int i = 0; i < st->n_meta; i++)
         names[i] = st->meta[i].key;
-    const char *dup = find_dup(names, (size_t)st->n_meta);
+    const char *dup = vae_st_find_dup(names, (size_t)st->n_meta);
     if (dup) {
         s = vae_fail(err, VAE_ERR_FORMAT, "%s: __metadata__ has key \"%s\" twice", nm, dup);
         goto fail;
     }
     for (size_t i = 0; i < n; i++)
         names[i] = st->tensors[i].name;
-    if ((dup = find_dup(names, n))) {
+    if ((dup = vae_st_find_dup(names, n))) {
         s = vae_fail(err, VAE_ERR_FORMAT, "%s: tensor \"%s\" appears twice", nm, dup);
         goto fail;
     }
@@ -359,6 +374,10 @@ VaeStatus vae_st_parse(VaeStFile *st, const uint8_t *buf, size_t len, const char
     /* Sizes are now bounded by the file: allocation is at most twice its length. */
     for (size_t i = 0; i < n; i++) {
         VaeStTensor *t = &st->tensors[i];
+        if (raw) {
+            t->bytes = data + t->offset;
+            continue;
+        }
         size_t nelem = t->nbytes / (t->dtype == VAE_ST_F32 ? 4 : 2);
         t->data = malloc(nelem ? nelem * sizeof(float) : 1);
         if (!t->data) {
@@ -382,6 +401,16 @@ fail:
     free(order);
     if (s != VAE_OK) vae_st_free(st);
     return s;
+}
+
+VaeStatus vae_st_parse(VaeStFile *st, const uint8_t *buf, size_t len, const char *name,
+                       char err[VAE_ERR_LEN]) {
+    return parse(st, buf, len, name, 0, err);
+}
+
+VaeStatus vae_st_parse_raw(VaeStFile *st, const uint8_t *buf, size_t len, const char *name,
+                           char err[VAE_ERR_LEN]) {
+    return parse(st, buf, len, name, 1, err);
 }
 
 VaeStatus vae_st_read(VaeStFile *st, const char *path, char err[VAE_ERR_LEN]) {
@@ -426,179 +455,4 @@ const char *vae_st_meta(const VaeStFile *st, const char *key) {
     for (int i = 0; i < st->n_meta; i++)
         if (!strcmp(st->meta[i].key, key)) return st->meta[i].value;
     return NULL;
-}
-
-/* ---- writing ------------------------------------------------------------------- */
-
-typedef struct {
-    char *p;
-    size_t n, cap;
-    int oom;
-} Text;
-
-static void put(Text *b, const char *s, size_t n) {
-    if (b->oom) return;
-    if (b->cap - b->n < n + 1) {
-        size_t cap = b->cap ? b->cap : 256;
-        while (cap - b->n < n + 1) {
-            if (cap > SIZE_MAX / 2) {
-                b->oom = 1;
-                return;
-            }
-            cap *= 2;
-        }
-        char *p = realloc(b->p, cap);
-        if (!p) {
-            b->oom = 1;
-            return;
-        }
-        b->p = p;
-        b->cap = cap;
-    }
-    memcpy(b->p + b->n, s, n);
-    b->n += n;
-    b->p[b->n] = '\0';
-}
-
-static void put_str(Text *b, const char *s) {
-    put(b, s, strlen(s));
-}
-
-static void put_json_str(Text *b, const char *s) {
-    put(b, "\"", 1);
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        char esc[8];
-        if (c == '"' || c == '\\') {
-            esc[0] = '\\';
-            esc[1] = (char)c;
-            put(b, esc, 2);
-        } else if (c < 0x20) {
-            snprintf(esc, sizeof esc, "\\u%04x", c);
-            put(b, esc, 6);
-        } else {
-            put(b, (const char *)&c, 1);
-        }
-    }
-    put(b, "\"", 1);
-}
-
-VaeStatus vae_st_write(const char *path, const VaeStWriteTensor *tensors, int n_tensors,
-                       const VaeStMeta *meta, int n_meta, char err[VAE_ERR_LEN]) {
-    if (!path || n_tensors < 0 || n_meta < 0 || (n_tensors && !tensors) || (n_meta && !meta))
-        return vae_fail(err, VAE_ERR_ARG, "vae_st_write: bad arguments");
-
-    VaeStatus s = VAE_ERR_ARG;
-    Text h = {0};
-    const void **parts = NULL;
-    size_t *sizes = NULL;
-    size_t nn = (size_t)(n_tensors > n_meta ? n_tensors : n_meta);
-    const char **names = malloc((nn ? nn : 1) * sizeof *names);
-    parts = malloc(((size_t)n_tensors + 2) * sizeof *parts);
-    sizes = malloc(((size_t)n_tensors + 2) * sizeof *sizes);
-    if (!names || !parts || !sizes) {
-        s = vae_fail(err, VAE_ERR_NOMEM, "cannot write %s: out of memory", path);
-        goto fail;
-    }
-
-    for (int i = 0; i < n_meta; i++) {
-        const VaeStMeta *m = &meta[i];
-        if (!m->key || !m->value || !utf8_valid((const uint8_t *)m->key, strlen(m->key)) ||
-            !utf8_valid((const uint8_t *)m->value, strlen(m->value))) {
-            s = vae_fail(err, VAE_ERR_ARG,
-                         "cannot write %s: metadata entry %d is NULL or not UTF-8", path, i);
-            goto fail;
-        }
-        names[i] = m->key;
-    }
-    const char *dup = find_dup(names, (size_t)n_meta);
-    if (dup) {
-        s = vae_fail(err, VAE_ERR_ARG, "cannot write %s: metadata key \"%s\" given twice", path,
-                     dup);
-        goto fail;
-    }
-
-    put_str(&h, "{");
-    if (n_meta > 0) {
-        put_str(&h, "\"__metadata__\":{");
-        for (int i = 0; i < n_meta; i++) {
-            if (i) put_str(&h, ",");
-            put_json_str(&h, meta[i].key);
-            put_str(&h, ":");
-            put_json_str(&h, meta[i].value);
-        }
-        put_str(&h, "}");
-    }
-    uint64_t pos = 0;
-    for (int i = 0; i < n_tensors; i++) {
-        const VaeStWriteTensor *t = &tensors[i];
-        if (!t->name || !utf8_valid((const uint8_t *)t->name, strlen(t->name)) ||
-            !strcmp(t->name, "__metadata__")) {
-            s = vae_fail(err, VAE_ERR_ARG, "cannot write %s: tensor %d has a bad name", path, i);
-            goto fail;
-        }
-        if (t->ndim < 0 || t->ndim > VAE_ST_MAX_DIMS) {
-            s = vae_fail(err, VAE_ERR_ARG, "cannot write %s: tensor \"%s\" has %d dimensions", path,
-                         t->name, t->ndim);
-            goto fail;
-        }
-        uint64_t nelem = 1;
-        char num[48];
-        put_str(&h, n_meta > 0 || i > 0 ? "," : "");
-        put_json_str(&h, t->name);
-        put_str(&h, ":{\"dtype\":\"F32\",\"shape\":[");
-        for (int d = 0; d < t->ndim; d++) {
-            int64_t v = t->shape[d];
-            if (v < 0 || (v != 0 && nelem > (SIZE_MAX / 4) / (uint64_t)v)) {
-                s = vae_fail(err, VAE_ERR_ARG, "cannot write %s: tensor \"%s\" has a bad shape",
-                             path, t->name);
-                goto fail;
-            }
-            nelem *= (uint64_t)v;
-            snprintf(num, sizeof num, "%s%" PRId64, d ? "," : "", v);
-            put_str(&h, num);
-        }
-        uint64_t nbytes = nelem * 4;
-        if (nbytes > SIZE_MAX - pos || (nbytes && !t->data)) {
-            s = vae_fail(err, VAE_ERR_ARG,
-                         "cannot write %s: tensor \"%s\" has no data or is too large", path,
-                         t->name);
-            goto fail;
-        }
-        snprintf(num, sizeof num, "%" PRIu64 ",%" PRIu64, pos, pos + nbytes);
-        put_str(&h, "],\"data_offsets\":[");
-        put_str(&h, num);
-        put_str(&h, "]}");
-        parts[i + 2] = t->data;
-        sizes[i + 2] = (size_t)nbytes;
-        pos += nbytes;
-        names[i] = t->name;
-    }
-    put_str(&h, "}");
-    if ((dup = find_dup(names, (size_t)n_tensors))) {
-        s = vae_fail(err, VAE_ERR_ARG, "cannot write %s: tensor \"%s\" given twice", path, dup);
-        goto fail;
-    }
-    while (!h.oom && (8 + h.n) % 8 != 0) /* the reference aligns the data section to 8 */
-        put_str(&h, " ");
-    if (h.oom || h.n > VAE_ST_MAX_HEADER) {
-        s = vae_fail(err, VAE_ERR_NOMEM, "cannot write %s: header too large", path);
-        goto fail;
-    }
-
-    uint8_t len8[8];
-    for (int i = 0; i < 8; i++)
-        len8[i] = (uint8_t)((uint64_t)h.n >> (8 * i));
-    parts[0] = len8;
-    sizes[0] = 8;
-    parts[1] = h.p;
-    sizes[1] = h.n;
-    s = vae_file_write_atomic(path, parts, sizes, n_tensors + 2, err);
-
-fail:
-    free(h.p);
-    free(names);
-    free(parts);
-    free(sizes);
-    return s;
 }

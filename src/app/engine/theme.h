@@ -1,17 +1,18 @@
-/* The explorer's colours as 0xAARRGGBB: the class palette (Tableau 10) and the theme.
- * The engine rasterises with them; the front draws with them. */
+/* The explorer's colours as 0xAARRGGBB: the class palette (the library's, scatter.h, which
+ * `vae animate` draws with too) and the theme. The engine rasterises with them; the front
+ * draws with them. */
 #ifndef APP_THEME_H
 #define APP_THEME_H
 
 #include <stdint.h>
 
-extern const uint32_t app_palette[10];
+#include "scatter.h"
 
 static inline uint32_t app_class_argb(int k) {
-    return app_palette[(k % 10 + 10) % 10];
+    return vae_class_argb(k);
 }
 
-#define APP_ARGB(r, g, b) (0xff000000u | (uint32_t)(r) << 16 | (uint32_t)(g) << 8 | (uint32_t)(b))
+#define APP_ARGB(r, g, b) VAE_ARGB(r, g, b)
 #define APP_BG APP_ARGB(16, 18, 23)
 #define APP_PANE_BG APP_ARGB(22, 25, 32)
 #define APP_GRIDLINE APP_ARGB(34, 39, 50)

@@ -1,0 +1,178 @@
+/* The latent plane as pixels (see scatter.h): the view's fit and ticks, the scatter
+ * layer. */
+#include "scatter.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+const uint32_t vae_class_palette[10] = {
+    /* Tableau 10 */
+    VAE_ARGB(78, 121, 167),  VAE_ARGB(242, 142, 43),  VAE_ARGB(225, 87, 89),
+    VAE_ARGB(118, 183, 178), VAE_ARGB(89, 161, 79),   VAE_ARGB(237, 201, 72),
+    VAE_ARGB(176, 122, 161), VAE_ARGB(255, 157, 167), VAE_ARGB(156, 117, 95),
+    VAE_ARGB(186, 176, 172),
+};
+
+/* ---- the view ------------------------------------------------------------------------ */
+
+/* The k-th smallest of v[0..n) (Hoare's selection, expected O(n); v is reordered). The
+ * fit needs two quantiles per axis, on every new set of latents: no full sort. */
+static float select_kth(float *v, int n, int k) {
+    int lo = 0, hi = n - 1;
+    while (lo < hi) {
+        float pivot = v[lo + (hi - lo) / 2];
+        int i = lo, j = hi;
+        while (i <= j) {
+            while (v[i] < pivot)
+                i++;
+            while (v[j] > pivot)
+                j--;
+            if (i <= j) {
+                float t = v[i];
+                v[i++] = v[j], v[j--] = t;
+            }
+        }
+        if (k <= j)
+            hi = j;
+        else if (k >= i)
+            lo = i;
+        else
+            break;
+    }
+    return v[k];
+}
+
+void vae_plane_fit(VaePlaneView *v, int w, int h, const float *xy, int n, int include_prior) {
+    double x0 = -1, x1 = 1, y0 = -1, y1 = 1;
+    if (n > 0) {
+        float *xs = malloc((size_t)n * sizeof *xs), *ys = malloc((size_t)n * sizeof *ys);
+        if (xs && ys) {
+            int m = 0;
+            for (int i = 0; i < n; i++) {
+                if (!isfinite(xy[2 * i]) || !isfinite(xy[2 * i + 1])) continue;
+                xs[m] = xy[2 * i], ys[m] = xy[2 * i + 1], m++;
+            }
+            if (m > 0) {
+                int lo = m / 500, hi = m - 1 - m / 500;
+                x0 = select_kth(xs, m, lo), x1 = select_kth(xs, m, hi);
+                y0 = select_kth(ys, m, lo), y1 = select_kth(ys, m, hi);
+            }
+        }
+        free(xs);
+        free(ys);
+    }
+    if (include_prior) {
+        x0 = fmin(x0, -3), x1 = fmax(x1, 3), y0 = fmin(y0, -3), y1 = fmax(y1, 3);
+    }
+    double sx = x1 - x0, sy = y1 - y0;
+    if (!(sx > 1e-6)) sx = 1e-6;
+    if (!(sy > 1e-6)) sy = 1e-6;
+    v->cx = 0.5 * (x0 + x1);
+    v->cy = 0.5 * (y0 + y1);
+    double margin = 0.88; /* leave room for tick labels */
+    v->scale = fmin(margin * w / sx, margin * h / sy);
+}
+
+double vae_nice_step(double span, int target) {
+    if (!(span > 0) || target < 1) return 1;
+    double raw = span / target;
+    double p = pow(10, floor(log10(raw)));
+    double f = raw / p;
+    double nice = f < 1.5 ? 1 : f < 3.5 ? 2 : f < 7.5 ? 5 : 10;
+    return nice * p;
+}
+
+int vae_ticks(double lo, double hi, double step, double *k0, double *k1) {
+    if (!(step > 0) || !isfinite(lo) || !isfinite(hi)) return -1;
+    *k0 = ceil(lo / step), *k1 = floor(hi / step);
+    double n = *k1 - *k0;
+    return n >= 0 && n <= 200 ? (int)n : -1;
+}
+
+/* ---- the scatter layer ------------------------------------------------------------------ */
+
+#define STAMP_SUB 4 /* sub-pixel positions per axis of the dot stamps */
+
+/* Background, then tick grid lines, the one through 0 in the axis colour. */
+static void raster_grid(uint32_t *px, int w, int h, const VaePlaneView *v, float u,
+                        const VaeScatterColors *c) {
+    for (int i = 0; i < w * h; i++)
+        px[i] = c->bg;
+    double step = vae_tick_step(v, w, u), k0, k1;
+    double zx0 = vae_plane_zx(v, w, 0), zx1 = vae_plane_zx(v, w, w);
+    double zy0 = vae_plane_zy(v, h, h), zy1 = vae_plane_zy(v, h, 0);
+    for (int k = vae_ticks(zx0, zx1, step, &k0, &k1); k >= 0; k--) {
+        double t = (k0 + k) * step, fx = vae_plane_px(v, w, t);
+        uint32_t col = fabs(t) < step * 1e-6 ? c->axis : c->grid;
+        if (fx >= 0 && fx < w)
+            for (int y = 0, x = (int)fx; y < h; y++)
+                px[y * w + x] = col;
+    }
+    for (int k = vae_ticks(zy0, zy1, step, &k0, &k1); k >= 0; k--) {
+        double t = (k0 + k) * step, fy = vae_plane_py(v, h, t);
+        uint32_t col = fabs(t) < step * 1e-6 ? c->axis : c->grid;
+        if (fy >= 0 && fy < h)
+            for (int x = 0, y = (int)fy; x < w; x++)
+                px[y * w + x] = col;
+    }
+}
+
+/* The disc's coverage (times alpha, 0..256) for STAMP_SUB x STAMP_SUB sub-pixel positions
+ * of its centre, S x S each: a dot is then integer blends only, placed to a quarter pixel. */
+static uint16_t *make_stamps(double rad, float alpha, int R, int S) {
+    uint16_t *stamp = malloc((size_t)STAMP_SUB * STAMP_SUB * (size_t)(S * S) * sizeof *stamp);
+    if (!stamp) return NULL;
+    for (int q = 0; q < STAMP_SUB * STAMP_SUB; q++) {
+        double fx = (q % STAMP_SUB + 0.5) / STAMP_SUB, fy = (q / STAMP_SUB + 0.5) / STAMP_SUB;
+        for (int k = 0; k < S * S; k++) {
+            double dx = k % S - R + 0.5 - fx, dy = k / S - R + 0.5 - fy;
+            double cov = fmin(1, fmax(0, rad + 0.5 - sqrt(dx * dx + dy * dy)));
+            stamp[q * S * S + k] = (uint16_t)(alpha * cov * 256 + 0.5);
+        }
+    }
+    return stamp;
+}
+
+static void blend_stamp(uint32_t *px, int w, int h, const uint16_t *st, int S, int x0, int y0,
+                        uint32_t c) {
+    uint32_t cr = (c >> 16) & 255, cg = (c >> 8) & 255, cb = c & 255;
+    for (int ky = 0; ky < S; ky++) {
+        int y = y0 + ky;
+        if (y < 0 || y >= h) continue;
+        uint32_t *row = px + (size_t)y * w;
+        for (int kx = 0; kx < S; kx++) {
+            int x = x0 + kx;
+            uint32_t al = st[ky * S + kx];
+            if (al == 0 || x < 0 || x >= w) continue;
+            uint32_t d = row[x], ia = 256 - al;
+            uint32_t r = (cr * al + ((d >> 16) & 255) * ia) >> 8;
+            uint32_t g = (cg * al + ((d >> 8) & 255) * ia) >> 8;
+            uint32_t b = (cb * al + (d & 255) * ia) >> 8;
+            row[x] = 0xff000000u | r << 16 | g << 8 | b;
+        }
+    }
+}
+
+int vae_scatter_raster(uint32_t *px, int w, int h, const VaePlaneView *v, float u,
+                       const VaeScatterPoints *pts, const VaeScatterColors *colors) {
+    raster_grid(px, w, h, v, u, colors);
+    int n = pts->n, L = pts->latent;
+    /* smaller, fainter dots the more there are */
+    double rad = (n > 20000 ? 1.4 : n > 5000 ? 1.8 : 2.3) * u;
+    float alpha = n > 20000 ? 0.55f : 0.8f;
+    int R = (int)ceil(rad + 1), S = 2 * R + 1;
+    uint16_t *stamp = make_stamps(rad, alpha, R, S);
+    if (!stamp) return -1;
+    for (int i = 0; i < n; i++) {
+        const float *z = pts->mu + (size_t)i * L;
+        double cx = vae_plane_px(v, w, z[pts->ax[0]]), cy = vae_plane_py(v, h, z[pts->ax[1]]);
+        if (!(cx > -R && cx < w + R && cy > -R && cy < h + R)) continue; /* or not finite */
+        int ix = (int)floor(cx), iy = (int)floor(cy);
+        int qx = (int)((cx - ix) * STAMP_SUB), qy = (int)((cy - iy) * STAMP_SUB);
+        qx = qx < STAMP_SUB ? qx : STAMP_SUB - 1, qy = qy < STAMP_SUB ? qy : STAMP_SUB - 1;
+        blend_stamp(px, w, h, stamp + (qy * STAMP_SUB + qx) * S * S, S, ix - R, iy - R,
+                    vae_class_argb(pts->labels[i]));
+    }
+    free(stamp);
+    return 0;
+}
