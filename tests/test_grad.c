@@ -1,6 +1,7 @@
-/* Finite-difference checks of every backward pass: linear, ReLU, each loss, the KL, and
- * the whole training step for each model kind, likelihood, dropout, free bits and planar
- * flows; the flows' log-determinant against a numerical Jacobian.
+/* Finite-difference checks of every backward pass: linear, ReLU, Conv2d, ConvTranspose2d,
+ * each loss, the KL, and the whole training step for each model kind and architecture,
+ * likelihood, dropout, free bits and planar flows; the flows' log-determinant against a
+ * numerical Jacobian.
  * Central differences in float32 with the loss summed in double; elements whose
  * perturbation moves a ReLU across its kink are skipped (the derivative is undefined). */
 #include <math.h>
@@ -9,6 +10,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "conv.h"
 #include "flow.h"
 #include "model.h"
 #include "nn.h"
@@ -77,6 +79,96 @@ static void test_linear(void) {
     for (int i = 0; i < OC; i++)
         ok &= fabsf(db2[i] - 2 * db[i]) < 1e-5f;
     CHECK_MSG(ok, "linear backward with accumulate=1 adds");
+}
+
+/* Conv2d (transposed = 0) or ConvTranspose2d (1) on shape s, batch B; the scratch holds
+ * `cap` floats, so a small cap makes the kernels run in chunks of images. */
+typedef struct {
+    VaeConvShape s;
+    int B, transposed;
+    size_t cap;
+} ConvCase;
+
+static double conv_loss(const ConvCase *cc, const float *x, const float *w, const float *bias,
+                        const float *r, float *out, float *cols) {
+    const VaeConvShape *s = &cc->s;
+    size_t n_out =
+        cc->transposed ? (size_t)s->c * cc->B * s->h * s->w : (size_t)s->oc * cc->B * s->oh * s->ow;
+    if (cc->transposed)
+        vae_convt2d_forward(out, x, w, bias, cc->B, s, cols, cc->cap);
+    else
+        vae_conv2d_forward(out, x, w, bias, cc->B, s, cols, cc->cap);
+    double sum = 0;
+    for (size_t i = 0; i < n_out; i++)
+        sum += (double)out[i] * r[i];
+    return sum;
+}
+
+static void check_conv(const ConvCase *cc, const char *label) {
+    const VaeConvShape *s = &cc->s;
+    size_t img = (size_t)s->c * cc->B * s->h * s->w, patch = (size_t)s->oc * cc->B * s->oh * s->ow;
+    size_t n_in = cc->transposed ? patch : img, n_out = cc->transposed ? img : patch;
+    size_t n_w = (size_t)s->oc * s->c * s->k * s->k, n_b = (size_t)(cc->transposed ? s->c : s->oc);
+    float *x = malloc(sizeof(float) * n_in), *dx = malloc(sizeof(float) * n_in);
+    float *w = malloc(sizeof(float) * n_w), *dw = malloc(sizeof(float) * n_w);
+    float *bias = malloc(sizeof(float) * n_b), *db = malloc(sizeof(float) * n_b);
+    float *r = malloc(sizeof(float) * n_out), *out = malloc(sizeof(float) * n_out);
+    float *cols = malloc(sizeof(float) * cc->cap);
+    VaeRng g;
+    vae_rng_seed(&g, 5, 3);
+    vae_rng_normals(&g, x, (int)n_in);
+    vae_rng_normals(&g, w, (int)n_w);
+    vae_rng_normals(&g, bias, (int)n_b);
+    vae_rng_normals(&g, r, (int)n_out); /* loss = sum(out * r): dout = r */
+    if (cc->transposed)
+        vae_convt2d_backward(dx, dw, db, r, x, w, cc->B, s, cols, cc->cap);
+    else
+        vae_conv2d_backward(dx, dw, db, r, x, w, cc->B, s, cols, cc->cap);
+    float *params[3] = {x, w, bias}, *grads[3] = {dx, dw, db};
+    size_t sizes[3] = {n_in, n_w, n_b};
+    const char *names[3] = {"dinp", "dweight", "dbias"};
+    const float h = 0.25f; /* the loss is linear in each parameter: a wide step only
+                              shrinks the rounding in the quotient */
+    for (int t = 0; t < 3; t++) {
+        double *fd = malloc(sizeof(double) * sizes[t]), *an = malloc(sizeof(double) * sizes[t]);
+        for (size_t i = 0; i < sizes[t]; i++) {
+            float keep = params[t][i];
+            params[t][i] = keep + h;
+            double lp = conv_loss(cc, x, w, bias, r, out, cols);
+            params[t][i] = keep - h;
+            double lm = conv_loss(cc, x, w, bias, r, out, cols);
+            params[t][i] = keep;
+            fd[i] = (lp - lm) / (2 * h);
+            an[i] = grads[t][i];
+        }
+        double e = rel_err(an, fd, (int)sizes[t]);
+        CHECK_MSG(e < 1e-4, "%s %s rel err %g", label, names[t], e);
+        free(fd);
+        free(an);
+    }
+    printf("%-40s dinp %zu, dweight %zu, dbias %zu checked\n", label, n_in, n_w, n_b);
+    free(x), free(dx), free(w), free(dw), free(bias), free(db), free(r), free(out), free(cols);
+}
+
+static void test_conv(void) {
+    /* stride 2 with padding (Keras's encoder), a chunked batch, a ragged 5 x 6 input */
+    ConvCase a = {vae_conv_shape(2, 3, 6, 6, 3, 2, 1), 3, 0, 0};
+    a.cap = vae_conv_cols(&a.s, 3);
+    check_conv(&a, "conv2d 2->3 3x3 s2 p1, 6x6, B 3");
+    a.cap = vae_conv_cols(&a.s, 2);
+    check_conv(&a, "conv2d chunked (2 images per product)");
+    ConvCase b = {vae_conv_shape(3, 2, 5, 6, 3, 1, 0), 2, 0, 0};
+    b.cap = vae_conv_cols(&b.s, 1);
+    check_conv(&b, "conv2d 3->2 3x3 s1 p0, 5x6, 1 per product");
+    /* transposed, stride 2, padding 1, output padding 1 (Keras's decoder): 3x3 -> 6x6 */
+    ConvCase c = {vae_convt_shape(3, 2, 3, 3, 3, 2, 1, 1), 3, 1, 0};
+    c.cap = vae_conv_cols(&c.s, 3);
+    check_conv(&c, "convT 3->2 3x3 s2 p1 op1, 3x3, B 3");
+    c.cap = vae_conv_cols(&c.s, 2) + 5;
+    check_conv(&c, "convT chunked (2 images per product)");
+    ConvCase d = {vae_convt_shape(2, 1, 4, 5, 3, 1, 1, 0), 2, 1, 0};
+    d.cap = vae_conv_cols(&d.s, 2);
+    check_conv(&d, "convT 2->1 3x3 s1 p1, 4x5, B 2");
 }
 
 static void test_relu(void) {
@@ -377,6 +469,7 @@ static void test_flow_logdet(void) {
 int main(void) {
     test_linear();
     test_relu();
+    test_conv();
     check_loss(vae_bce_logits, "bce");
     check_loss(vae_mse_sigmoid, "mse");
     test_bce_value();
