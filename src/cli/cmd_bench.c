@@ -22,7 +22,7 @@ int cmd_bench(int argc, char **argv) {
     int threads = vae_default_threads(), batch = 128, prof = 0, blas = 0, decode = 0, nearest = 0;
     const char *data = NULL, *dataset = NULL;
     float seconds = 5.0f;
-    CliModelFlags mf = {"vae", "512,256", "bernoulli", 2};
+    CliModelFlags mf = {"vae", NULL, "bernoulli", 2, "mlp"};
     const VaeOpt opts[] = {
         {"--threads", VAE_OPT_INT, &threads, "T", "training threads (default: the CPUs online)"},
         {"--blas-threads", VAE_OPT_FLAG, &blas, NULL,
@@ -30,7 +30,9 @@ int cmd_bench(int argc, char **argv) {
         {"--batch", VAE_OPT_INT, &batch, "B", "minibatch size (default 128)"},
         {"--seconds", VAE_OPT_FLOAT, &seconds, "S", "time per measurement (default 5)"},
         {"--kind", VAE_OPT_STR, &mf.kind, "KIND", "vae, ae or cvae (default vae)"},
-        {"--hidden", VAE_OPT_STR, &mf.hidden, "H1,H2", "hidden sizes (default 512,256)"},
+        {"--hidden", VAE_OPT_STR, &mf.hidden, "H1,H2",
+         "dense hidden sizes (default 512,256; conv: 16)"},
+        {"--arch", VAE_OPT_STR, &mf.arch, "A", "mlp or conv (default mlp)"},
         {"--latent", VAE_OPT_INT, &mf.latent, "N", "latent dimensions (default 2)"},
         {"--profile", VAE_OPT_FLAG, &prof, NULL, "also print where the time of a step goes"},
         {"--decode", VAE_OPT_FLAG, &decode, NULL, "also time one decode and a 32x32 grid decode"},

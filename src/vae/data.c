@@ -470,3 +470,8 @@ void vae_data_batch(const VaeSplit *s, const int *idx, int b, float *out) {
             dst[j] = (float)src[j] * scale;
     }
 }
+
+void vae_data_binarize(float *x, size_t n, VaeRng *r) {
+    for (size_t i = 0; i < n; i++)
+        x[i] = vae_rng_uniform(r) < x[i] ? 1.0f : 0.0f;
+}
