@@ -18,6 +18,31 @@ static int cmp_double(const void *a, const void *b) {
 
 #define BENCH_ROUNDS 10 /* turns of training and of the sgemm limit */
 
+/* Each layer's kernels against its GEMMs alone (one thread, whole batch). */
+static void print_layers(const VaeModel *m, int batch, double seconds) {
+    VaeBenchLayer ls[VAE_BENCH_MAX_LAYER_ROWS];
+    int n;
+    char err[VAE_ERR_LEN];
+    if (vae_bench_layers(m, batch, seconds, ls, &n, err) != VAE_OK) {
+        fprintf(stderr, "vae: bench: %s\n", err);
+        return;
+    }
+    double total = 0, gemm = 0;
+    for (int i = 0; i < n; i++)
+        total += ls[i].forward + ls[i].backward, gemm += ls[i].sgemm;
+    printf("layers (one thread, whole batch; us per step; sgemm = its GEMMs alone):\n");
+    for (int i = 0; i < n; i++) {
+        const VaeBenchLayer *l = &ls[i];
+        double own = l->forward + l->backward;
+        printf("  %-14s forward=%7.0f backward=%7.0f share=%5.1f%% sgemm=%7.0f "
+               "sgemm_fraction=%.2f gflops=%.1f\n",
+               l->name, l->forward * 1e6, l->backward * 1e6, 100 * own / total, l->sgemm * 1e6,
+               own > 0 ? l->sgemm / own : 0, own > 0 ? l->flops / own * 1e-9 : 0);
+    }
+    printf("  %-14s %7.0f us, sgemm %7.0f us: sgemm_fraction=%.2f\n", "all layers", total * 1e6,
+           gemm * 1e6, total > 0 ? gemm / total : 0);
+}
+
 int cmd_bench(int argc, char **argv) {
     int threads = vae_default_threads(), batch = 128, prof = 0, blas = 0, decode = 0, nearest = 0;
     const char *data = NULL, *dataset = NULL;
@@ -123,6 +148,7 @@ int cmd_bench(int argc, char **argv) {
                 "backward=%.0f adam=%.0f total=%.0f (sgemm=%.0f elementwise_and_overhead=%.0f)\n",
                 pr.data * 1e6, pr.noise * 1e6, pr.forward * 1e6, pr.backward * 1e6, pr.adam * 1e6,
                 pr.total * 1e6, pr.sgemm * 1e6, (pr.forward + pr.backward - pr.sgemm) * 1e6);
+        print_layers(vae_trainer_model(t), batch, seconds / 2);
     }
     if (decode) {
         vae_blas_set_threads(blas || threads > 1 ? threads : 1); /* the explorer's choice */

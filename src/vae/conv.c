@@ -39,11 +39,29 @@ static void tap_range(int kx, int w, int ow, int stride, int pad, int *lo, int *
     if (*lo > *hi) *lo = *hi;
 }
 
+/* One row of a tap: col[ox] = line[ox st] for ox in [lo, hi), zeros around (add = 0), or
+ * its adjoint line[ox st] += col[ox] (add = 1). Inlined with constant st and add, so the
+ * strided loops compile to vector gathers and shuffles. */
+static inline void tap_row(float *col, float *line, int lo, int hi, int ow, int st, int add) {
+    if (add) {
+        for (int ox = lo; ox < hi; ox++)
+            line[ox * st] += col[ox];
+        return;
+    }
+    for (int ox = 0; ox < lo; ox++)
+        col[ox] = 0.0f;
+    for (int ox = lo; ox < hi; ox++)
+        col[ox] = line[ox * st];
+    for (int ox = hi; ox < ow; ox++)
+        col[ox] = 0.0f;
+}
+
 /* cols (c k k, n oh ow) from images b0 .. b0 + n - 1 of img (c, B, h, w), zeros where a tap
  * falls in the padding. add = 0: the im2col gather; add = 1: its adjoint (col2im), adding
- * cols into img. */
-static void unfold(float *cols, float *img, int b0, int n, int B, const VaeConvShape *s, int add) {
-    const int k = s->k, st = s->stride, pad = s->pad, ow = s->ow;
+ * cols into img. st is the stride, a constant where the callers below inline it. */
+static inline void unfold_st(float *cols, float *img, int b0, int n, int B, const VaeConvShape *s,
+                             int add, int st) {
+    const int k = s->k, pad = s->pad, ow = s->ow;
     const size_t hw = (size_t)s->h * s->w, ohw = (size_t)s->oh * ow, ncol = (size_t)n * ohw;
     for (int ci = 0; ci < s->c; ci++)
         for (int ky = 0; ky < k; ky++)
@@ -60,21 +78,23 @@ static void unfold(float *cols, float *img, int b0, int n, int B, const VaeConvS
                             if (!add) memset(col, 0, sizeof(float) * (size_t)ow);
                             continue;
                         }
-                        float *line = src + (size_t)iy * s->w + kx - pad;
-                        if (add) {
-                            for (int ox = lo; ox < hi; ox++)
-                                line[ox * st] += col[ox];
-                            continue;
-                        }
-                        for (int ox = 0; ox < lo; ox++)
-                            col[ox] = 0.0f;
-                        for (int ox = lo; ox < hi; ox++)
-                            col[ox] = line[ox * st];
-                        for (int ox = hi; ox < ow; ox++)
-                            col[ox] = 0.0f;
+                        tap_row(col, src + (size_t)iy * s->w + kx - pad, lo, hi, ow, st, add);
                     }
                 }
             }
+}
+
+static void unfold(float *cols, float *img, int b0, int n, int B, const VaeConvShape *s, int add) {
+    if (s->stride == 1 && add)
+        unfold_st(cols, img, b0, n, B, s, 1, 1);
+    else if (s->stride == 1)
+        unfold_st(cols, img, b0, n, B, s, 0, 1);
+    else if (s->stride == 2 && add)
+        unfold_st(cols, img, b0, n, B, s, 1, 2);
+    else if (s->stride == 2)
+        unfold_st(cols, img, b0, n, B, s, 0, 2);
+    else
+        unfold_st(cols, img, b0, n, B, s, add, s->stride);
 }
 
 static void im2col(float *cols, const float *img, int b0, int n, int B, const VaeConvShape *s) {

@@ -54,7 +54,7 @@ void vae_cnhw_to_rows(float *dst, const float *src, int B, int C, int HW, int ld
 /* Floats of im2col scratch a workspace for max_batch images holds: the columns of up to
  * VAE_CONV_CHUNK images of the widest layer (more gain nothing: the products are already
  * large, and the columns stay nearer the cache). */
-#define VAE_CONV_CHUNK 32
+#define VAE_CONV_CHUNK 64
 size_t vae_conv_cols_cap(const VaeModel *m, int max_batch);
 /* Floats per image of the widest conv activation (0 for mlp): backward scratch width. */
 int vae_conv_max_width(const VaeModel *m);
