@@ -532,6 +532,17 @@ static void decode(const VaeModel *m, VaeWorkspace *ws, const float *z, const ui
     }
 }
 
+double vae_model_decode_flops(const VaeModel *m) {
+    double f = 0;
+    for (int i = 0; i < m->n_dec; i++)
+        f += 2.0 * m->dec[i].in * m->dec[i].out;
+    for (int i = 0; i < m->n_dconv; i++) {
+        const VaeConvShape *c = &m->dconv[i].s;
+        f += 2.0 * c->oc * c->c * c->k * c->k * c->oh * c->ow;
+    }
+    return f;
+}
+
 void vae_model_decode(const VaeModel *m, VaeWorkspace *ws, const float *z, const uint8_t *labels,
                       int b, float *probs) {
     decode(m, ws, z, labels, b, probs, 1);

@@ -176,6 +176,10 @@ void vae_model_encode(const VaeModel *m, VaeWorkspace *ws, const float *x, const
 void vae_model_decode(const VaeModel *m, VaeWorkspace *ws, const float *z, const uint8_t *labels,
                       int b, float *probs);
 
+/* Multiply-adds x 2 of decoding one latent point: what a decode costs, for budgets (the conv
+ * decoder costs about ten times the reference MLP's). */
+double vae_model_decode_flops(const VaeModel *m);
+
 /* The same, leaving the decoder's logits (b, n_in) instead of probabilities. */
 void vae_model_decode_logits(const VaeModel *m, VaeWorkspace *ws, const float *z,
                              const uint8_t *labels, int b, float *logits);

@@ -100,10 +100,11 @@ int app_session_open(AppSession *s, const AppOptions *o, char *err, int err_len)
     app_box_init(&s->box);
     if (open_data(s, o, err, err_len) != 0) return -1;
     if (o->model_path && o->shape_flag)
-        return failf(err, err_len,
-                     "--kind, --hidden, --latent, --likelihood and --flow shape a fresh model; "
-                     "with --model the checkpoint's are used (drop them)",
-                     "");
+        return failf(
+            err, err_len,
+            "--kind, --arch, --hidden, --latent, --likelihood and --flow shape a fresh model; "
+            "with --model the checkpoint's are used (drop them)",
+            "");
     return open_models(s, o, err, err_len);
 }
 
