@@ -8,6 +8,7 @@
 #include "adam.h"
 #include "check.h"
 #include "conv.h"
+#include "data.h"
 #include "half.h"
 #include "model.h"
 #include "nn.h"
@@ -276,6 +277,37 @@ static void test_conv_direct(void) {
     check_conv_direct(&ot, 2, 1, 2, "convT 3->2 5x5 s3 p2 op2 3x2");
 }
 
+/* Dynamic binarisation: only 0 and 1, each pixel 1 as often as its grey level; a split's
+ * binarised once is the same for a seed. */
+static void test_binarize(void) {
+    enum { N = 200000 };
+    static float x[N];
+    VaeRng r;
+    vae_rng_seed(&r, 4, 4);
+    for (int i = 0; i < N; i++)
+        x[i] = (float)(i % 5) / 4.0f; /* 0, 0.25, 0.5, 0.75, 1 */
+    vae_data_binarize(x, N, &r);
+    long ones[5] = {0}, other = 0;
+    for (int i = 0; i < N; i++) {
+        other += x[i] != 0.0f && x[i] != 1.0f;
+        ones[i % 5] += x[i] == 1.0f;
+    }
+    CHECK(other == 0 && ones[0] == 0 && ones[4] == N / 5);
+    for (int g = 1; g < 4; g++)
+        CHECK_MSG(fabs((double)ones[g] / (N / 5) - g / 4.0) < 0.01, "grey %d/4: %ld of %d", g,
+                  ones[g], N / 5);
+    uint8_t a[64], b[64];
+    for (int i = 0; i < 64; i++)
+        a[i] = b[i] = (uint8_t)(i * 4);
+    VaeSplit sa = {a, NULL, 1, 8, 8}, sb = {b, NULL, 1, 8, 8};
+    vae_split_binarize(&sa, 9);
+    vae_split_binarize(&sb, 9);
+    int binary = 1;
+    for (int i = 0; i < 64; i++)
+        binary &= a[i] == 0 || a[i] == 255;
+    CHECK(binary && memcmp(a, b, sizeof a) == 0 && a[0] == 0);
+}
+
 int main(void) {
     test_exp_log1p();
     test_sigmoid();
@@ -284,5 +316,6 @@ int main(void) {
     test_adam();
     test_encoder_workspace();
     test_conv_direct();
+    test_binarize();
     return CHECK_DONE();
 }
