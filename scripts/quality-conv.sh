@@ -10,7 +10,10 @@
 #
 #   scripts/quality-conv.sh [--phase quality|binarize|flows|all] [--epochs 30]
 #       [--seeds "0 1 2"] [--jobs 2] [--iw-binarize 5000] [--iw-flows 1000]
-#       [--flow-epochs E] [--out DIR] [--build DIR] [--data DIR]
+#       [--flow-epochs E] [--archs "mlp conv"] [--out DIR] [--build DIR] [--data DIR]
+#
+# --archs: the architectures of the binarize and flows phases (to give each its own
+# --epochs, --seeds and --iw in separate runs: a conv --iw costs ten times an MLP's).
 #
 # Runs --jobs trainings at a time, one thread each. Prints one line per run, then per phase
 # the means (e.g. "quality conv_ours_mean=... conv_torch_mean=... mlp_ours_mean=...").
@@ -18,7 +21,7 @@
 set -u
 cd "$(dirname "$0")/.." || exit 1
 
-phase=all epochs=30 seeds="0 1 2" jobs=2 iw_bin=5000 iw_flows=1000 flow_epochs=""
+phase=all epochs=30 seeds="0 1 2" jobs=2 iw_bin=5000 iw_flows=1000 flow_epochs="" archs="mlp conv"
 out="${VAE_TMP:-/tmp}/quality-conv" build="${VAE_BUILD:-build}" data="${VAE_DATA_DIR:-data/mnist}"
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -29,10 +32,11 @@ while [ $# -gt 0 ]; do
         --iw-binarize) iw_bin="${2:?}"; shift 2 ;;
         --iw-flows) iw_flows="${2:?}"; shift 2 ;;
         --flow-epochs) flow_epochs="${2:?}"; shift 2 ;;
+        --archs) archs="${2:?}"; shift 2 ;;
         --out) out="${2:?}"; shift 2 ;;
         --build) build="${2:?}"; shift 2 ;;
         --data) data="${2:?}"; shift 2 ;;
-        -h|--help) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "quality-conv.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
     esac
 done
@@ -96,16 +100,17 @@ if [ "$phase" = quality ] || [ "$phase" = all ]; then
     echo "quality epochs=$epochs conv_ours_mean=$cm sd=$csd n=$cn conv_torch_mean=$tm sd=$tsd n=$tn mlp_ours_mean=$mm sd=$msd n=$mn"
 fi
 if [ "$phase" = binarize ] || [ "$phase" = all ]; then
-    for a in conv mlp; do
+    for a in $archs; do
         run "bin-$a-s0" train_eval "bin-$a-s0" "--binarize --iw $iw_bin" --arch "$a" \
             --binarize --epochs "$epochs" --seed 0
     done
     wait
-    echo "binarize epochs=$epochs iw=$iw_bin conv: $(grep 'neg_elbo=' "$out/bin-conv-s0.eval" 2>/dev/null)"
-    echo "binarize epochs=$epochs iw=$iw_bin mlp: $(grep 'neg_elbo=' "$out/bin-mlp-s0.eval" 2>/dev/null)"
+    for a in $archs; do
+        echo "binarize arch=$a epochs=$epochs iw=$iw_bin: $(grep 'neg_elbo=' "$out/bin-$a-s0.eval" 2>/dev/null)"
+    done
 fi
 if [ "$phase" = flows ] || [ "$phase" = all ]; then
-    for a in mlp conv; do
+    for a in $archs; do
         for s in $seeds; do
             run "flow0-$a-s$s" train_eval "flow0-$a-s$s" "--iw $iw_flows" --arch "$a" \
                 --epochs "$flow_epochs" --seed "$s"
@@ -114,7 +119,7 @@ if [ "$phase" = flows ] || [ "$phase" = all ]; then
         done
     done
     wait
-    for a in mlp conv; do
+    for a in $archs; do
         for k in 0 8; do
             files=$(for s in $seeds; do echo "$out/flow$k-$a-s$s.eval"; done)
             set -- $(mean_sd iwae_nll $files); i=$1 isd=$2 n=$3
