@@ -63,25 +63,33 @@ static inline void unfold_st(float *cols, float *img, int b0, int n, int B, cons
                              int add, int st) {
     const int k = s->k, pad = s->pad, ow = s->ow;
     const size_t hw = (size_t)s->h * s->w, ohw = (size_t)s->oh * ow, ncol = (size_t)n * ohw;
+    int lo[16], hi[16]; /* per kx; a larger kernel recomputes them per tap */
+    for (int kx = 0; kx < k && kx < 16; kx++)
+        tap_range(kx, s->w, ow, st, pad, &lo[kx], &hi[kx]);
+    /* image by image, all k k taps of one image before the next: the image (a few KB)
+     * stays in L1 while its taps read or add into it */
     for (int ci = 0; ci < s->c; ci++)
-        for (int ky = 0; ky < k; ky++)
-            for (int kx = 0; kx < k; kx++) {
-                float *row = cols + ((size_t)(ci * k + ky) * k + kx) * ncol;
-                int lo, hi;
-                tap_range(kx, s->w, ow, st, pad, &lo, &hi);
-                for (int b = 0; b < n; b++) {
-                    float *src = img + (size_t)ci * B * hw + (size_t)(b0 + b) * hw;
+        for (int b = 0; b < n; b++) {
+            float *src = img + (size_t)ci * B * hw + (size_t)(b0 + b) * hw;
+            for (int ky = 0; ky < k; ky++)
+                for (int kx = 0; kx < k; kx++) {
+                    float *row = cols + ((size_t)(ci * k + ky) * k + kx) * ncol + (size_t)b * ohw;
+                    int l, h;
+                    if (kx < 16)
+                        l = lo[kx], h = hi[kx];
+                    else
+                        tap_range(kx, s->w, ow, st, pad, &l, &h);
                     for (int oy = 0; oy < s->oh; oy++) {
-                        float *col = row + (size_t)b * ohw + (size_t)oy * ow;
+                        float *col = row + (size_t)oy * ow;
                         int iy = oy * st - pad + ky;
                         if (iy < 0 || iy >= s->h) {
                             if (!add) memset(col, 0, sizeof(float) * (size_t)ow);
                             continue;
                         }
-                        tap_row(col, src + (size_t)iy * s->w + kx - pad, lo, hi, ow, st, add);
+                        tap_row(col, src + (size_t)iy * s->w + kx - pad, l, h, ow, st, add);
                     }
                 }
-            }
+        }
 }
 
 static void unfold(float *cols, float *img, int b0, int n, int B, const VaeConvShape *s, int add) {
