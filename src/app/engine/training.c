@@ -82,6 +82,7 @@ static int publish(AppTrainer *t, double samples_per_s) {
     s->seq = ++t->seq;
     fill_status(t, s, samples_per_s);
     app_box_publish(t->box, s, &t->reuse);
+    app_record_publish(t);
     return 0;
 }
 
@@ -111,10 +112,13 @@ static void save_now(AppTrainer *t) {
     t->saves++;
 }
 
-static void on_log(void *ud, const char *msg) {
-    AppTrainer *t = ud;
+void app_trainer_log(AppTrainer *t, const char *msg) {
     snprintf(t->message, sizeof t->message, "%.*s", (int)sizeof t->message - 1, msg);
     t->n_events++;
+}
+
+static void on_log(void *ud, const char *msg) {
+    app_trainer_log(ud, msg);
 }
 
 /* ---- the loop's steps ---------------------------------------------------------------- */
@@ -147,6 +151,7 @@ static void apply_commands(AppTrainer *t, Loop *L) {
             if (t->fork_of[m] < 0 || vae_trainer_fork(t->tr[m], t->tr[t->fork_of[m]], e) != VAE_OK)
                 vae_trainer_reset(t->tr[m], t->model_seed[m]);
         app_history_clear(&t->hist);
+        app_record_restart(t); /* steps start again: a new recording */
         t->message[0] = 0;
         t->n_events = 0;
         L->epochs_done_paused = 0;
@@ -322,6 +327,7 @@ static int setup(AppTrainer *t, const AppTrainerConfig *c) {
         if (add_trainer(t, m, &c->cfg[m], c->init[m], &tc, e) != 0) goto fail;
     }
     if (start_encoders(t, e) != 0) goto fail;
+    app_record_restart(t);
     return 0;
 fail:
     snprintf(t->start_err, sizeof t->start_err, "%s", e);
@@ -375,6 +381,7 @@ static void fork_model(AppTrainer *t, Loop *L, const AppFork *f) {
     apply_settings(t, m);
     if (start_encoders(t, e) != 0) on_log(t, e);
     atomic_store_explicit(&t->models_ui, t->n_models, memory_order_release);
+    app_record_restart(t); /* a recording's models are fixed: a new one with the fork */
     L->force = 1;
 }
 
@@ -400,6 +407,7 @@ static void *trainer_main(void *arg) {
     while (!atomic_load_explicit(&t->stop, memory_order_relaxed)) {
         apply_commands(t, &L);
         apply_forks(t, &L);
+        app_record_settings(t, L.paused);
         int stepping = L.paused && take_step_request(t);
         if (stepping) L.force = 1;
         double t0 = vae_now();
@@ -443,6 +451,7 @@ AppTrainer *app_trainer_start(const AppTrainerConfig *c, AppSnapshotBox *box, ch
     t->n_models = t->n_first = c->n_models;
     t->epochs = c->epochs;
     t->seed = c->tc.seed;
+    t->record.out = c->recorder;
     for (int m = 0; m < c->n_models; m++) {
         float v[APP_N_SETTINGS] = {c->tc.beta, c->tc.lr, c->tc.free_bits, c->tc.dropout,
                                    (float)c->cfg[m].likelihood};
@@ -508,5 +517,6 @@ void app_trainer_stop(AppTrainer *t) {
     vae_split_encoder_destroy(t->sync_enc);
     app_snapshot_free(t->reuse);
     app_history_free(&t->hist);
+    app_record_free(t);
     free(t);
 }
