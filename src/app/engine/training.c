@@ -416,6 +416,7 @@ static void *trainer_main(void *arg) {
         measure_rate(&L, now);
         refresh_latents(t, &L, now);
         maybe_publish(t, &L, now);
+        if (t->record.pending) app_record_publish(t); /* its lock was busy */
         if (!L.paused) { /* running time, publishing included, slow-motion sleeps excluded */
             double busy = atomic_load_explicit(&t->run_seconds, memory_order_relaxed);
             atomic_store_explicit(&t->run_seconds, busy + (vae_now() - t0), memory_order_relaxed);

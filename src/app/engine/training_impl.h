@@ -29,6 +29,7 @@ typedef struct {
     AppRecorder *out;   /* the session's; NULL: not recording */
     VaeRecording *next; /* a new run's recording, until the lock lets it replace the old */
     int failed;         /* an addition failed: no more frames until the next recording */
+    int pending;        /* the lock was busy: try again at the next turn of the loop */
     uint64_t latents_seq;
     int64_t dec_step, curve_step; /* the last decoders and loss point recorded, -1: none */
     VaeRecordEvent queue[APP_RECORD_QUEUE];

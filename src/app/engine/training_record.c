@@ -3,8 +3,8 @@
  * as the library thins them), the loss history's points and the settings changes. The
  * trainer never waits for the recording's lock: it tries it once per publication, and
  * what it could not add then (events, loss points, a new recording after a reset or a
- * fork) stays queued here for the next try; a frame that misses its try is skipped (the
- * next snapshot's latents are newer anyway). */
+ * fork, the latents) stays here for the next try, at the next turn of its loop (a few
+ * milliseconds later: the latents are still the ones published, unless newer ones came). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -121,7 +121,8 @@ void app_record_publish(AppTrainer *t) {
         R->next = NULL;
         rec = app_recorder_try(R->out);
     }
-    if (!rec) return; /* busy: the next publication tries again */
+    R->pending = rec == NULL; /* busy: the next turn of the loop tries again */
+    if (!rec) return;
     if (R->next) { /* a new run's recording replaces the old one */
         old = rec;
         R->out->rec = rec = R->next;
