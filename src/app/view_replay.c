@@ -73,8 +73,8 @@ static void draw_band(const AppDraw *d) {
     const AppState *s = d->s;
     const AppReplay *r = d->tool;
     AppGfx *g = d->g;
-    if (s->band.h <= 0 || !app_in_pass(g, s->band.x, s->band.y, s->band.x + s->band.w,
-                                       s->band.y + s->band.h))
+    if (s->band.h <= 0 ||
+        !app_in_pass(g, s->band.x, s->band.y, s->band.x + s->band.w, s->band.y + s->band.h))
         return;
     SDL_Rect band = app_sdl_rect(s->band);
     app_set_color(g->ren, APP_BG);
@@ -90,14 +90,16 @@ static void draw_band(const AppDraw *d) {
     app_text_drawf(&g->text, APP_FONT_SMALL, band.x + app_px(g, 8), t.y, APP_DIM, APP_ALIGN_LEFT,
                    "%s %gx", state, app_replay_fps(r->speed) / 10);
     if (r->n_frames == 0) {
-        app_text_draw(&g->text, APP_FONT_SMALL, "recording: the first frame comes with the first "
-                      "snapshot", t.x0, t.y - line / 2, APP_DIM, APP_ALIGN_LEFT);
+        app_text_draw(&g->text, APP_FONT_SMALL,
+                      "recording: the first frame comes with the first "
+                      "snapshot",
+                      t.x0, t.y - line / 2, APP_DIM, APP_ALIGN_LEFT);
     } else {
         draw_ticks(g, r, &t);
         draw_head(g, r, &t, step);
-        app_text_drawf(&g->text, APP_FONT_SMALL, t.x1, t.y + app_px(g, 4), APP_DIM,
-                       APP_ALIGN_RIGHT, "%d frames, %d decoders, to step %lld", r->n_frames,
-                       r->n_dec, (long long)r->frame_step[r->n_frames - 1]);
+        app_text_drawf(&g->text, APP_FONT_SMALL, t.x1, t.y + app_px(g, 4), APP_DIM, APP_ALIGN_RIGHT,
+                       "%d frames, %d decoders, to step %lld", r->n_frames, r->n_dec,
+                       (long long)r->frame_step[r->n_frames - 1]);
     }
     draw_live_button(g, r, &t);
 }

@@ -164,7 +164,8 @@ static void state_line(AppGfx *g, const AppState *s, int x, int y) {
     const AppSnapshot *snap = s->snap;
     if (s->past || s->opt->replay) { /* a recorded step: the timeline's */
         int64_t last = s->live ? s->live->step : snap->step;
-        int dx = app_text_draw(&g->text, APP_FONT_MONO, "REPLAY ", x, y, APP_ACCENT, APP_ALIGN_LEFT);
+        int dx =
+            app_text_draw(&g->text, APP_FONT_MONO, "REPLAY ", x, y, APP_ACCENT, APP_ALIGN_LEFT);
         app_text_drawf(&g->text, APP_FONT_MONO, x + dx + app_px(g, 10), y, APP_TEXT, APP_ALIGN_LEFT,
                        "epoch %d  step %lld of %lld%s", snap->epoch + 1, (long long)snap->step,
                        (long long)last, snap->paused ? "  (paused then)" : "");

@@ -21,8 +21,8 @@ typedef struct {
     AppFork forks[APP_MAX_MODELS]; /* --fork SETTING=VALUE of the first model */
     int n_forks;
     int no_train;
-    const char *replay; /* --replay FILE: a recording, no training */
-    int no_record;      /* --no-record: the window does not record its run */
+    const char *replay;     /* --replay FILE: a recording, no training */
+    int no_record;          /* --no-record: the window does not record its run */
     VaeConfig cfg;          /* --kind --hidden --latent --likelihood --flow (a fresh model) */
     VaeTrainConfig tc;      /* --batch --lr --beta --kl-warmup --free-bits --dropout --seed */
     int shape_flag;         /* a flag of cfg was given (conflicts with --model) */

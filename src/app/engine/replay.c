@@ -15,7 +15,8 @@ void app_past_settings(const VaeRecording *r, int m, int64_t step, float value[V
     for (int i = 0; i < vae_recording_n_events(r); i++) { /* by step: the last one wins */
         const VaeRecordEvent *e = vae_recording_event(r, i);
         if (e->step > step) break;
-        if (e->kind != VAE_EVENT_PAUSE && (e->model == m || e->model < 0)) value[e->kind] = e->value;
+        if (e->kind != VAE_EVENT_PAUSE && (e->model == m || e->model < 0))
+            value[e->kind] = e->value;
     }
 }
 
@@ -38,8 +39,8 @@ static int set_curve(AppPast *p, const VaeRecording *r, int64_t step) {
         AppLossPoint *q = &p->curve[n++];
         q->step = vae_recording_curve_step(r, i);
         for (int m = 0; m < APP_MAX_MODELS; m++) {
-            VaeRecordLoss l = m < M ? vae_recording_curve_loss(r, i, m)
-                                    : (VaeRecordLoss){NAN, NAN, NAN};
+            VaeRecordLoss l =
+                m < M ? vae_recording_curve_loss(r, i, m) : (VaeRecordLoss){NAN, NAN, NAN};
             q->loss[m] = (AppLoss){l.recon, l.kl, l.total};
             q->test[m] = (AppLoss){NAN, NAN, NAN};
         }

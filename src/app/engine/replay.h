@@ -61,8 +61,8 @@ typedef struct {
 
 typedef struct {
     /* the timeline: the recording's steps, copied when it grows (render thread's own) */
-    unsigned gen;     /* the recording's generation copied */
-    int frames_seen;  /* its frame count then */
+    unsigned gen;    /* the recording's generation copied */
+    int frames_seen; /* its frame count then */
     int n_frames, cap_frames;
     int64_t *frame_step; /* (n_frames) */
     int n_dec, cap_dec;

@@ -27,7 +27,7 @@ typedef struct {
     AppSnapshotBox box;
     /* the run's recording: the trainer's (unless --no-record), or --replay's file */
     AppRecorder recorder;
-    int recording;         /* there is (or will be) one: the window shows the timeline */
+    int recording;           /* there is (or will be) one: the window shows the timeline */
     int64_t steps_per_epoch; /* of the training split at the batch size (for a replay's epoch) */
 } AppSession;
 
@@ -35,7 +35,8 @@ typedef struct {
  * but app_session_close). */
 int app_session_open(AppSession *s, const AppOptions *o, char *err, int err_len);
 /* Start training (the trainer's first snapshot follows), or publish the checkpoints'
- * snapshot (--no-train), or the recording's last frame (--replay). 0 or -1 with a sentence in err. */
+ * snapshot (--no-train), or the recording's last frame (--replay). 0 or -1 with a sentence in err.
+ */
 int app_session_start(AppSession *s, const AppOptions *o, char *err, int err_len);
 /* Stops the trainer first, then frees everything. */
 void app_session_close(AppSession *s);

@@ -69,7 +69,7 @@ int app_snapshot_shape(AppSnapshot *dst, const VaeConfig *const *cfg, int n_mode
 /* Copy n points of history into dst (growing its buffer). 0 / -1. */
 int app_snapshot_set_history(AppSnapshot *dst, const AppLossPoint *hist, int n);
 AppSnapshot *app_snapshot_create(void); /* zeroed, or NULL */
-void app_snapshot_free(AppSnapshot *s);   /* NULL is fine */
+void app_snapshot_free(AppSnapshot *s); /* NULL is fine */
 /* Snapshots alive in the process (for leak checks in tests). */
 long app_snapshot_live(void);
 

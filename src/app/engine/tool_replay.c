@@ -12,9 +12,9 @@
 #include "replay.h"
 #include "tool.h"
 
-#define BAND_PT 40      /* the band's height */
-#define LIVE_PT 52      /* the live button's width */
-#define COPY_S 0.5      /* a growing recording's timeline copied at most this often */
+#define BAND_PT 40 /* the band's height */
+#define LIVE_PT 52 /* the live button's width */
+#define COPY_S 0.5 /* a growing recording's timeline copied at most this often */
 #define PAD_PT 12
 
 double app_replay_fps(int speed) {
@@ -70,7 +70,7 @@ static void copy_steps(AppReplay *r, const VaeRecording *rec) {
     r->n_frames = nf, r->n_dec = nd, r->n_events = 0;
     for (int i = 0; i < vae_recording_n_events(rec) && r->n_events < APP_TIMELINE_EVENTS; i++) {
         const VaeRecordEvent *e = vae_recording_event(rec, i);
-        if (e->step == 0 && e->kind != VAE_EVENT_PAUSE) continue; /* the settings at the start */
+        if (e->step == 0 && e->kind != VAE_EVENT_PAUSE) continue;  /* the settings at the start */
         if (e->kind == VAE_EVENT_PAUSE && e->value == 0) continue; /* resumed */
         r->event_step[r->n_events] = e->step;
         r->event_kind[r->n_events++] = (uint8_t)e->kind;
@@ -121,8 +121,8 @@ static void show_wanted(AppReplay *r, AppState *s, AppRecorder *rec) {
     if (!locked) return; /* busy (an export, the trainer adding): the next frame */
     char err[VAE_ERR_LEN];
     int ok = atomic_load(&rec->gen) == r->gen && r->want < vae_recording_n_frames(locked) &&
-             app_past_build(&r->built, locked, r->gen, r->want, s->live, s->session->steps_per_epoch,
-                            err) == 0;
+             app_past_build(&r->built, locked, r->gen, r->want, s->live,
+                            s->session->steps_per_epoch, err) == 0;
     app_recorder_release(rec);
     if (!ok) return;
     if (app_state_show(s, r->built.snap) != 0) app_toast(s, 1, "out of memory for the replay");
@@ -217,7 +217,8 @@ static int pointer(AppReplay *r, AppState *s, const AppInput *in) {
         scrub_to(r, s, app_timeline_frame_at(r, (double)(in->x - t.x0) / (t.x1 - t.x0)));
         return 1;
     }
-    if (in->kind != APP_IN_PRESS || in->button != APP_BUTTON_LEFT || !in_rect(s->band, in->x, in->y))
+    if (in->kind != APP_IN_PRESS || in->button != APP_BUTTON_LEFT ||
+        !in_rect(s->band, in->x, in->y))
         return 0;
     if (in_rect(t.live, in->x, in->y)) {
         go_live(r, s);

@@ -24,7 +24,8 @@ static VaeRecording *new_recording(AppTrainer *t, char *e) {
     snprintf(su.dataset, sizeof su.dataset, "%s", t->ds->name);
     snprintf(su.split, sizeof su.split, "%s", t->shown == &t->ds->test ? "test" : "train");
     VaeRecording *r = NULL;
-    if (vae_recording_create(&r, &su, t->shown->labels, t->shown->n, NULL, e) != VAE_OK) return NULL;
+    if (vae_recording_create(&r, &su, t->shown->labels, t->shown->n, NULL, e) != VAE_OK)
+        return NULL;
     return r;
 }
 
