@@ -288,11 +288,11 @@ static void release(void *self) {
 }
 
 static const AppHelpLine help[] = {
-    {"drag the timeline", "the run at that step: planes, decodes, curves"},
-    {"W", "replay: play / pause (from live: from the start)"},
+    {"timeline", "drag: the run at that step"},
+    {"W", "play / pause the run (live: from the start)"},
     {"Shift+W", "replay speed: 10, 20, 40, 5 frames/s"},
-    {"Backspace  live", "back to the present"},
-    {"J", "trail of the hovered image / of its class / none"},
+    {"Backspace", "back to live (or click live)"},
+    {"J", "trail: hovered image / its class / none"},
     {"Shift+P", "the run as a GIF to screenshots/"},
     {"Shift+S", "save the recording to recordings/"},
 };
