@@ -84,7 +84,7 @@ static void draw_band(const AppDraw *d) {
     AppTimeline t = app_timeline_layout(s->band, s->u);
     int64_t step = r->past && s->snap ? s->snap->step : s->live ? s->live->step : 0;
     int line = app_text_line(&g->text, APP_FONT_SMALL);
-    const char *state = r->playing ? (r->past ? "play" : "") : r->past ? "paused" : "live";
+    const char *state = !r->past ? "live" : r->playing ? "playing" : "paused";
     app_text_drawf(&g->text, APP_FONT_SMALL, band.x + app_px(g, 8), t.y - line, APP_TEXT,
                    APP_ALIGN_LEFT, "%lld", (long long)step);
     app_text_drawf(&g->text, APP_FONT_SMALL, band.x + app_px(g, 8), t.y, APP_DIM, APP_ALIGN_LEFT,
