@@ -62,7 +62,7 @@ int cmd_train(int argc, char **argv) {
         {"--data", VAE_OPT_STR, &data, "DIR", "IDX dataset directory (default: --dataset)"},
         {"--dataset", VAE_OPT_STR, &dataset, "NAME",
          "mnist (data/mnist) or fashion (Debian package)"},
-        {"--kind", VAE_OPT_STR, &mf.kind, "KIND", "vae, ae or cvae (default vae)"},
+        {"--kind", VAE_OPT_STR, &mf.kind, "KIND", "vae, ae, cvae, or pca (closed form; no epochs)"},
         {"--epochs", VAE_OPT_INT, &epochs, "N", "passes over the training set (default 30)"},
         {"--batch", VAE_OPT_INT, &tc.batch, "B", "minibatch size (default 128)"},
         {"--lr", VAE_OPT_FLOAT, &tc.lr, "LR", "Adam learning rate (default 0.001)"},
@@ -91,7 +91,7 @@ int cmd_train(int argc, char **argv) {
     const CliCommand cmd = {
         "train",
         "--out FILE.safetensors [options]",
-        "Train a VAE or plain AE; the checkpoint is rewritten after each epoch.",
+        "Train a VAE or plain AE (the checkpoint is rewritten after each epoch), or compute a PCA.",
         opts,
         (int)(sizeof opts / sizeof opts[0]),
         0,
@@ -105,6 +105,10 @@ int cmd_train(int argc, char **argv) {
     if ((rc = check_writable("--out", out)) ||
         (record && (rc = check_writable("--record", record))))
         return rc;
+    if (!strcmp(mf.kind, "pca")) {
+        CliPcaTrain pca = {data, dataset, out, mf.latent, threads, quiet, tc.seed};
+        return cli_train_pca(argc, argv, &pca);
+    }
     if (epochs < 1 || epochs > 100000)
         return cli_error(CLI_USAGE, "train: --epochs must be in 1..100000, got %d", epochs);
     if (threads < 1 || threads > VAE_MAX_WORKERS)

@@ -276,6 +276,8 @@ VaeStatus vae_trainer_create_shared(VaeTrainer **out, const VaeConfig *cfg, cons
     if (shared && shared->threads != (tc->threads > 1 ? tc->threads : 1))
         return vae_fail(err, VAE_ERR_ARG, "the shared workers are %d threads, the trainer wants %d",
                         shared->threads, tc->threads);
+    if (cfg->kind == VAE_KIND_PCA)
+        return vae_fail(err, VAE_ERR_ARG, "a pca is fitted, not trained");
     if (!train || train->n < 1) return vae_fail(err, VAE_ERR_ARG, "no training images");
     if (train->rows * train->cols != cfg->input_h * cfg->input_w)
         return vae_fail(err, VAE_ERR_ARG, "images are %dx%d but the model expects %dx%d",
@@ -441,7 +443,7 @@ VaeStatus vae_trainer_step(VaeTrainer *t, VaeStepStats *st) {
     const int *idx = t->order + t->pos;
     t->pos += b;
     const int L = t->model.cfg.latent, D = t->model.n_in, W = t->n_shards;
-    const int vae = t->model.cfg.kind != VAE_KIND_AE;
+    const int vae = vae_kind_is_stochastic(t->model.cfg.kind);
 
     /* Split the batch and fill every shard. Noise is drawn in row order whatever the
      * split, so the random stream does not depend on the number of threads. */
