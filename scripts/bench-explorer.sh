@@ -2,13 +2,16 @@
 # The explorer's figures of SPEC §8 in one run: frame times while both models train, and
 # training throughput in the window against `vae bench` alone on the same machine.
 #
-#   scripts/bench-explorer.sh [--rounds N] [--frames F] [--seconds S] [--build DIR] [--four]
-#                             [-- ARGS]
+#   scripts/bench-explorer.sh [--rounds N] [--frames F] [--seconds S] [--build DIR]
+#                             [--four | --pca] [-- ARGS]
 #
 # ARGS go to vae-explorer (e.g. -- --dataset fashion: 10,000 test points).
 # --four: four panes, four models training (the VAE, the AE, forks with beta=4 and with
 #   likelihood=gaussian), with the prior samples (Z), attribute vectors (V) and traversals
 #   (T) on from the first frames; the headless reference stays the VAE and AE benches.
+# --pca: three panes, the VAE and the AE training beside a PCA (vae-explorer --pca, which
+#   does not train), with the same tools on from the first frames; the reference is the
+#   VAE and AE benches as without --four.
 # Each round runs, one after the other, at 1280x800 under xvfb-run (or your display):
 #   vae-explorer --frames F --stats with the cursor still: the only frames drawn are those
 #   a new snapshot brings (the whole panel, or everything when the latents moved), the
@@ -30,7 +33,7 @@
 set -u
 cd "$(dirname "$0")/.." || exit 1
 
-rounds=3 frames=600 secs=10 four=0
+rounds=3 frames=600 secs=10 four=0 pca=0
 build="${VAE_BUILD:-build}"
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -39,6 +42,7 @@ while [ $# -gt 0 ]; do
         --seconds) secs="${2:?--seconds needs a value}"; shift 2 ;;
         --build) build="${2:?--build needs a directory}"; shift 2 ;;
         --four) four=1; shift ;;
+        --pca) pca=1; shift ;;
         --) shift; break ;;
         -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
         *) echo "bench-explorer.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
@@ -53,9 +57,11 @@ done
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+[ "$four" = 1 ] && [ "$pca" = 1 ] && { echo "bench-explorer.sh: --four or --pca, not both" >&2; exit 2; }
 # the cursor circles the middle of the plane, one step per frame; compare mode halfway
-# (--four: compare mode and the tools from the start)
-awk -v n="$frames" -v four="$four" 'BEGIN {
+# (--four, --pca: compare mode and the tools from the start)
+tools=$((four + pca))
+awk -v n="$frames" -v four="$tools" 'BEGIN {
     split("c z v t", keys, " ")
     for (i = 0; i < n + 100; i++) {
         printf "%d move %d %d\n", i, 410 + 250 * cos(i * 3.14159265 / 120), 397 + 250 * sin(i * 3.14159265 / 120)
@@ -64,8 +70,9 @@ awk -v n="$frames" -v four="$four" 'BEGIN {
     }
 }' > "$tmp/circle.script"
 echo "0 move 410 397" > "$tmp/still.script"
-[ "$four" = 1 ] && printf '1 key c\n2 key z\n3 key v\n4 key t\n' >> "$tmp/still.script"
+[ "$tools" = 1 ] && printf '1 key c\n2 key z\n3 key v\n4 key t\n' >> "$tmp/still.script"
 [ "$four" = 1 ] && set -- --fork beta=4 --fork likelihood=gaussian "$@"
+[ "$pca" = 1 ] && set -- --pca "$@"
 
 run_window() {
     if [ -n "${DISPLAY:-}" ] || [ -n "${SDL_VIDEODRIVER:-}" ]; then
