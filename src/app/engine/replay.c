@@ -83,7 +83,7 @@ static void set_latents(AppSnapshot *s, const VaeRecording *r, int frame) {
         vae_recording_frame_latents(r, frame, m, s->mu[m], s->lv[m]);
         VaeLatentSums sums;
         memset(&sums, 0, sizeof sums);
-        int vae = c->kind != VAE_KIND_AE;
+        int vae = vae_kind_is_stochastic(c->kind);
         vae_latent_sums_add(&sums, s->mu[m], vae ? s->lv[m] : NULL, s->n_points, c->latent);
         vae_latent_stats_finish(&sums, c->latent, vae, &s->lstats[m]);
     }

@@ -52,11 +52,13 @@ struct AppTrainer {
     char label[APP_MAX_MODELS][48];      /* "VAE", "VAE beta=4" */
     uint64_t model_seed[APP_MAX_MODELS]; /* each model's seed (a reset starts it afresh) */
     uint64_t seed;
-    VaeTrainer *tr[APP_MAX_MODELS];
-    VaeTrainShared *shared;    /* the trainers' workers and gradients: they step in turn */
-    AppLatentWorker *worker;   /* the latents, beside the training */
-    VaeSplitEncoder *sync_enc; /* the same on this thread, for a command's state */
-    unsigned state_gen;        /* bumped by every such encode: older worker jobs are stale */
+    VaeTrainer *tr[APP_MAX_MODELS];  /* NULL for a model nothing trains: */
+    VaeModel fitted[APP_MAX_MODELS]; /* a PCA, computed in closed form (held whole) */
+    int lead;                        /* the first model trained: the session's steps are its */
+    VaeTrainShared *shared;          /* the trainers' workers and gradients: they step in turn */
+    AppLatentWorker *worker;         /* the latents, beside the training */
+    VaeSplitEncoder *sync_enc;       /* the same on this thread, for a command's state */
+    unsigned state_gen;              /* bumped by every such encode: older worker jobs are stale */
     /* start-up: the thread creates the trainers, then reports (1 ok, -1 start_err) */
     const AppTrainerConfig *start_cfg;
     atomic_int start_state;
@@ -90,6 +92,16 @@ struct AppTrainer {
     char save_msg[320];
     AppTrainRecord record;
 };
+
+/* Model m as it is now: its trainer's, or the fitted one. */
+static inline const VaeModel *app_model_of(const AppTrainer *t, int m) {
+    return t->tr[m] ? vae_trainer_model(t->tr[m]) : &t->fitted[m];
+}
+
+/* The session's step and epoch: the first trained model's (forks share them). */
+static inline int64_t app_lead_steps(const AppTrainer *t) {
+    return vae_trainer_steps(t->tr[t->lead]);
+}
 
 /* A trainer event (a guard, an error): the snapshot's message, and the window's stderr. */
 void app_trainer_log(AppTrainer *t, const char *msg);

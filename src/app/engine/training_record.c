@@ -18,7 +18,7 @@ static VaeRecording *new_recording(AppTrainer *t, char *e) {
     memset(&su, 0, sizeof su);
     su.n_models = t->n_models;
     for (int m = 0; m < t->n_models; m++) {
-        su.cfg[m] = vae_trainer_model(t->tr[m])->cfg;
+        su.cfg[m] = app_model_of(t, m)->cfg;
         snprintf(su.name[m], sizeof su.name[m], "%s", t->label[m]);
     }
     snprintf(su.dataset, sizeof su.dataset, "%s", t->ds->name);
@@ -54,10 +54,11 @@ static void queue(AppTrainRecord *R, int64_t step, VaeEventKind kind, int model,
 void app_record_settings(AppTrainer *t, int paused) {
     AppTrainRecord *R = &t->record;
     if (!R->out) return;
-    int64_t step = vae_trainer_steps(t->tr[0]);
+    int64_t step = app_lead_steps(t);
     if (paused != R->paused) queue(R, step, VAE_EVENT_PAUSE, -1, (float)paused);
     R->paused = paused;
     for (int m = 0; m < t->n_models; m++) {
+        if (!t->tr[m]) continue; /* fitted (a PCA): no settings */
         const VaeTrainConfig *tc = vae_trainer_config(t->tr[m]);
         float v[VAE_EVENT_KINDS] = {tc->beta, tc->lr, tc->free_bits, tc->dropout,
                                     (float)vae_trainer_model(t->tr[m])->cfg.likelihood};
@@ -107,7 +108,7 @@ static int add_frame(AppTrainer *t, VaeRecording *rec, char *e) {
     if (R->dec_step >= 0 && step < R->dec_step + 1 + R->dec_step / 5) return 0;
     const VaeModel *models[APP_MAX_MODELS];
     for (int m = 0; m < t->n_models; m++)
-        models[m] = vae_trainer_model(t->tr[m]);
+        models[m] = app_model_of(t, m);
     if (vae_recording_add_decoders(rec, step, models, e) != VAE_OK) return -1;
     R->dec_step = step;
     return 0;
