@@ -97,8 +97,8 @@ static void help_draw(const AppDraw *d, const AppTools *tools) {
                       APP_ALIGN_LEFT);
         /* a description wider than its column: the small font */
         int room = col_w - key_w - app_px(g, 24);
-        AppFont f = app_text_width(&g->text, what_font, h.what[i]) <= room ? what_font
-                                                                           : APP_FONT_SMALL;
+        AppFont f =
+            app_text_width(&g->text, what_font, h.what[i]) <= room ? what_font : APP_FONT_SMALL;
         app_text_draw(&g->text, f, h.what[i], x + app_px(g, 12) + key_w, y, APP_TEXT,
                       APP_ALIGN_LEFT);
     }
