@@ -154,6 +154,7 @@ static void update(void *self, AppState *s) {
     }
     if (d->dirty) center(d, s);
     int usable = d->on && !d->blank && s->session->pixels == APP_CANVAS_PIXELS;
+    if (usable != (s->drawn != NULL)) s->layout_dirty = 1; /* its dock strips come or go */
     s->drawn = usable ? d->image : NULL;
     s->drawn_version = d->version;
     if (!usable || !s->snap) return;
