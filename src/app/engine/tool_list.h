@@ -20,6 +20,7 @@
     X(prior)    /* generation: codes from the prior through every model */                         \
     X(interp)   /* interpolation between two images or two points */                               \
     X(hover)    /* the image under the pointer: its ring, reconstructions, posterior */            \
+    X(repair)   /* the drawn or hovered image corrupted, reconstructed and inpainted */            \
     X(attr)     /* attribute vectors between two groups, applied to the hovered image */           \
     X(traverse) /* per-dimension traversals of the hovered image's code, by KL */                  \
     X(cursor)   /* the code under the pointer, decoded */
