@@ -14,6 +14,7 @@
 #include "clock.h"
 #include "draw.h"
 #include "fileio.h"
+#include "repair.h"
 #include "rng.h"
 #include "tool_list.h"
 #include "toolbox.h"
@@ -267,6 +268,55 @@ static void test_load(World *w) {
     remove(good), remove(bad);
 }
 
+/* Repair (U) of the drawing: the input is the drawing with the tool's noise and mask; the
+ * one pass is the library's reconstruction of it; the chain is vae_inpaint_step's, keeps
+ * the known pixels and moves the missing ones. */
+static void test_repair(World *w) {
+    AppRepair *r = app_toolbox_find(&w->box, "repair");
+    CHECK(r != NULL);
+    stroke(w, APP_BUTTON_LEFT, 14, 4, 14, 24);
+    send(w, APP_IN_KEY, 'u', 0, 0, 0, 0, NULL);
+    frame(w);
+    CHECK(r->on && r->source == APP_SOURCE_DRAWN && r->n_missing == 0);
+    r->input_x[0] = 100, r->input_y[0] = 400, r->input_side[0] = SIDE * 4; /* (the view's) */
+    for (int y = 14; y < SIDE; y += 2) { /* erase the lower half */
+        send(w, APP_IN_PRESS, 0, 0, APP_BUTTON_LEFT, 100, 400 + 4 * y, NULL);
+        send(w, APP_IN_MOVE, 0, 0, 0, 100 + 4 * SIDE - 1, 400 + 4 * y, NULL);
+        send(w, APP_IN_RELEASE, 0, 0, APP_BUTTON_LEFT, 100 + 4 * SIDE - 1, 400 + 4 * y, NULL);
+    }
+    CHECK_MSG(r->n_missing >= SIDE * 13, "%d pixels missing", r->n_missing);
+    frame(w);
+    float input[SIDE * SIDE], recon[SIDE * SIDE], chain[SIDE * SIDE];
+    app_repair_corrupt(r, input);
+    CHECK(max_diff(input, r->input, SIDE * SIDE) == 0);
+    vae_reconstruct(&w->s.snap->model[0], &w->s.ws[0], input, 0, recon);
+    CHECK(max_diff(recon, r->recon[0], SIDE * SIDE) == 0);
+    VaeRng rng;
+    vae_rng_seed(&rng, 1, 5);
+    memcpy(chain, input, sizeof chain);
+    for (int i = 0; i < 5; i++)
+        frame(w);
+    CHECK(r->iter[0] == 6);
+    for (int i = 0; i < 6; i++)
+        vae_inpaint_step(&w->s.snap->model[0], &w->s.ws[0], chain, r->mask, 0, &rng);
+    CHECK(max_diff(chain, r->chain[0], SIDE * SIDE) == 0);
+    int known_kept = 1, moved = 0;
+    for (int i = 0; i < SIDE * SIDE; i++) {
+        if (!r->mask[i]) known_kept &= r->chain[0][i] == input[i];
+        if (r->mask[i]) moved += r->chain[0][i] != 0;
+    }
+    CHECK(known_kept && moved > 0);
+    unsigned v = r->version;
+    send(w, APP_IN_KEY, '\'', 0, 0, 0, 0, NULL); /* more noise: a new input, the chain anew */
+    frame(w);
+    CHECK(r->version != v && r->iter[0] == 1 && r->level[APP_NOISE_GAUSS] > 0.3f);
+    send(w, APP_IN_KEY, 'u', APP_MOD_SHIFT, 0, 0, 0, NULL);
+    frame(w);
+    CHECK(r->n_missing == 0);
+    send(w, APP_IN_KEY, 'u', 0, 0, 0, 0, NULL);
+    frame(w);
+}
+
 /* A trainer's snapshot without encoders: the drawing waits for one that has them. */
 static void test_no_encoders(void) {
     World w;
@@ -287,6 +337,7 @@ int main(void) {
     test_strokes(&w);
     test_scores(&w);
     test_load(&w);
+    test_repair(&w);
     world_close(&w);
     test_no_encoders();
     return CHECK_DONE();
