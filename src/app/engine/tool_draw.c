@@ -180,12 +180,12 @@ static void draw_free(void *self) {
 }
 
 static const AppHelpLine help[] = {
-    {"D", "draw a digit: each model encodes it as you draw"},
-    {"left / right drag (D)", "draw / erase on the canvas"},
-    {"wheel on the canvas", "brush size"},
-    {"Backspace (D)", "clear the canvas"},
-    {"drop a PNG", "it becomes the drawing (also --image FILE)"},
-    {"Ctrl+O", "type the path of a PNG to load (Return)"},
+    {"D", "draw a digit; every model encodes it"},
+    {"drag (D)", "on the canvas: left draws, right erases"},
+    {"wheel (D)", "on the canvas: brush size"},
+    {"Backspace", "clear the canvas (D)"},
+    {"drop a PNG", "it becomes the drawing (or --image FILE)"},
+    {"Ctrl+O", "type the path of a PNG to load, Return"},
 };
 
 const AppTool app_tool_draw = {

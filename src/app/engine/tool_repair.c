@@ -189,11 +189,11 @@ static int init(void *self, AppState *s) {
 }
 
 static const AppHelpLine help[] = {
-    {"U", "corrupt and repair the drawn or hovered image"},
+    {"U", "corrupt and repair the drawn or hovered one"},
     {"J", "noise: Gaussian / salt-and-pepper / none (U)"},
     {";  '", "noise level down / up (U)"},
-    {"left / right drag (U)", "on the input: erase pixels / give them back"},
-    {"Shift+U", "clear the erased region"},
+    {"drag (U)", "on the input: left erases, right restores"},
+    {"Shift+U", "restore every erased pixel"},
 };
 
 const AppTool app_tool_repair = {
