@@ -85,6 +85,7 @@ typedef struct {
     unsigned enc_version; /* and the image */
     AppDrawJob job;
     int running;          /* the job is the worker's */
+    double t_job;         /* when it was handed over (s->now) */
     unsigned job_version; /* of the image the job (running or done) is for */
     uint64_t job_seq;     /* and the snapshot */
     int nearest[APP_DRAW_NEAREST];

@@ -9,6 +9,11 @@
 
 #define SAMPLE_SEED 1 /* the posterior's samples hold still while the image does */
 #define SCORE_SEED 7
+/* A job is a tenth of a second of a core (256 importance samples per model): at most one
+ * every DRAWN_S while the drawing changes, every TRAINED_S for new snapshots, so that
+ * scoring never takes more than a share of what training gets. */
+#define DRAWN_S 0.3
+#define TRAINED_S 2.0
 
 static uint8_t label_of(const AppState *s) {
     return (uint8_t)s->cls;
@@ -81,7 +86,7 @@ static void submit(AppDrawing *d, AppState *s) {
     /* the nearest images change with the image only, not with training */
     j->train = d->job_version != d->version || d->nearest_valid != 1 ? &s->session->ds.train : NULL;
     if (!app_worker_submit(s->worker, run_job, j)) return; /* busy: next frame */
-    d->running = 1;
+    d->running = 1, d->t_job = s->now;
     d->job_version = d->version, d->job_seq = snap->seq;
 }
 
@@ -107,7 +112,10 @@ static void collect(AppDrawing *d, AppState *s) {
 void app_draw_score(AppDrawing *d, AppState *s) {
     collect(d, s);
     if (d->running || !app_can_encode(s) || !s->worker) return;
-    if (d->job_version != d->version || d->job_seq != s->snap->seq) submit(d, s);
+    double since = s->now - d->t_job;
+    if ((d->job_version != d->version && since >= DRAWN_S) ||
+        (d->job_seq != s->snap->seq && since >= TRAINED_S))
+        submit(d, s);
 }
 
 void app_draw_job_free(AppDrawJob *j) {
