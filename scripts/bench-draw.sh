@@ -9,8 +9,9 @@
 # frames, then the mask brush on the repair strip's input and the inpainting chain
 # restarted every 70 frames (J changes the noise) for the second half: "tools" with D and
 # U on, "plain" with neither (the same events land on an empty panel). Prints per round
-#   tools: frames=... p50_ms=... p99_ms=...   plain: frames=... p50_ms=... p99_ms=...
-# and the medians of p50 and p99 over the rounds, and the ratios tools / plain. Never
+# each run's --stats (wall frame times p50_ms / p99_ms, and the render thread's own CPU
+# time per drawn frame cpu_p50_ms / cpu_p99_ms), their medians over the rounds and the
+# ratios tools / plain. Never
 # asserts on time: exit 0 unless a run failed (1), 2 on bad usage.
 set -u
 cd "$(dirname "$0")/.." || exit 1
@@ -59,7 +60,7 @@ script 0 >"$T/plain.txt"
 
 run() { # run NAME: the stats line
     timeout 600 xvfb-run -a -s "-screen 0 1280x800x24" "$exe" --frames "$frames" --stats \
-        --script "$T/$1.txt" 2>"$T/$1.err" | head -1
+        --script "$T/$1.txt" 2>"$T/$1.err" | tr '\n' ' '
 }
 field() { sed -n "s/.* $1=\([0-9.]*\).*/\1/p"; }
 median() { sort -g | awk '{a[NR] = $1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
@@ -67,14 +68,20 @@ for r in $(seq "$rounds"); do
     for name in tools plain; do
         line=$(run $name)
         [ -n "$line" ] || { echo "bench-draw.sh: the $name run failed: $(head -c 300 "$T/$name.err")" >&2; exit 1; }
-        echo "$line" | field p50_ms >>"$T/$name.p50"
-        echo "$line" | field p99_ms >>"$T/$name.p99"
+        for f in p50_ms p99_ms cpu_p50_ms cpu_p99_ms; do
+            echo "$line" | field $f >>"$T/$name.$f"
+        done
         echo "round $r $name: $line"
     done
 done
 for name in tools plain; do
-    eval "${name}_p50=$(median <"$T/$name.p50") ${name}_p99=$(median <"$T/$name.p99")"
+    line="median $name:"
+    for f in p50_ms p99_ms cpu_p50_ms cpu_p99_ms; do
+        line="$line $f=$(median <"$T/$name.$f")"
+    done
+    echo "$line"
 done
-echo "median tools: p50_ms=$tools_p50 p99_ms=$tools_p99  plain: p50_ms=$plain_p50 p99_ms=$plain_p99"
-awk -v a="$tools_p50" -v b="$plain_p50" -v c="$tools_p99" -v d="$plain_p99" \
-    'BEGIN {printf "ratio tools/plain: p50 %.2f  p99 %.2f\n", a / b, c / d}'
+for f in p50_ms p99_ms cpu_p50_ms cpu_p99_ms; do
+    printf "ratio tools/plain %s: " $f
+    awk -v a="$(median <"$T/tools.$f")" -v b="$(median <"$T/plain.$f")" 'BEGIN {printf "%.2f\n", a / b}'
+done
