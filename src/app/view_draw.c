@@ -249,9 +249,10 @@ static const AppStripSection strips[] = {
 
 static void cache_free(void *cache) {
     DrawCache *c = cache;
-    SDL_Texture *all[] = {c->canvas, c->image, c->recon[0], c->recon[1], c->recon[2], c->recon[3]};
-    for (size_t i = 0; i < sizeof all / sizeof *all; i++)
-        if (all[i]) SDL_DestroyTexture(all[i]);
+    if (c->canvas) SDL_DestroyTexture(c->canvas);
+    if (c->image) SDL_DestroyTexture(c->image);
+    for (int m = 0; m < APP_MAX_MODELS; m++)
+        if (c->recon[m]) SDL_DestroyTexture(c->recon[m]);
     for (int k = 0; k < APP_DRAW_NEAREST; k++)
         if (c->nearest[k]) SDL_DestroyTexture(c->nearest[k]);
 }
