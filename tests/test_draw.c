@@ -73,6 +73,11 @@ static void world_open(World *w, int encoders) {
     const VaeModel *models[2] = {&w->model[0], &w->model[1]};
     AppSnapshot *snap = app_box_acquire(&se->box);
     CHECK(snap && app_snapshot_set_models(snap, models, 2, N_IMAGES, encoders) == 0);
+    VaeRng r;
+    vae_rng_seed(&r, 3, 3);
+    for (int m = 0; m < 2; m++) /* the dots spread out over the plane */
+        for (int i = 0; snap && i < N_IMAGES * c.latent; i++)
+            snap->mu[m][i] = 2.0f * vae_rng_normal(&r), snap->lv[m][i] = m == 0 ? -2.0f : 0.0f;
     snap->seq = snap->latents_seq = 1;
     AppSnapshot *unread;
     app_box_publish(&se->box, snap, &unread);
@@ -317,6 +322,35 @@ static void test_repair(World *w) {
     frame(w);
 }
 
+/* Repair of a test image: a click on a dot holds it while the pointer crosses others. */
+static void test_pin(World *w) {
+    AppRepair *r = app_toolbox_find(&w->box, "repair");
+    send(w, APP_IN_KEY, APP_KEY_BACKSPACE, 0, 0, 0, 0, NULL); /* no drawing: test images */
+    send(w, APP_IN_KEY, 'u', 0, 0, 0, 0, NULL);
+    frame(w);
+    CHECK(r->on && w->s.left_tool == r && w->s.drawn == NULL);
+    double x[2], y[2];
+    int dot[2];
+    for (int k = 0; k < 2; k++) {
+        app_pane_point(&w->s, &w->s.pane[0], 3 + 4 * k, &x[k], &y[k]);
+        dot[k] = app_dot_at(&w->s, (int)x[k], (int)y[k]);
+    }
+    CHECK(dot[0] >= 0 && dot[1] >= 0 && dot[0] != dot[1]);
+    send(w, APP_IN_PRESS, 0, 0, APP_BUTTON_LEFT, (int)x[0], (int)y[0], NULL);
+    send(w, APP_IN_RELEASE, 0, 0, APP_BUTTON_LEFT, (int)x[0], (int)y[0], NULL);
+    frame(w);
+    CHECK(r->source == APP_SOURCE_TEST && r->source_index == dot[0]);
+    send(w, APP_IN_MOVE, 0, 0, 0, (int)x[1], (int)y[1], NULL);
+    frame(w);
+    CHECK_MSG(w->s.hover == dot[1] && r->source_index == dot[0], "hover %d, repairing %d",
+              w->s.hover, r->source_index);
+    const uint8_t *img = w->session.ds.test.images + (size_t)dot[0] * SIDE * SIDE;
+    CHECK(r->clean[100] == img[100] / 255.0f && r->clean[400] == img[400] / 255.0f);
+    send(w, APP_IN_KEY, 'u', 0, 0, 0, 0, NULL);
+    frame(w);
+    CHECK(w->s.left_tool == NULL);
+}
+
 /* A trainer's snapshot without encoders: the drawing waits for one that has them. */
 static void test_no_encoders(void) {
     World w;
@@ -338,6 +372,7 @@ int main(void) {
     test_scores(&w);
     test_load(&w);
     test_repair(&w);
+    test_pin(&w);
     world_close(&w);
     test_no_encoders();
     return CHECK_DONE();

@@ -33,6 +33,7 @@ typedef struct {
     /* the clean image and where it came from */
     AppRepairSource source;
     int source_index;        /* the test image (APP_SOURCE_TEST) */
+    int pinned;              /* a clicked test image (-1: none: the hovered one is taken) */
     unsigned source_version; /* s->drawn_version it was copied at (APP_SOURCE_DRAWN) */
     float clean[VAE_MNIST_PIXELS];
     float input[VAE_MNIST_PIXELS]; /* corrupted */

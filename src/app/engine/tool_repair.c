@@ -1,4 +1,5 @@
-/* Corrupt and repair (key U): the drawn or loaded image, else the test image last hovered,
+/* Corrupt and repair (key U): the drawn or loaded image, else a clicked test image (held
+ * until a click off the dots), else the test image last hovered,
  * with Gaussian or salt-and-pepper noise (J; its level ; and ') and pixels erased with a
  * mask brush on the input under any pane (left drag; right drag gives them back; Shift+U
  * clears the mask). Under each pane: the corrupted input, that model's one-pass
@@ -84,6 +85,8 @@ static void set_level(AppRepair *r, int dir) {
 static int key(AppRepair *r, AppState *s, const AppInput *in) {
     if (in->key == 'u' && !in->mods) {
         r->on = !r->on;
+        if (r->on) s->left_tool = r; /* a click on a dot holds that image */
+        if (!r->on && s->left_tool == r) s->left_tool = NULL;
         s->layout_dirty = 1;
         return 1;
     }
@@ -102,26 +105,39 @@ static int key(AppRepair *r, AppState *s, const AppInput *in) {
     return 1;
 }
 
+/* A left click on a plane while the tool has the left button: the dot under it is held
+ * (the pointer can cross other dots on its way to the strips), a click off the dots lets
+ * the hovered image be taken again. */
+static int pin(AppRepair *r, AppState *s, const AppInput *in) {
+    if (in->kind != APP_IN_PRESS || in->button != APP_BUTTON_LEFT || s->left_tool != r ||
+        app_pane_at(s, in->x, in->y) < 0)
+        return 0;
+    r->pinned = s->snap ? app_dot_at(s, in->x, in->y) : -1;
+    return 1;
+}
+
 static int input(void *self, AppState *s, const AppInput *in) {
     AppRepair *r = self;
     if (in->kind == APP_IN_KEY) return key(r, s, in);
-    return r->on && pointer(r, in);
+    return r->on && (pointer(r, in) || pin(r, s, in));
 }
 
 /* ---- update ----------------------------------------------------------------------------- */
 
-/* The drawn image while there is one, else the test image hovered last. */
+/* The drawn image while there is one, else the clicked test image, else the one hovered
+ * last. */
 static void take_source(AppRepair *r, const AppState *s) {
+    int test = r->pinned >= 0 ? r->pinned : s->hover;
     if (s->drawn) {
         if (r->source == APP_SOURCE_DRAWN && r->source_version == s->drawn_version) return;
         memcpy(r->clean, s->drawn, sizeof r->clean);
         r->source = APP_SOURCE_DRAWN, r->source_version = s->drawn_version;
-    } else if (s->hover >= 0 && s->session->pixels == VAE_MNIST_PIXELS) {
-        if (r->source == APP_SOURCE_TEST && r->source_index == s->hover) return;
-        const uint8_t *img = s->session->shown->images + (size_t)s->hover * VAE_MNIST_PIXELS;
+    } else if (test >= 0 && s->session->pixels == VAE_MNIST_PIXELS) {
+        if (r->source == APP_SOURCE_TEST && r->source_index == test) return;
+        const uint8_t *img = s->session->shown->images + (size_t)test * VAE_MNIST_PIXELS;
         for (int i = 0; i < VAE_MNIST_PIXELS; i++)
             r->clean[i] = img[i] / 255.0f;
-        r->source = APP_SOURCE_TEST, r->source_index = s->hover;
+        r->source = APP_SOURCE_TEST, r->source_index = test;
     } else {
         if (r->source != APP_SOURCE_DRAWN) return;
         r->source = APP_SOURCE_NONE; /* the drawing went: nothing to repair until a hover */
@@ -165,6 +181,7 @@ static void update(void *self, AppState *s) {
         r->asked_encoders = r->on;
     }
     if (!r->on) return;
+    if (!s->left_tool) s->left_tool = r; /* given back by the tool turned off */
     AppRepairSource before = r->source;
     take_source(r, s);
     if ((before == APP_SOURCE_NONE) != (r->source == APP_SOURCE_NONE)) s->layout_dirty = 1;
@@ -182,6 +199,7 @@ static void update(void *self, AppState *s) {
 static int init(void *self, AppState *s) {
     (void)s;
     AppRepair *r = self;
+    r->pinned = -1;
     r->noise = APP_NOISE_GAUSS;
     r->level[APP_NOISE_GAUSS] = 0.3f;
     r->level[APP_NOISE_SALT_PEPPER] = 0.2f;
@@ -190,6 +208,7 @@ static int init(void *self, AppState *s) {
 
 static const AppHelpLine help[] = {
     {"U", "corrupt and repair the drawn or hovered one"},
+    {"click a dot (U)", "hold that image (off the dots: let go)"},
     {"J", "noise: Gaussian / salt-and-pepper / none (U)"},
     {";  '", "noise level down / up (U)"},
     {"drag (U)", "on the input: left erases, right restores"},
