@@ -171,12 +171,24 @@ static void draw_column(const AppDraw *d, SDL_Rect r, SDL_Rect cv) {
                   (SDL_Rect){x + k * (cell + gap), y + lh, cell, cell});
 }
 
+/* The brush's size around the pointer over the canvas. */
+static void draw_brush(const AppDraw *d, SDL_Rect cv) {
+    const AppState *s = d->s;
+    const AppDrawing *dr = d->tool;
+    SDL_Point at = {s->mx, s->my};
+    if (!s->mouse_in || !SDL_PointInRect(&at, &cv)) return;
+    SDL_SetRenderDrawBlendMode(d->g->ren, SDL_BLENDMODE_BLEND);
+    SDL_SetRenderDrawColor(d->g->ren, 136, 192, 208, 200);
+    app_draw_circle(d->g->ren, at.x, at.y, dr->brush * cv.w / APP_CANVAS);
+}
+
 static void section_draw(const AppDraw *d, SDL_Rect r) {
     const DrawCache *c = d->cache;
     AppGfx *g = d->g;
     draw_title(d, r);
     SDL_Rect cv = canvas_rect(d, r);
     image_box(g, c->canvas, cv);
+    draw_brush(d, cv);
     app_text_draw(&g->text, APP_FONT_SMALL, "Backspace clears \xc2\xb7 drop a PNG \xc2\xb7 Ctrl+O",
                   cv.x, cv.y + cv.h + app_px(g, 2), APP_DIM, APP_ALIGN_LEFT);
     draw_column(d, r, cv);
