@@ -3,12 +3,16 @@
 # training throughput in the window against `vae bench` alone on the same machine.
 #
 #   scripts/bench-explorer.sh [--rounds N] [--frames F] [--seconds S] [--build DIR] [--four]
-#                             [-- ARGS]
+#                             [--tools] [-- ARGS]
 #
 # ARGS go to vae-explorer (e.g. -- --dataset fashion: 10,000 test points).
 # --four: four panes, four models training (the VAE, the AE, forks with beta=4 and with
 #   likelihood=gaussian), with the prior samples (Z), attribute vectors (V) and traversals
 #   (T) on from the first frames; the headless reference stays the VAE and AE benches.
+# --tools: the two panes (C) with every tool of the plane on from the first frames: prior
+#   samples (Z), attribute vectors (V), traversals (T), posterior decodes (E), q(z) against
+#   the prior (M), the grid (G), the same z in both panes (B) and an interpolation (L and a
+#   left drag across the plane).
 # Each round runs, one after the other, at 1280x800 under xvfb-run (or your display):
 #   vae-explorer --frames F --stats with the cursor still: the only frames drawn are those
 #   a new snapshot brings (the whole panel, or everything when the latents moved), the
@@ -30,7 +34,7 @@
 set -u
 cd "$(dirname "$0")/.." || exit 1
 
-rounds=3 frames=600 secs=10 four=0
+rounds=3 frames=600 secs=10 four=0 tools=0
 build="${VAE_BUILD:-build}"
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -39,6 +43,7 @@ while [ $# -gt 0 ]; do
         --seconds) secs="${2:?--seconds needs a value}"; shift 2 ;;
         --build) build="${2:?--build needs a directory}"; shift 2 ;;
         --four) four=1; shift ;;
+        --tools) tools=1; shift ;;
         --) shift; break ;;
         -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
         *) echo "bench-explorer.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
@@ -55,16 +60,24 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 # the cursor circles the middle of the plane, one step per frame; compare mode halfway
 # (--four: compare mode and the tools from the start)
-awk -v n="$frames" -v four="$four" 'BEGIN {
-    split("c z v t", keys, " ")
+tool_keys="c z v t"
+[ "$tools" = 1 ] && tool_keys="c z v t e m g b l"
+awk -v n="$frames" -v four="$four" -v tools="$tools" -v tk="$tool_keys" 'BEGIN {
+    nk = split(tk, keys, " ")
     for (i = 0; i < n + 100; i++) {
         printf "%d move %d %d\n", i, 410 + 250 * cos(i * 3.14159265 / 120), 397 + 250 * sin(i * 3.14159265 / 120)
-        if (four && i >= 1 && i <= 4) printf "%d key %s\n", i, keys[i]
-        if (!four && i == int(n / 2)) printf "%d key c\n", i
+        if ((four || tools) && i >= 1 && i <= nk) printf "%d key %s\n", i, keys[i]
+        if (tools && i == nk + 1) printf "%d drag left 150 200 600 500\n", i
+        if (!four && !tools && i == int(n / 2)) printf "%d key c\n", i
     }
 }' > "$tmp/circle.script"
 echo "0 move 410 397" > "$tmp/still.script"
-[ "$four" = 1 ] && printf '1 key c\n2 key z\n3 key v\n4 key t\n' >> "$tmp/still.script"
+if [ "$four" = 1 ] || [ "$tools" = 1 ]; then
+    k=1
+    for key in $tool_keys; do echo "$k key $key"; k=$((k + 1)); done >> "$tmp/still.script"
+    [ "$tools" = 1 ] && echo "$k drag left 150 200 600 500" >> "$tmp/still.script"
+    echo "$((k + 1)) move 200 300" >> "$tmp/still.script" # on the first pane's plot
+fi
 [ "$four" = 1 ] && set -- --fork beta=4 --fork likelihood=gaussian "$@"
 
 run_window() {

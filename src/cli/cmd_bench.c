@@ -18,6 +18,43 @@ static int cmp_double(const void *a, const void *b) {
 
 #define BENCH_ROUNDS 10 /* turns of training and of the sgemm limit */
 
+/* Synthetic data: the cost of a step does not depend on the pixels. */
+static VaeSplit synthetic_split(int n) {
+    VaeSplit sp = {NULL, NULL, n, 28, 28};
+    sp.images = malloc((size_t)sp.n * 784);
+    sp.labels = malloc((size_t)sp.n);
+    VaeRng r;
+    vae_rng_seed(&r, 7, 7);
+    for (size_t i = 0; sp.images && i < (size_t)sp.n * 784; i++)
+        sp.images[i] = (uint8_t)vae_rng_below(&r, 256);
+    for (int i = 0; sp.labels && i < sp.n; i++)
+        sp.labels[i] = (uint8_t)vae_rng_below(&r, 10);
+    return sp;
+}
+
+/* --profile: where the time of one step goes. */
+static void print_profile(const VaeModel *m, const VaeSplit *sp, int batch, float seconds) {
+    VaeBenchProfile pr;
+    char err[VAE_ERR_LEN];
+    if (vae_bench_profile(m, sp, batch, seconds / 2, &pr, err) != VAE_OK) return;
+    printf("profile_us (one thread, whole batch): data=%.0f noise=%.0f forward=%.0f "
+           "backward=%.0f adam=%.0f total=%.0f (sgemm=%.0f elementwise_and_overhead=%.0f)\n",
+           pr.data * 1e6, pr.noise * 1e6, pr.forward * 1e6, pr.backward * 1e6, pr.adam * 1e6,
+           pr.total * 1e6, pr.sgemm * 1e6, (pr.forward + pr.backward - pr.sgemm) * 1e6);
+}
+
+/* --decode: one decode and a 32x32 grid, with the BLAS threads the explorer would use. */
+static void print_decode(const VaeModel *m, float seconds, int blas_threads) {
+    VaeBenchDecode d;
+    char err[VAE_ERR_LEN];
+    vae_blas_set_threads(blas_threads);
+    if (vae_bench_decode(m, seconds / 2, &d, err) != VAE_OK) return;
+    printf("decode_one_us=%.1f decode_grid32_ms=%.2f (best of %ld and %ld runs, %d BLAS "
+           "thread%s)\n",
+           d.one_s * 1e6, d.grid_s * 1e3, d.n_one, d.n_grid, vae_blas_get_threads(),
+           vae_blas_get_threads() == 1 ? "" : "s");
+}
+
 int cmd_bench(int argc, char **argv) {
     int threads = vae_default_threads(), batch = 128, prof = 0, blas = 0, decode = 0, nearest = 0;
     const char *data = NULL, *dataset = NULL;
@@ -62,16 +99,11 @@ int cmd_bench(int argc, char **argv) {
     VaeConfig cfg;
     if ((rc = cli_model_config(&mf, 10, &cfg))) return rc;
 
-    /* synthetic data: the cost of a step does not depend on the pixels */
-    VaeSplit sp = {NULL, NULL, batch * 32, 28, 28};
-    sp.images = malloc((size_t)sp.n * 784);
-    sp.labels = malloc((size_t)sp.n);
-    VaeRng r;
-    vae_rng_seed(&r, 7, 7);
-    for (size_t i = 0; i < (size_t)sp.n * 784; i++)
-        sp.images[i] = (uint8_t)vae_rng_below(&r, 256);
-    for (int i = 0; i < sp.n; i++)
-        sp.labels[i] = (uint8_t)vae_rng_below(&r, 10);
+    VaeSplit sp = synthetic_split(batch * 32);
+    if (!sp.images || !sp.labels) {
+        free(sp.images), free(sp.labels);
+        return cli_error(CLI_FAIL, "bench: out of memory");
+    }
     VaeTrainConfig tc = vae_train_config_default();
     tc.batch = batch;
     tc.threads = blas ? 1 : threads;
@@ -113,24 +145,8 @@ int cmd_bench(int argc, char **argv) {
            "sgemm_limit_samples_per_s=%.0f sgemm_fraction=%.3f steps=%ld\n",
            batch / step_s, fl / step_s * 1e-9, threads, blas ? "blas" : "data-parallel", batch,
            batch / gemm_s, fraction, steps);
-    if (prof) {
-        VaeBenchProfile pr;
-        if (vae_bench_profile(vae_trainer_model(t), &sp, batch, seconds / 2, &pr, err) == VAE_OK)
-            printf(
-                "profile_us (one thread, whole batch): data=%.0f noise=%.0f forward=%.0f "
-                "backward=%.0f adam=%.0f total=%.0f (sgemm=%.0f elementwise_and_overhead=%.0f)\n",
-                pr.data * 1e6, pr.noise * 1e6, pr.forward * 1e6, pr.backward * 1e6, pr.adam * 1e6,
-                pr.total * 1e6, pr.sgemm * 1e6, (pr.forward + pr.backward - pr.sgemm) * 1e6);
-    }
-    if (decode) {
-        vae_blas_set_threads(blas || threads > 1 ? threads : 1); /* the explorer's choice */
-        VaeBenchDecode d;
-        if (vae_bench_decode(vae_trainer_model(t), seconds / 2, &d, err) == VAE_OK)
-            printf("decode_one_us=%.1f decode_grid32_ms=%.2f (best of %ld and %ld runs, %d BLAS "
-                   "thread%s)\n",
-                   d.one_s * 1e6, d.grid_s * 1e3, d.n_one, d.n_grid, vae_blas_get_threads(),
-                   vae_blas_get_threads() == 1 ? "" : "s");
-    }
+    if (prof) print_profile(vae_trainer_model(t), &sp, batch, seconds);
+    if (decode) print_decode(vae_trainer_model(t), seconds, blas || threads > 1 ? threads : 1);
     vae_trainer_destroy(t);
     free(sp.images), free(sp.labels);
     return CLI_OK;

@@ -18,7 +18,7 @@ typedef struct {
     double t0;
     int batch, quiet;
     CliRecorder *rec; /* --record, else NULL */
-    const VaeTrainer *trainer;
+    VaeTrainer *trainer;
     int rc; /* a recording's failure stops the epoch */
 } TrainUi;
 
@@ -48,6 +48,108 @@ static int check_writable(const char *flag, const char *path) {
     if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode) || access(dir, W_OK) != 0)
         return cli_error(CLI_FAIL, "train: %s %s: directory %s is missing or not writable", flag,
                          path, dir);
+    return CLI_OK;
+}
+
+/* --init: load the checkpoint into start and cfg; a shape flag given on the command line
+ * (it differs from its default) must agree with the model, which keeps its shape. */
+static int load_init(const char *init, const CliModelFlags *mf, const CliModelFlags *mf_default,
+                     VaeConfig *cfg, VaeModel *start) {
+    char err[VAE_ERR_LEN];
+    VaeCkptMeta im;
+    if (vae_checkpoint_load(init, start, &im, err) != VAE_OK)
+        return cli_error(CLI_USAGE, "%s", err);
+    const VaeConfig *sc = &start->cfg;
+    const char *bad = NULL;
+    if (mf->kind != mf_default->kind && cfg->kind != sc->kind) bad = "--kind";
+    if (mf->likelihood != mf_default->likelihood && cfg->likelihood != sc->likelihood)
+        bad = "--likelihood";
+    if (mf->latent != mf_default->latent && cfg->latent != sc->latent) bad = "--latent";
+    if (mf->hidden != mf_default->hidden &&
+        (cfg->n_hidden != sc->n_hidden ||
+         memcmp(cfg->hidden, sc->hidden, sizeof cfg->hidden[0] * (size_t)cfg->n_hidden)))
+        bad = "--hidden";
+    if (bad)
+        return cli_error(CLI_USAGE,
+                         "train: %s disagrees with the model in %s (a model loaded with --init "
+                         "keeps its shape)",
+                         bad, init);
+    *cfg = *sc;
+    return CLI_OK;
+}
+
+/* The epochs: progress, the checkpoint after each (atomic), the recording's epoch end. */
+static int train_epochs(TrainUi *ui, int epochs, const char *out, VaeCkptMeta *meta) {
+    VaeTrainer *t = ui->trainer;
+    char err[VAE_ERR_LEN];
+    for (int e = 0; e < epochs; e++) {
+        cli_progress_init(&ui->bar);
+        snprintf(ui->label, sizeof ui->label, "epoch %*d/%d", epochs >= 10 ? 2 : 1, e + 1, epochs);
+        ui->steps0 = vae_trainer_steps(t);
+        ui->t0 = vae_now();
+        VaeProgress p;
+        vae_trainer_epoch(t, ui->quiet && !ui->rec ? NULL : on_progress, ui, &p);
+        if (ui->rc) return ui->rc;
+        if (!ui->quiet) {
+            char tail[160];
+            double sps = (double)(p.step - ui->steps0) * ui->batch / (vae_now() - ui->t0 + 1e-9);
+            snprintf(tail, sizeof tail, "loss=%.2f recon=%.2f kl=%.2f samples_per_s=%.0f", p.loss,
+                     p.recon, p.kl, sps);
+            cli_progress_show(&ui->bar, ui->label, p.batches, p.batches, tail, 1);
+        }
+        meta->epoch = vae_trainer_epoch_index(t);
+        meta->step = vae_trainer_steps(t);
+        meta->beta = vae_trainer_config(t)->beta;
+        if (vae_checkpoint_save(out, vae_trainer_model(t), meta, err) != VAE_OK)
+            return cli_error(CLI_FAIL, "%s", err);
+        int rc;
+        if (ui->rec && (rc = cli_recorder_epoch_end(ui->rec, e == epochs - 1))) return rc;
+    }
+    return CLI_OK;
+}
+
+/* The trained model's test figures, one line on stderr. */
+static int report_test(const VaeModel *m, const VaeSplit *test, uint64_t seed, int quiet,
+                       const char *out) {
+    VaeEvalStats ev;
+    char err[VAE_ERR_LEN];
+    if (vae_evaluate(m, test, 1, seed, NULL, NULL, &ev, err) != VAE_OK)
+        return cli_error(CLI_FAIL, "train: evaluation failed: %s", err);
+    if (!quiet)
+        fprintf(stderr, "test: neg_elbo=%.2f recon=%.2f kl=%.2f (n=%d, likelihood=%s); wrote %s\n",
+                ev.neg_elbo, ev.recon, ev.kl, ev.n, vae_likelihood_name(m->cfg.likelihood), out);
+    return CLI_OK;
+}
+
+/* The model to train: the shape flags, or --init's checkpoint (into start). */
+static int model_config(const CliModelFlags *mf, const CliModelFlags *mf_default, const char *flow,
+                        const char *init, const VaeDataset *ds, VaeConfig *cfg, VaeModel *start) {
+    int rc;
+    if ((rc = cli_model_config(mf, ds->classes, cfg))) return rc;
+    if (flow && !vae_flow_parse(flow, &cfg->flows))
+        return cli_error(CLI_USAGE, "train: --flow must be planar:K with K in 0..%d, got \"%s\"",
+                         VAE_MAX_FLOWS, flow);
+    cfg->input_h = ds->train.rows;
+    cfg->input_w = ds->train.cols;
+    if (!init) return CLI_OK;
+    if (flow) return cli_error(CLI_USAGE, "train: --flow cannot change a model loaded with --init");
+    return load_init(init, mf, mf_default, cfg, start);
+}
+
+/* The flags' values that no flag table can check: before any work. */
+static int check_flags(const char *out, const char *record, int epochs, int threads) {
+    int rc;
+    if (!out) return cli_error(CLI_USAGE, "train: --out FILE.safetensors is required");
+    if (record && !strcmp(record, out))
+        return cli_error(CLI_USAGE, "train: --record %s is the --out file too", record);
+    if ((rc = check_writable("--out", out)) ||
+        (record && (rc = check_writable("--record", record))))
+        return rc;
+    if (epochs < 1 || epochs > 100000)
+        return cli_error(CLI_USAGE, "train: --epochs must be in 1..100000, got %d", epochs);
+    if (threads < 1 || threads > VAE_MAX_WORKERS)
+        return cli_error(CLI_USAGE, "train: --threads must be in 1..%d, got %d", VAE_MAX_WORKERS,
+                         threads);
     return CLI_OK;
 }
 
@@ -99,17 +201,7 @@ int cmd_train(int argc, char **argv) {
     const char *pos[1];
     int npos, rc = cli_parse(&cmd, argc, argv, pos, &npos);
     if (rc) return rc == CLI_HELP ? CLI_OK : rc;
-    if (!out) return cli_error(CLI_USAGE, "train: --out FILE.safetensors is required");
-    if (record && !strcmp(record, out))
-        return cli_error(CLI_USAGE, "train: --record %s is the --out file too", record);
-    if ((rc = check_writable("--out", out)) ||
-        (record && (rc = check_writable("--record", record))))
-        return rc;
-    if (epochs < 1 || epochs > 100000)
-        return cli_error(CLI_USAGE, "train: --epochs must be in 1..100000, got %d", epochs);
-    if (threads < 1 || threads > VAE_MAX_WORKERS)
-        return cli_error(CLI_USAGE, "train: --threads must be in 1..%d, got %d", VAE_MAX_WORKERS,
-                         threads);
+    if ((rc = check_flags(out, record, epochs, threads))) return rc;
 
     VaeDataset ds;
     if ((rc = cli_load_dataset(&ds, data, dataset))) return rc;
@@ -120,43 +212,7 @@ int cmd_train(int argc, char **argv) {
     CliRecorder recorder;
     memset(&recorder, 0, sizeof recorder);
     char err[VAE_ERR_LEN];
-    if ((rc = cli_model_config(&mf, ds.classes, &cfg))) goto done;
-    if (flow && !vae_flow_parse(flow, &cfg.flows)) {
-        rc = cli_error(CLI_USAGE, "train: --flow must be planar:K with K in 0..%d, got \"%s\"",
-                       VAE_MAX_FLOWS, flow);
-        goto done;
-    }
-    cfg.input_h = ds.train.rows;
-    cfg.input_w = ds.train.cols;
-    if (init) {
-        if (flow) {
-            rc = cli_error(CLI_USAGE, "train: --flow cannot change a model loaded with --init");
-            goto done;
-        }
-        VaeCkptMeta im;
-        if (vae_checkpoint_load(init, &start, &im, err) != VAE_OK) {
-            rc = cli_error(CLI_USAGE, "%s", err);
-            goto done;
-        }
-        /* a model loaded with --init keeps its shape: a shape flag must agree with it */
-        const char *bad = NULL;
-        if (mf.kind != mf_default.kind && cfg.kind != start.cfg.kind) bad = "--kind";
-        if (mf.likelihood != mf_default.likelihood && cfg.likelihood != start.cfg.likelihood)
-            bad = "--likelihood";
-        if (mf.latent != mf_default.latent && cfg.latent != start.cfg.latent) bad = "--latent";
-        if (mf.hidden != mf_default.hidden &&
-            (cfg.n_hidden != start.cfg.n_hidden ||
-             memcmp(cfg.hidden, start.cfg.hidden, sizeof cfg.hidden[0] * (size_t)cfg.n_hidden)))
-            bad = "--hidden";
-        if (bad) {
-            rc = cli_error(CLI_USAGE,
-                           "train: %s disagrees with the model in %s (a model "
-                           "loaded with --init keeps its shape)",
-                           bad, init);
-            goto done;
-        }
-        cfg = start.cfg;
-    }
+    if ((rc = model_config(&mf, &mf_default, flow, init, &ds, &cfg, &start))) goto done;
     /* each shard calls BLAS on its own thread; more BLAS threads would only contend */
     tc.threads = threads;
     vae_blas_set_threads(1);
@@ -173,45 +229,10 @@ int cmd_train(int argc, char **argv) {
         if ((rc = cli_recorder_open(&recorder, record, t, &ds, epochs, threads))) goto done;
         ui.rec = &recorder;
     }
-    for (int e = 0; e < epochs; e++) {
-        cli_progress_init(&ui.bar);
-        snprintf(ui.label, sizeof ui.label, "epoch %*d/%d", epochs >= 10 ? 2 : 1, e + 1, epochs);
-        ui.steps0 = vae_trainer_steps(t);
-        ui.t0 = vae_now();
-        VaeProgress p;
-        vae_trainer_epoch(t, quiet && !record ? NULL : on_progress, &ui, &p);
-        if (ui.rc) {
-            rc = ui.rc;
-            goto done;
-        }
-        if (!quiet) {
-            char tail[160];
-            double sps = (double)(p.step - ui.steps0) * tc.batch / (vae_now() - ui.t0 + 1e-9);
-            snprintf(tail, sizeof tail, "loss=%.2f recon=%.2f kl=%.2f samples_per_s=%.0f", p.loss,
-                     p.recon, p.kl, sps);
-            cli_progress_show(&ui.bar, ui.label, p.batches, p.batches, tail, 1);
-        }
-        meta.epoch = vae_trainer_epoch_index(t);
-        meta.step = vae_trainer_steps(t);
-        meta.beta = vae_trainer_config(t)->beta;
-        s = vae_checkpoint_save(out, vae_trainer_model(t), &meta, err);
-        if (s != VAE_OK) {
-            rc = cli_error(CLI_FAIL, "%s", err);
-            goto done;
-        }
-        if (record && (rc = cli_recorder_epoch_end(&recorder, e == epochs - 1))) goto done;
-    }
+    if ((rc = train_epochs(&ui, epochs, out, &meta))) goto done;
     if (record && !quiet) cli_recorder_report(&recorder);
-    VaeEvalStats ev;
     vae_blas_set_threads(threads); /* evaluation is one thread calling BLAS */
-    s = vae_evaluate(vae_trainer_model(t), &ds.test, 1, tc.seed, NULL, NULL, &ev, err);
-    if (s != VAE_OK) {
-        rc = cli_error(CLI_FAIL, "train: evaluation failed: %s", err);
-        goto done;
-    }
-    if (!quiet)
-        fprintf(stderr, "test: neg_elbo=%.2f recon=%.2f kl=%.2f (n=%d, likelihood=%s); wrote %s\n",
-                ev.neg_elbo, ev.recon, ev.kl, ev.n, vae_likelihood_name(cfg.likelihood), out);
+    if ((rc = report_test(vae_trainer_model(t), &ds.test, tc.seed, quiet, out))) goto done;
     rc = CLI_OK;
 done:
     cli_recorder_close(&recorder);

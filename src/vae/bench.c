@@ -179,7 +179,7 @@ VaeStatus vae_bench_profile(const VaeModel *m, const VaeSplit *sp, int batch, do
     VaeRng r;
     vae_rng_seed(&r, 3, 3);
     VaeLossParams lp = {1.0f, 0.0f, 0.0f, 0, NULL};
-    VaeLossValues lv;
+    VaeLossValues loss;
     const int reps = 50;
     for (int k = 0; k < reps; k++) {
         double t0 = vae_now();
@@ -187,7 +187,7 @@ VaeStatus vae_bench_profile(const VaeModel *m, const VaeSplit *sp, int batch, do
         double t1 = vae_now();
         vae_rng_normals(&r, sb.eps, batch * m->cfg.latent);
         double t2 = vae_now();
-        vae_step_forward(&copy, &sb, sp->labels, batch, &lp, &lv);
+        vae_step_forward(&copy, &sb, sp->labels, batch, &lp, &loss);
         double t3 = vae_now();
         vae_step_backward(&copy, &sb, sp->labels, batch, &lp, grads);
         vae_all_finite(grads, m->n_params);

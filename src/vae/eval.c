@@ -56,7 +56,7 @@ static VaeStatus iw_init(IwBuffers *w, const VaeModel *m, int k, char err[VAE_ER
  * (mu, logvar), K = w->k. log 2pi terms of p(z) and q(z|x) cancel. With flows z_k is the
  * flowed sample and log q = log q0(z_0|x) - sum of the flows' log|det J|. */
 static double iw_nll(const VaeModel *m, IwBuffers *w, const float *x, uint8_t label,
-                     const float *mu, const float *lv, VaeRng *rng) {
+                     const float *mu, const float *logvar, VaeRng *rng) {
     const int L = m->cfg.latent, D = m->n_in, k = w->k;
     double *logw = w->logw, best = -INFINITY;
     uint8_t labels[IW_BATCH];
@@ -70,8 +70,8 @@ static double iw_nll(const VaeModel *m, IwBuffers *w, const float *x, uint8_t la
             double acc = 0.0;
             for (int j = 0; j < L; j++) {
                 float e = vae_rng_normal(rng);
-                w->z[(size_t)r * L + j] = mu[j] + expf(0.5f * lv[j]) * e;
-                acc += 0.5 * ((double)e * e + lv[j]); /* -log q0(z_0|x) */
+                w->z[(size_t)r * L + j] = mu[j] + expf(0.5f * logvar[j]) * e;
+                acc += 0.5 * ((double)e * e + logvar[j]); /* -log q0(z_0|x) */
             }
             lq[r] = acc;
             w->logdet[r] = 0.0f;
@@ -133,15 +133,15 @@ static VaeStatus scorer_init(VaeScorer *sc, const VaeModel *m, int batch, int iw
 
 /* Scores the b rows of sc->sb.x: one z sample each for -ELBO (as the training step
  * computes it, beta 1), then the importance-weighted bound of each row. scores (b) may be
- * NULL; lv gets the batch means. The draws come from rng in this order: the batch's eps,
+ * NULL; loss gets the batch means. The draws come from rng in this order: the batch's eps,
  * then each row's importance samples. */
 static void score_batch(VaeScorer *sc, const VaeModel *m, const uint8_t *labels, int b, VaeRng *rng,
-                        VaeImageScore *scores, VaeLossValues *lv, double *sum_iw) {
+                        VaeImageScore *scores, VaeLossValues *loss, double *sum_iw) {
     const int L = m->cfg.latent, ae = m->cfg.kind == VAE_KIND_AE;
     VaeStepBuffers *sb = &sc->sb;
     VaeLossParams lp = {1.0f, 0.0f, 0.0f, 0, NULL};
     if (!ae) vae_rng_normals(rng, sb->eps, b * L);
-    vae_step_forward(m, sb, labels, b, &lp, lv);
+    vae_step_forward(m, sb, labels, b, &lp, loss);
     for (int r = 0; r < b; r++) {
         const float *h = sb->ws.head + (size_t)r * m->head_out; /* mu, then clamped logvar */
         double iw = sc->iw > 1
@@ -180,9 +180,9 @@ void vae_scorer_score(VaeScorer *sc, const VaeModel *m, const float *x, uint8_t 
     VaeRng rng;
     vae_rng_seed(&rng, seed, 0xe7a1);
     memcpy(sc->sb.x, x, sizeof(float) * (size_t)m->n_in);
-    VaeLossValues lv;
+    VaeLossValues loss;
     double sum_iw = 0.0;
-    score_batch(sc, m, &label, 1, &rng, out, &lv, &sum_iw);
+    score_batch(sc, m, &label, 1, &rng, out, &loss, &sum_iw);
 }
 
 VaeStatus vae_image_score(const VaeModel *m, const float *x, uint8_t label, int iw, uint64_t seed,
@@ -221,11 +221,11 @@ VaeStatus vae_evaluate_per_image(const VaeModel *m, const VaeSplit *s, int iw, u
         for (int r = 0; r < b; r++)
             idx[r] = at + r;
         vae_data_batch(s, idx, b, sc.sb.x);
-        VaeLossValues lv;
-        score_batch(&sc, m, s->labels + at, b, &rng, per_image ? per_image + at : NULL, &lv,
+        VaeLossValues loss;
+        score_batch(&sc, m, s->labels + at, b, &rng, per_image ? per_image + at : NULL, &loss,
                     &sum_iw);
-        sum_recon += lv.recon * b;
-        sum_kl += lv.kl * b;
+        sum_recon += loss.recon * b;
+        sum_kl += loss.kl * b;
         for (int r = 0; r < b; r++) {
             const float *h = sc.sb.ws.head + (size_t)r * m->head_out;
             vae_latent_sums_add(&sums, h, ae ? NULL : h + L, 1, L);
