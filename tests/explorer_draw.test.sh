@@ -2,7 +2,7 @@
 # The explorer's own-image tools under Xvfb on the pretrained checkpoints, driven by a
 # --script and checked on its screenshots (tests/explorer_png.py): D and strokes on the
 # canvas (the canvas inked, the drawing's posterior on the plane, its reconstruction and
-# scores under the pane), a PNG dropped (the canvas changes), a broken PNG dropped (a
+# scores under the pane; a stroke's cursor-only frames equal a whole one), a PNG dropped (the canvas changes), a broken PNG dropped (a
 # message in the footer, the drawing kept, the window running), the same PNG typed after
 # Ctrl+O, then U: the pixels erased with the mask brush and the inpainting animated (the
 # chain's image changes between two frames). Then --image with a good and a broken file.
@@ -62,6 +62,14 @@ at() { F=$((F + $1)); echo "$F ${*:2}"; }
     at 1 drag left 880 330 862 450       # a stroke down the canvas
     at 1 drag left 850 335 900 330       # and one across its top: a 7
     at 8 screenshot "$T/drawn.png"
+    at 1 down left 850 350               # a stroke with the button held: cursor-only frames
+    at 1 move 860 380
+    at 1 move 870 410
+    at 1 move 880 440
+    at 4 screenshot "$T/stroke_partial.png"
+    at 1 key f5                          # (no tool's key: a whole frame)
+    at 4 screenshot "$T/stroke_full.png"
+    at 1 up left 880 440
     at 1 drop "$T/seven.png"
     at 8 screenshot "$T/dropped.png"
     at 1 drop "$T/cut.png"
@@ -79,6 +87,8 @@ check "canvas empty before drawing" $PNG nocolour "$T/empty.png" $CANVAS 255 255
 check "strokes ink the canvas" $PNG varied "$T/drawn.png" $CANVAS 40
 check "the drawing's posterior on the plane (white samples)" $PNG brighter "$T/base.png" "$T/drawn.png" $PLANE 30
 check "the drawing's reconstruction under the pane" $PNG varied "$T/drawn.png" 16 722 86 790 20
+check "a stroke's cursor-only frames equal a whole frame (the plane)" $PNG same "$T/stroke_partial.png" "$T/stroke_full.png" 0 0 780 690 0
+check "the stroke goes on with the button held" $PNG differ "$T/drawn.png" "$T/stroke_partial.png" $CANVAS 2
 check "a dropped PNG replaces the drawing" $PNG differ "$T/drawn.png" "$T/dropped.png" $CANVAS 8
 check "a broken PNG: a message in the footer" $PNG colour "$T/cut_shot.png" $FOOTER 235 120 110 20
 check "a broken PNG: the drawing kept" $PNG same "$T/dropped.png" "$T/cut_shot.png" $CANVAS 0.5
