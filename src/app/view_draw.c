@@ -12,8 +12,7 @@
 
 typedef struct {
     SDL_Texture *canvas, *image, *recon[APP_MAX_MODELS], *nearest[APP_DRAW_NEAREST];
-    unsigned version, enc_version, results;
-    uint64_t seq;
+    unsigned version, encodes, results;
 } DrawCache;
 
 static SDL_Texture *texture(AppGfx *g, SDL_Texture **t) {
@@ -30,11 +29,11 @@ static void refresh(void *cache, const void *tool, const AppState *s, AppGfx *g)
         if (texture(g, &c->image)) app_image_upload(c->image, d->image, APP_CANVAS, APP_CANVAS);
         c->version = d->version;
     }
-    if (c->enc_version != d->enc_version || c->seq != d->seq) {
+    if (c->encodes != d->encodes) {
         for (int m = 0; m < APP_MAX_MODELS; m++)
             if (d->model[m].valid && texture(g, &c->recon[m]))
                 app_image_upload(c->recon[m], d->model[m].recon, APP_CANVAS, APP_CANVAS);
-        c->enc_version = d->enc_version, c->seq = d->seq;
+        c->encodes = d->encodes;
     }
     const VaeSplit *train = &s->session->ds.train;
     if (c->results != d->results && train->rows == APP_CANVAS && train->cols == APP_CANVAS) {

@@ -83,6 +83,8 @@ typedef struct {
     AppDrawModel model[APP_MAX_MODELS];
     uint64_t seq;         /* the snapshot model[] is of */
     unsigned enc_version; /* and the image */
+    int enc_cls;          /* and the class (a CVAE's encoder takes it) */
+    unsigned encodes;     /* bumped by each encoding (the view re-uploads) */
     AppDrawJob job;
     int running;          /* the job is the worker's */
     double t_job;         /* when it was handed over (s->now) */

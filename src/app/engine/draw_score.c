@@ -31,7 +31,7 @@ static int encode_model(AppDrawModel *dm, const AppState *s, int m) {
 
 void app_draw_encode(AppDrawing *d, AppState *s) {
     if (!app_can_encode(s)) return;
-    if (d->seq == s->snap->seq && d->enc_version == d->version) return;
+    if (d->seq == s->snap->seq && d->enc_version == d->version && d->enc_cls == s->cls) return;
     uint8_t label = label_of(s);
     for (int m = 0; m < APP_MAX_MODELS; m++) {
         AppDrawModel *dm = &d->model[m];
@@ -44,7 +44,8 @@ void app_draw_encode(AppDrawing *d, AppState *s) {
         vae_reconstruct(mod, &s->ws[m], d->image, label, dm->recon);
         dm->valid = 1;
     }
-    d->seq = s->snap->seq, d->enc_version = d->version;
+    d->seq = s->snap->seq, d->enc_version = d->version, d->enc_cls = s->cls;
+    d->encodes++;
 }
 
 /* ---- the worker's job ------------------------------------------------------------------ */
