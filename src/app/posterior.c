@@ -69,7 +69,7 @@ void app_draw_posterior(AppGfx *g, int pane, const AppPane *p, const VaeModel *m
     char l1[128];
     if (K > 0) {
         draw_samples(g, pane, p, z0, n, L, 70, &bb);
-        if (!draw_samples(g, pane, p, zk, n, L, 255, &bb)) return;
+        if (!draw_samples(g, pane, p, zk, n, L, 255, &bb) || !who) return;
         snprintf(l1, sizeof l1, "%sq(z|x) after %d planar flow%s: %d samples", who, K,
                  K == 1 ? "" : "s", n);
         draw_caption(g, pane, p, bb, l1, "faint: before the flows (z\xe2\x82\x80)");
@@ -91,7 +91,7 @@ void app_draw_posterior(AppGfx *g, int pane, const AppPane *p, const VaeModel *m
             shown = 1;
         }
     }
-    if (!shown) return;
+    if (!shown || !who) return;
     snprintf(l1, sizeof l1, "%sq(z|x) = N(\xce\xbc, \xcf\x83\xc2\xb2): %d samples", who, n);
     draw_caption(g, pane, p, bb, l1, "ellipses: 1\xcf\x83 and 2\xcf\x83");
 }

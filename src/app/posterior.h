@@ -10,7 +10,7 @@
 
 /* n samples z0 and zk (n, latent; zk after the flows, == z0 without) and, without flows,
  * the Gaussian's ellipses from mu and sd on the pane's axes; `who` starts the caption
- * ("" or "drawn: "). Blending on; marks recorded with app_mark. */
+ * ("" or "drawn: "; NULL: no caption). Blending on; marks recorded with app_mark. */
 void app_draw_posterior(AppGfx *g, int pane, const AppPane *p, const VaeModel *m, const float *z0,
                         const float *zk, int n, const float mu[2], const float sd[2],
                         const char *who);

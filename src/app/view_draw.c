@@ -82,7 +82,9 @@ static void over(const AppDraw *d, int pane) {
         float mu[2], sd[2];
         for (int k = 0; k < 2; k++)
             mu[k] = dm->mu[p->ax[k]], sd[k] = expf(0.5f * dm->lv[p->ax[k]]);
-        app_draw_posterior(d->g, pane, p, m, dm->z0, dm->zk, APP_DRAW_SAMPLES, mu, sd, "drawn: ");
+        /* a hovered image's caption takes the same place: the drawing's gives way */
+        app_draw_posterior(d->g, pane, p, m, dm->z0, dm->zk, APP_DRAW_SAMPLES, mu, sd,
+                           s->hover >= 0 ? NULL : "drawn: ");
     }
     draw_landing(d->g, pane, p, dm);
 }
