@@ -90,6 +90,7 @@ typedef struct {
     double t_job;         /* when it was handed over (s->now) */
     unsigned job_version; /* of the image the job (running or done) is for */
     uint64_t job_seq;     /* and the snapshot */
+    int job_cls;          /* and the class (a CVAE) */
     int nearest[APP_DRAW_NEAREST];
     float dist2[APP_DRAW_NEAREST];
     int n_nearest, nearest_valid; /* valid as scored */

@@ -88,7 +88,7 @@ static void submit(AppDrawing *d, AppState *s) {
     j->train = d->job_version != d->version || d->nearest_valid != 1 ? &s->session->ds.train : NULL;
     if (!app_worker_submit(s->worker, run_job, j)) return; /* busy: next frame */
     d->running = 1, d->t_job = s->now;
-    d->job_version = d->version, d->job_seq = snap->seq;
+    d->job_version = d->version, d->job_seq = snap->seq, d->job_cls = s->cls;
 }
 
 static void collect(AppDrawing *d, AppState *s) {
@@ -96,7 +96,7 @@ static void collect(AppDrawing *d, AppState *s) {
     d->running = 0;
     const AppDrawJob *j = &d->job;
     /* results of a drawing that has moved on are shown (dimmed) until the next job's */
-    int current = d->job_version == d->version;
+    int current = d->job_version == d->version && d->job_cls == s->cls;
     for (int m = 0; m < j->n_models; m++) {
         d->model[m].score = j->score[m];
         d->model[m].scored = current ? 1 : -1;
@@ -114,8 +114,8 @@ void app_draw_score(AppDrawing *d, AppState *s) {
     collect(d, s);
     if (d->running || !app_can_encode(s) || !s->worker) return;
     double since = s->now - d->t_job;
-    if ((d->job_version != d->version && since >= DRAWN_S) ||
-        (d->job_seq != s->snap->seq && since >= TRAINED_S))
+    int changed = d->job_version != d->version || d->job_cls != s->cls;
+    if ((changed && since >= DRAWN_S) || (d->job_seq != s->snap->seq && since >= TRAINED_S))
         submit(d, s);
 }
 
