@@ -5,7 +5,8 @@
 # scores under the pane; a stroke's cursor-only frames equal a whole one), a PNG dropped (the canvas changes), a broken PNG dropped (a
 # message in the footer, the drawing kept, the window running), the same PNG typed after
 # Ctrl+O, then U: the pixels erased with the mask brush and the inpainting animated (the
-# chain's image changes between two frames). Then --image with a good and a broken file.
+# chain's image changes between two frames); U on a hovered test image. Then --image with
+# a good and a broken file.
 # Env: VAE_BUILD (build dir), VAE_DATA_DIR (MNIST IDX dir), VAE_TMP (scratch).
 set -u
 BUILD=${VAE_BUILD:-build}
@@ -118,7 +119,18 @@ check "one pass: a reconstruction beside the input" $PNG varied "$T/inpaint_late
 check "inpainting: an image" $PNG varied "$T/inpaint_late.png" $INPAINT 20
 check "inpainting animates (the chain moves)" $PNG differ "$T/inpaint_early.png" "$T/inpaint_late.png" $INPAINT 1
 
-# run 3: --image, a good and a broken file
+# run 3: U without a drawing: the hovered test image, corrupted and reconstructed
+F=0
+{
+    at 5 key u
+    at 1 hover 11
+    at 6 screenshot "$T/repair_hover.png"
+} >"$T/hover.txt"
+run hover "${CKPT[@]}" --frames 20
+check "U on a hovered test image: its noisy input" $PNG varied "$T/repair_hover.png" 16 720 86 790 30
+check "U on a hovered test image: one pass" $PNG varied "$T/repair_hover.png" 96 720 166 790 20
+
+# run 4: --image, a good and a broken file
 F=0
 { at 6 screenshot "$T/flag.png"; } >"$T/flag.txt"
 run flag "${CKPT[@]}" --image "$T/seven.png" --frames 10

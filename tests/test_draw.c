@@ -314,7 +314,7 @@ static void test_repair(World *w) {
     unsigned v = r->version;
     send(w, APP_IN_KEY, '\'', 0, 0, 0, 0, NULL); /* more noise: a new input, the chain anew */
     frame(w);
-    CHECK(r->version != v && r->iter[0] == 1 && r->level[APP_NOISE_GAUSS] > 0.3f);
+    CHECK(r->version != v && r->iter[0] == 1 && r->level[APP_NOISE_GAUSS] > 0.5f);
     send(w, APP_IN_KEY, 'u', APP_MOD_SHIFT, 0, 0, 0, NULL);
     frame(w);
     CHECK(r->n_missing == 0);
