@@ -123,13 +123,6 @@ static void placed(const AppDraw *d, void *tool, SDL_Rect r) {
     dr->canvas_x = c.x, dr->canvas_y = c.y, dr->canvas_side = c.w;
 }
 
-static void image_box(AppGfx *g, SDL_Texture *tex, SDL_Rect dst) {
-    app_set_color(g->ren, APP_PANE_BG);
-    SDL_RenderFillRect(g->ren, &dst);
-    app_frame_rect(g, dst);
-    if (tex) SDL_RenderCopy(g->ren, tex, NULL, &dst);
-}
-
 static void draw_title(const AppDraw *d, SDL_Rect r) {
     const AppDrawing *dr = d->tool;
     AppGfx *g = d->g;
@@ -160,7 +153,7 @@ static void draw_column(const AppDraw *d, SDL_Rect r, SDL_Rect cv) {
     if (cell <= 0 || per_row < 1) return;
     app_text_draw(&g->text, APP_FONT_SMALL, "encoded: centred, 20x20 box", x, cv.y, APP_DIM,
                   APP_ALIGN_LEFT);
-    image_box(g, dr->blank ? NULL : c->image, (SDL_Rect){x, cv.y + lh, cell, cell});
+    app_image_box(g, dr->blank ? NULL : c->image, (SDL_Rect){x, cv.y + lh, cell, cell});
     int y = cv.y + lh + cell + gap;
     app_text_draw(&g->text, APP_FONT_SMALL,
                   dr->nearest_valid == 1 ? "nearest training images (pixels)"
@@ -168,8 +161,8 @@ static void draw_column(const AppDraw *d, SDL_Rect r, SDL_Rect cv) {
                   x, y, APP_DIM, APP_ALIGN_LEFT);
     int shown = dr->blank ? 0 : dr->n_nearest;
     for (int k = 0; k < per_row; k++)
-        image_box(g, k < shown ? c->nearest[k] : NULL,
-                  (SDL_Rect){x + k * (cell + gap), y + lh, cell, cell});
+        app_image_box(g, k < shown ? c->nearest[k] : NULL,
+                      (SDL_Rect){x + k * (cell + gap), y + lh, cell, cell});
 }
 
 /* The brush's size around the pointer over the canvas. */
@@ -188,7 +181,7 @@ static void section_draw(const AppDraw *d, SDL_Rect r) {
     AppGfx *g = d->g;
     draw_title(d, r);
     SDL_Rect cv = canvas_rect(d, r);
-    image_box(g, c->canvas, cv);
+    app_image_box(g, c->canvas, cv);
     draw_brush(d, cv);
     app_text_draw(&g->text, APP_FONT_SMALL, "Backspace clears \xc2\xb7 drop a PNG \xc2\xb7 Ctrl+O",
                   cv.x, cv.y + cv.h + app_px(g, 2), APP_DIM, APP_ALIGN_LEFT);
@@ -238,7 +231,7 @@ static void strip_draw(const AppDraw *d, int pane, SDL_Rect r) {
     if (!m || model >= APP_MAX_MODELS) return;
     const AppDrawModel *dm = &dr->model[model];
     int side = r.h - app_px(g, 4), x = r.x + side + app_px(g, 10), w = r.x + r.w - x;
-    image_box(g, dm->valid ? c->recon[model] : NULL, (SDL_Rect){r.x, r.y, side, side});
+    app_image_box(g, dm->valid ? c->recon[model] : NULL, (SDL_Rect){r.x, r.y, side, side});
     if (!dm->valid) {
         app_text_draw_within(g, APP_FONT_SMALL,
                              app_can_encode(s)

@@ -58,13 +58,6 @@ static void placed(const AppDraw *d, void *tool, int pane, SDL_Rect r) {
     rp->input_side[pane] = side > 0 ? side : 0;
 }
 
-static void image_box(AppGfx *g, SDL_Texture *tex, SDL_Rect dst) {
-    app_set_color(g->ren, APP_PANE_BG);
-    SDL_RenderFillRect(g->ren, &dst);
-    app_frame_rect(g, dst);
-    if (tex) SDL_RenderCopy(g->ren, tex, NULL, &dst);
-}
-
 /* The missing pixels over the input, tinted. */
 static void draw_mask(AppGfx *g, const AppRepair *r, SDL_Rect dst) {
     SDL_FRect px[VAE_MNIST_PIXELS];
@@ -111,13 +104,13 @@ static void strip_draw(const AppDraw *d, int pane, SDL_Rect r) {
     int side = cell(d, r.h), gap = app_px(g, 10), m = s->pane[pane].model;
     int y = r.y + app_text_line(&g->text, APP_FONT_SMALL);
     SDL_Rect dst = {r.x, y, side, side};
-    image_box(g, c->input, dst);
+    app_image_box(g, c->input, dst);
     draw_mask(g, rp, dst);
     if (m >= APP_MAX_MODELS || !rp->recon_seq[m]) return;
     dst.x += side + gap;
-    image_box(g, c->recon[m], dst);
+    app_image_box(g, c->recon[m], dst);
     dst.x += side + gap;
-    image_box(g, rp->n_missing ? c->chain[m] : NULL, dst);
+    app_image_box(g, rp->n_missing ? c->chain[m] : NULL, dst);
     int tx = dst.x + side + gap;
     const char *who = app_snap_label(s->snap, m);
     if (rp->n_missing)
