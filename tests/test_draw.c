@@ -255,6 +255,22 @@ static void test_load(World *w) {
     CHECK_MSG(w->s.toast.error && w->s.toast.seq != seq && strstr(w->s.toast.text, "not a PNG"),
               "toast: %s", w->s.toast.text);
     CHECK(!memcmp(kept, d->canvas, sizeof kept));
+    /* a huge picture (its header says 5000x5000): refused before anything is read */
+    write_picture(bad, 2, 2);
+    uint8_t *png = NULL;
+    size_t len = 0;
+    char err[VAE_ERR_LEN];
+    CHECK(vae_file_read_all(bad, 1 << 20, &png, &len, err) == VAE_OK && len > 24);
+    const uint8_t side[4] = {0, 0, 0x13, 0x88}; /* 5000, big-endian: IHDR width and height */
+    memcpy(png + 16, side, 4), memcpy(png + 20, side, 4);
+    const void *parts[1] = {png};
+    CHECK(vae_file_write_atomic(bad, parts, &len, 1, err) == VAE_OK);
+    free(png);
+    send(w, APP_IN_DROP, 0, 0, 0, 0, 0, bad);
+    frame(w);
+    CHECK_MSG(w->s.toast.error && strstr(w->s.toast.text, "5000x5000"), "toast: %s",
+              w->s.toast.text);
+    CHECK(!memcmp(kept, d->canvas, sizeof kept));
     /* Ctrl+O, the path typed (in pieces, as text input comes), Return */
     send(w, APP_IN_KEY, APP_KEY_BACKSPACE, 0, 0, 0, 0, NULL);
     frame(w);
