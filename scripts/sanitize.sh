@@ -118,6 +118,9 @@ PY
     cli train_ae train --data "$T/idx" --kind ae --hidden 64 --epochs 2 --out "$T/ae.safetensors" \
         --record "$T/ae.rec"
     cli train_init train --data "$DATA" --init "$M" --epochs 1 --hidden 512,256 --quiet --out "$T/m2.safetensors"
+    cli train_pca train --data "$DATA" --kind pca --latent 3 --out "$T/pca.safetensors"
+    cli eval_pca eval --data "$DATA" --model "$T/pca.safetensors"
+    cli traverse_pca traverse --data "$DATA" --model "$T/pca.safetensors" --index 2 --out "$T/tp.png"
     cli eval eval --data "$DATA" --model "$M" --iw 4
     cli encode encode --data "$DATA" --model "$M" --out "$T/latents.csv"
     cli decode decode --model "$M" --z 0.5,-1
@@ -141,7 +144,7 @@ PY
     if [ $cli_fail -ne 0 ]; then
         bad "asan: a vae command failed or leaked (logs: $T)"
     else
-        say "asan: $cmds vae commands (import, train x3 (one --record), eval --iw, eval --per-image, encode, encode --image, decode x2, sample x3, interpolate, arithmetic, traverse, reconstruct x2, info, animate --grid, bench, bench --nearest, help): no errors, no leaks ($((SECONDS - t0)) s)"
+        say "asan: $cmds vae commands (import, train x3 (one --record), a pca's train, eval and traverse, eval --iw, eval --per-image, encode, encode --image, decode x2, sample x3, interpolate, arithmetic, traverse, reconstruct x2, info, animate --grid, bench, bench --nearest, help): no errors, no leaks ($((SECONDS - t0)) s)"
         rm -rf "$T"
     fi
 

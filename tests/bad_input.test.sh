@@ -272,6 +272,52 @@ out("nan_decoder", edited(at="m0.dec.0.weight", raw=b"\x00\x7e"))
 EOF
 RF() { echo "$W/$1.rec"; }
 
+# A PCA of the tiny dataset (vae train --kind pca) and copies that are no projection.
+PCA=$W/pca.safetensors
+if ! "$VAE" train --kind pca --data "$W/good" --latent 2 --quiet --out "$PCA" >/dev/null 2>"$W/train.err"; then
+    echo "bad_input: could not fit the PCA fixture:" >&2
+    cat "$W/train.err" >&2
+    exit 1
+fi
+python3 - "$W" "$PCA" <<'EOF' || { echo "bad_input: PCA fixtures failed" >&2; exit 1; }
+import json, os, struct, sys
+W, P = sys.argv[1], sys.argv[2]
+b = open(P, "rb").read()
+n = struct.unpack("<Q", b[:8])[0]
+hdr, data = json.loads(b[8 : 8 + n]), b[8 + n :]
+meta = hdr.pop("__metadata__")
+t = {k: [v["dtype"], v["shape"], data[v["data_offsets"][0] : v["data_offsets"][1]]]
+     for k, v in hdr.items()}
+
+def out(name, tensors, m=None):
+    h, off, blob = {"__metadata__": {**meta, **(m or {})}}, 0, b""
+    for k, (dt, shape, raw) in tensors.items():
+        h[k] = {"dtype": dt, "shape": shape, "data_offsets": [off, off + len(raw)]}
+        off += len(raw)
+        blob += raw
+    hb = json.dumps(h).encode()
+    hb += b" " * (-len(hb) % 8)
+    open(os.path.join(W, name + ".safetensors"), "wb").write(struct.pack("<Q", len(hb)) + hb + blob)
+
+def edit(name, how):  # how: {tensor: "bump" (its first entry + 0.01) or a factor}
+    c = dict(t)
+    for k, f in how.items():
+        raw = c[k][2]
+        xs = list(struct.unpack("<%df" % (len(raw) // 4), raw))
+        xs = [xs[0] + 0.01] + xs[1:] if f == "bump" else [x * f for x in xs]
+        c[k] = [c[k][0], c[k][1], struct.pack("<%df" % len(xs), *xs)]
+    out(name, c)
+
+edit("pca_not_transposed", {"dec.0.weight": "bump"})
+edit("pca_not_orthonormal", {"enc.mu.weight": 2.0, "dec.0.weight": 2.0})
+edit("pca_bias", {"enc.mu.bias": "bump"})
+extra = dict(t)
+extra["enc.logvar.weight"], extra["enc.logvar.bias"] = t["enc.mu.weight"], t["enc.mu.bias"]
+out("pca_logvar", extra)
+out("pca_hidden", t, {"hidden": "16"})
+out("pca_flows", t, {"flows": "2"})
+EOF
+
 MISSING=$W/no/such/dir
 
 # ---- usage ------------------------------------------------------------------------
@@ -436,6 +482,24 @@ if [ "$(printf '%s\n' "$info_err" | wc -l)" -eq 1 ] && ! printf '%s' "$info_err"
     pass=$((pass + 1)); echo "ok   control characters are escaped in messages"
 else
     fail=$((fail + 1)); echo "FAIL control characters reach stderr: $(printf '%q' "$info_err")"
+fi
+
+# PCA checkpoints: a projection or nothing; train --kind pca refuses the flags of training.
+expect 2 "transposed"            "pca: decoder not the encoder's transpose" -- info --model "$(C pca_not_transposed)"
+expect 2 "orthonormal"           "pca: components not orthonormal"    -- eval --model "$(C pca_not_orthonormal)" --data "$D/good"
+expect 2 "enc.mu.bias"           "pca: bias not -C^T mean"            -- decode --model "$(C pca_bias)" --z 0,0
+expect 2 "$(C pca_logvar)"       "pca with enc.logvar tensors"        -- info --model "$(C pca_logvar)"
+expect 2 "no hidden layers"      "pca with hidden layers in metadata" -- info --model "$(C pca_hidden)"
+expect 2 "no hidden layers"      "pca with flows in metadata"         -- sample --model "$(C pca_flows)" --grid 3 --out "$W/g.png"
+expect 2 "--iw needs a VAE"      "eval --iw on a pca"                 -- eval --model "$PCA" --iw 5 --data "$D/good"
+expect 2 "--epochs"              "train --kind pca --epochs"          -- train --kind pca --epochs 3 --data "$D/good" --out "$W/never.safetensors"
+expect 2 "--hidden"              "train --kind pca --hidden=32"       -- train --kind pca --hidden=32 --data "$D/good" --out "$W/never.safetensors"
+expect 2 "components"            "train --kind pca --latent 65"       -- train --kind pca --latent 65 --data "$D/good" --out "$W/never.safetensors"
+[ -e "$W/never.safetensors" ] && { fail=$((fail + 1)); echo "FAIL a rejected pca train wrote its --out file"; }
+if "$VAE" eval --model "$PCA" --data "$D/good" >/dev/null 2>"$W/err"; then
+    pass=$((pass + 1)); echo "ok   control: the unbroken pca evaluates"
+else
+    fail=$((fail + 1)); echo "FAIL control: the unbroken pca: $(head -c 300 "$W/err")"
 fi
 
 # ---- recordings (vae animate) -----------------------------------------------------

@@ -156,10 +156,11 @@ static void strip_draw(const AppDraw *d, int pane, SDL_Rect r) {
     const VaeModel *m = app_pane_model(s, &s->pane[pane]);
     int lh = app_text_line(&g->text, APP_FONT_SMALL), w = strip_image_width(d, r.w);
     int h = w * s->session->rows / s->session->cols, gap = app_px(g, 4);
-    const char *what = s->hover < 0 ? "hover a dot: its reconstruction, then decodes of q(z|x)"
-                       : !app_is_vae(m)
-                           ? "an AE has one z per x: its reconstruction only"
-                           : "reconstruction (decoded \xce\xbc) | decoded samples of q(z|x)";
+    const char *what =
+        s->hover < 0 ? "hover a dot: its reconstruction, then decodes of q(z|x)"
+        : m && m->cfg.kind == VAE_KIND_PCA ? "a PCA projects x to one z: its reconstruction only"
+        : !app_is_vae(m)                   ? "an AE has one z per x: its reconstruction only"
+                         : "reconstruction (decoded \xce\xbc) | decoded samples of q(z|x)";
     app_text_drawf_within(g, APP_FONT_SMALL, r.x, r.y, r.w, APP_DIM, "%s: %s",
                           app_snap_label(s->snap, s->pane[pane].model), what);
     if (s->hover < 0) return;

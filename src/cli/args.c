@@ -71,7 +71,7 @@ int cli_parse_floats(const char *s, float *out, int max, int *n) {
 int cli_model_config(const CliModelFlags *f, int classes, VaeConfig *cfg) {
     *cfg = vae_config_default();
     if (f->kind && !vae_kind_parse(f->kind, &cfg->kind))
-        return cli_error(CLI_USAGE, "--kind must be vae, ae or cvae, got \"%s\"", f->kind);
+        return cli_error(CLI_USAGE, "--kind must be vae, ae, cvae or pca, got \"%s\"", f->kind);
     if (f->hidden && !vae_hidden_parse(f->hidden, cfg))
         return cli_error(CLI_USAGE,
                          "--hidden must be 1 to %d comma-separated sizes like 512,256, got \"%s\"",

@@ -6,7 +6,9 @@
  *   encoder  enc.0: in -> h0, ReLU, enc.1: h0 -> h1, ReLU, ...,
  *            enc.mu: h{n-1} -> L, enc.logvar: h{n-1} -> L (not for ae)
  *   decoder  dec.0: L (+C) -> h{n-1}, ReLU, ..., dec.n: h0 -> in (logits)
- * where in = input pixels (+C for cvae). Weights are (out, in) like PyTorch. */
+ * where in = input pixels (+C for cvae). Weights are (out, in) like PyTorch.
+ * A pca (pca.h) is the same with no hidden layers and no squashing: enc.mu: in -> L, the
+ * projection onto the components, and dec.0: L -> in giving pixel values, not logits. */
 #ifndef VAE_MODEL_H
 #define VAE_MODEL_H
 
@@ -21,14 +23,14 @@
 #define VAE_LOGVAR_MIN (-30.0f)
 #define VAE_LOGVAR_MAX 20.0f
 
-typedef enum { VAE_KIND_VAE = 0, VAE_KIND_AE, VAE_KIND_CVAE } VaeKind;
+typedef enum { VAE_KIND_VAE = 0, VAE_KIND_AE, VAE_KIND_CVAE, VAE_KIND_PCA } VaeKind;
 typedef enum { VAE_LIK_BERNOULLI = 0, VAE_LIK_GAUSSIAN } VaeLikelihood;
 
 typedef struct {
     VaeKind kind;
     int input_h, input_w;       /* 28, 28 */
     int latent;                 /* 2 */
-    int n_hidden;               /* 2 */
+    int n_hidden;               /* 2 (0 for a pca, and only for it) */
     int hidden[VAE_MAX_HIDDEN]; /* 512, 256 */
     int classes;                /* number of labels (one-hot width for cvae) */
     int flows;                  /* planar flows after the sample (0 = none) */
@@ -40,13 +42,16 @@ VaeConfig vae_config_default(void);
 /* Check ranges; err names the offending field. */
 VaeStatus vae_config_check(const VaeConfig *c, char err[VAE_ERR_LEN]);
 const char *vae_kind_name(VaeKind k);
+/* Whether the kind encodes to a distribution (enc.logvar; a prior, a KL): vae and cvae. An
+ * AE and a pca encode to a point. */
+int vae_kind_is_stochastic(VaeKind k);
 const char *vae_likelihood_name(VaeLikelihood l);
 int vae_kind_parse(const char *s, VaeKind *k); /* 1 on success */
 int vae_likelihood_parse(const char *s, VaeLikelihood *l);
 /* "planar:K" (K in 0..VAE_MAX_FLOWS), "planar" (= planar:4) or "none" -> *k flows; 1 on
  * success. The --flow flag of `vae train` and the explorer. */
 int vae_flow_parse(const char *s, int *k);
-/* "512,256" -> n_hidden/hidden; 1 on success */
+/* "512,256" -> n_hidden/hidden, "none" -> no hidden layer (a pca's); 1 on success */
 int vae_hidden_parse(const char *s, VaeConfig *c);
 void vae_hidden_format(const VaeConfig *c, char *buf, size_t len);
 
@@ -123,12 +128,14 @@ void vae_workspace_free(VaeWorkspace *ws);
  * b may exceed ws->max_batch: it runs in chunks. */
 void vae_model_encode(const VaeModel *m, VaeWorkspace *ws, const float *x, const uint8_t *labels,
                       int b, float *mu, float *logvar);
-/* Decode b latent points z (b, latent) into probabilities (b, n_in) = sigmoid(logits).
- * labels needed for cvae. For flows the caller passes z after the flow. */
+/* Decode b latent points z (b, latent) into probabilities (b, n_in) = sigmoid(logits), a
+ * pca's pixel values clipped into [0, 1]: what to show. labels needed for cvae. For flows
+ * the caller passes z after the flow. */
 void vae_model_decode(const VaeModel *m, VaeWorkspace *ws, const float *z, const uint8_t *labels,
                       int b, float *probs);
 
-/* The same, leaving the decoder's logits (b, n_in) instead of probabilities. */
+/* The same, leaving the decoder's logits (b, n_in) instead of probabilities; for a pca its
+ * pixel values, unclipped (what scores it). */
 void vae_model_decode_logits(const VaeModel *m, VaeWorkspace *ws, const float *z,
                              const uint8_t *labels, int b, float *logits);
 

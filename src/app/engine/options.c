@@ -18,8 +18,12 @@ static const char preamble[] =
     "\n";
 static const char epilogue[] = "\nkeys and mouse (also H or F1 in the window):\n";
 
+/* A trained kind: a PCA is not trained (--pca computes one, --model loads one). */
 static int parse_kind(const char *v, void *dst) {
-    return vae_kind_parse(v, dst);
+    VaeKind k;
+    if (!vae_kind_parse(v, &k) || k == VAE_KIND_PCA) return 0;
+    *(VaeKind *)dst = k;
+    return 1;
 }
 static int parse_likelihood(const char *v, void *dst) {
     return vae_likelihood_parse(v, dst);
@@ -94,6 +98,9 @@ static int options_table(AppOptions *o, VaeOpt *t) {
         {"--ae-model", VAE_OPT_STR, &o->ae_path, "FILE", "start the AE from a checkpoint"},
         {"--no-train", VAE_OPT_FLAG, &o->no_train, NULL,
          "explore the checkpoints only (needs --model)"},
+        {"--pca", VAE_OPT_FLAG, &o->pca, NULL,
+         "also a PCA of the training split, computed at launch, in a pane\nof its own (its latent "
+         "size: the first model's)"},
         {"--fork", VAE_OPT_PARSE, o, "SETTING=V",
          "also train a fork of the first model with one setting changed:\nbeta=4, lr=1e-4, "
          "likelihood=gaussian, seed=7, free-bits=0.5,\ndropout=0.2 (again for more forks)",
@@ -192,7 +199,7 @@ int app_args_parse(AppOptions *o, int argc, char **argv, char *err, int err_len)
         snprintf(err, (size_t)err_len, "--ae-model with several --model: give each as --model");
         return -1;
     }
-    if (o->n_models + (o->ae_path != NULL) + o->n_forks > APP_MAX_MODELS) {
+    if (o->n_models + (o->ae_path != NULL) + o->n_forks + o->pca > APP_MAX_MODELS) {
         snprintf(err, (size_t)err_len, "at most %d models with the forks", APP_MAX_MODELS);
         return -1;
     }

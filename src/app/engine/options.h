@@ -21,6 +21,7 @@ typedef struct {
     AppFork forks[APP_MAX_MODELS]; /* --fork SETTING=VALUE of the first model */
     int n_forks;
     int no_train;
+    int pca;                /* --pca: a PCA of the training split beside the models */
     VaeConfig cfg;          /* --kind --hidden --latent --likelihood --flow (a fresh model) */
     VaeTrainConfig tc;      /* --batch --lr --beta --kl-warmup --free-bits --dropout --seed */
     int shape_flag;         /* a flag of cfg was given (conflicts with --model) */

@@ -7,7 +7,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "clock.h"
 #include "latents.h"
+#include "pca.h"
 #include "sizes.h"
 
 static int failf(char *err, int len, const char *what, const char *detail) {
@@ -95,6 +97,24 @@ static int open_models(AppSession *s, const AppOptions *o, char *err, int err_le
     return 0;
 }
 
+/* --pca: the PCA of the training split with the first model's latent size, after the
+ * models (training: after the VAE and the AE at least), as if loaded from a checkpoint. */
+static int fit_pca(AppSession *s, const AppOptions *o, char *err, int err_len) {
+    int slot = o->no_train || s->n_loaded > 2 ? s->n_loaded : 2;
+    int latent = s->has_loaded[0] ? s->loaded[0].cfg.latent : o->cfg.latent;
+    if (slot >= APP_MAX_MODELS) return failf(err, err_len, "--pca: no room for another model", "");
+    char e[VAE_ERR_LEN];
+    double t0 = vae_now();
+    if (vae_pca_fit(&s->loaded[slot], &s->ds.train, latent, s->ds.classes, NULL, e) != VAE_OK)
+        return failf(err, err_len, "--pca: ", e);
+    s->has_loaded[slot] = 1, s->n_loaded = slot + 1;
+    s->loaded_meta[slot] = (VaeCkptMeta){0.0f, "", 0, 0, 0};
+    snprintf(s->loaded_meta[slot].dataset, sizeof s->loaded_meta[slot].dataset, "%s", s->ds.name);
+    fprintf(stderr, "vae-explorer: PCA of %d training images, %d components, in %.2f s\n",
+            s->ds.train.n, latent, vae_now() - t0);
+    return 0;
+}
+
 int app_session_open(AppSession *s, const AppOptions *o, char *err, int err_len) {
     memset(s, 0, sizeof *s);
     app_box_init(&s->box);
@@ -104,28 +124,26 @@ int app_session_open(AppSession *s, const AppOptions *o, char *err, int err_len)
                      "--kind, --hidden, --latent, --likelihood and --flow shape a fresh model; "
                      "with --model the checkpoint's are used (drop them)",
                      "");
-    return open_models(s, o, err, err_len);
+    if (open_models(s, o, err, err_len) != 0) return -1;
+    return o->pca ? fit_pca(s, o, err, err_len) : 0;
 }
 
-/* The models to train: the checkpoints, or a fresh VAE from the flags; beside a single
- * model, an AE of the same shape and likelihood without flows. */
+/* The models to train: the checkpoints (a PCA among them stays as it is), a fresh VAE
+ * from the flags in the first place if none is loaded there, and in the second an AE of the
+ * first model's shape and likelihood without flows. */
 static int training_models(AppSession *s, const AppOptions *o, AppTrainerConfig *tc, char *err,
                            int err_len) {
-    VaeConfig base = s->has_loaded[0] ? s->loaded[0].cfg : o->cfg;
-    if (!s->has_loaded[0]) {
+    int first = s->has_loaded[0] && s->loaded[0].cfg.kind != VAE_KIND_PCA;
+    VaeConfig base = first ? s->loaded[0].cfg : o->cfg;
+    if (!first) {
         base.input_h = s->rows, base.input_w = s->cols;
         base.classes = s->ds.classes;
     }
-    tc->n_models = s->n_loaded ? s->n_loaded : 1;
+    tc->n_models = s->n_loaded > 2 ? s->n_loaded : 2;
     for (int m = 0; m < tc->n_models; m++) {
         tc->cfg[m] = s->has_loaded[m] ? s->loaded[m].cfg : base;
         tc->init[m] = s->has_loaded[m] ? &s->loaded[m] : NULL;
-    }
-    if (tc->n_models == 1) {
-        tc->cfg[1] = base;
-        tc->cfg[1].kind = VAE_KIND_AE;
-        tc->cfg[1].flows = 0;
-        tc->n_models = 2;
+        if (m > 0 && !s->has_loaded[m]) tc->cfg[m].kind = VAE_KIND_AE, tc->cfg[m].flows = 0;
     }
     char e[VAE_ERR_LEN];
     for (int m = 0; m < tc->n_models; m++)
@@ -138,7 +156,7 @@ static int start_training(AppSession *s, const AppOptions *o, char *err, int err
     memset(&tc, 0, sizeof tc);
     if (training_models(s, o, &tc, err, err_len) != 0) return -1;
     tc.tc = o->tc;
-    if (s->has_loaded[0] && !o->beta_set && s->loaded[0].cfg.kind != VAE_KIND_AE &&
+    if (s->has_loaded[0] && !o->beta_set && vae_kind_is_stochastic(s->loaded[0].cfg.kind) &&
         s->loaded_meta[0].beta > 0)
         tc.tc.beta = s->loaded_meta[0].beta; /* carry on as the checkpoint was trained */
     tc.ds = &s->ds;
@@ -187,9 +205,18 @@ static int publish_checkpoints(AppSession *s, const AppOptions *o, char *err, in
     return 0;
 }
 
+/* Whether any model trains: a fresh one, or a checkpoint that is not a PCA (PCAs alone are
+ * shown as they are). */
+static int trains_any(const AppSession *s) {
+    int any = s->n_loaded == 0;
+    for (int m = 0; m < s->n_loaded; m++)
+        any |= !s->has_loaded[m] || s->loaded[m].cfg.kind != VAE_KIND_PCA;
+    return any;
+}
+
 int app_session_start(AppSession *s, const AppOptions *o, char *err, int err_len) {
-    return o->no_train ? publish_checkpoints(s, o, err, err_len)
-                       : start_training(s, o, err, err_len);
+    return o->no_train || !trains_any(s) ? publish_checkpoints(s, o, err, err_len)
+                                         : start_training(s, o, err, err_len);
 }
 
 void app_session_close(AppSession *s) {

@@ -17,7 +17,8 @@ typedef struct {
     /* the least Bernoulli reconstruction loss the shown images allow, nats per image: each
      * grey pixel x costs its entropy -x log x - (1-x) log(1-x) even when matched exactly */
     double bce_floor;
-    VaeModel loaded[APP_MAX_MODELS]; /* from checkpoints: each --model, then --ae-model */
+    /* from checkpoints: each --model, then --ae-model; then the PCA of --pca */
+    VaeModel loaded[APP_MAX_MODELS];
     VaeCkptMeta loaded_meta[APP_MAX_MODELS];
     int has_loaded[APP_MAX_MODELS];
     int n_loaded;
@@ -30,7 +31,7 @@ typedef struct {
  * but app_session_close). */
 int app_session_open(AppSession *s, const AppOptions *o, char *err, int err_len);
 /* Start training (the trainer's first snapshot follows), or publish the checkpoints'
- * snapshot (--no-train). 0 or -1 with a sentence in err. */
+ * snapshot (--no-train, or only PCAs: nothing to train). 0 or -1 with a sentence in err. */
 int app_session_start(AppSession *s, const AppOptions *o, char *err, int err_len);
 /* Stops the trainer first, then frees everything. */
 void app_session_close(AppSession *s);

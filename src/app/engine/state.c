@@ -117,6 +117,7 @@ const char *app_model_name(const VaeModel *m) {
     return !m                             ? "-"
            : m->cfg.kind == VAE_KIND_AE   ? "AE"
            : m->cfg.kind == VAE_KIND_CVAE ? "CVAE"
+           : m->cfg.kind == VAE_KIND_PCA  ? "PCA"
                                           : "VAE";
 }
 

@@ -118,11 +118,17 @@ int app_dot_at(const AppState *s, int x, int y);
  * flows if the model has any (vae_latent_codes from the snapshot's mu: a trainer's
  * snapshot has no encoder), so decoding it gives the image's reconstruction. */
 void app_image_code(const AppState *s, int model, int i, float *z);
-/* Whether model m is a VAE kind (has a posterior; its panes show the prior). */
+/* Whether model m is a VAE kind (has a posterior; its panes show the prior): not an AE or
+ * a PCA. */
 static inline int app_is_vae(const VaeModel *m) {
-    return m && m->cfg.kind != VAE_KIND_AE;
+    return m && vae_kind_is_stochastic(m->cfg.kind);
 }
-/* "VAE", "AE", "CVAE" (or "-" for NULL): how panels and titles name a model. */
+/* Whether model m of the snapshot trains: not with --no-train, and never a PCA. */
+static inline int app_is_trained(const AppState *s, int m) {
+    return s->session->trainer && s->snap && m >= 0 && m < s->snap->n_models &&
+           s->snap->model[m].cfg.kind != VAE_KIND_PCA;
+}
+/* "VAE", "AE", "CVAE", "PCA" (or "-" for NULL): how panels and titles name a model. */
 const char *app_model_name(const VaeModel *m);
 /* How the window names model m of the snapshot: its label ("VAE", "VAE beta=4"). */
 const char *app_snap_label(const AppSnapshot *snap, int m);

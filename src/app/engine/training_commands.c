@@ -48,7 +48,8 @@ static const float setting_hi[APP_N_SETTINGS] = {100.0f, 1e-1f, 10.0f, 0.95f, 1.
 /* Whether setting `what` applies to model m when set for every model: beta and free bits
  * only to models with a KL term. */
 static int applies(const AppTrainer *t, AppSetting what, int m) {
-    return (what != APP_SET_BETA && what != APP_SET_FREE_BITS) || t->kind[m] != VAE_KIND_AE;
+    return (what != APP_SET_BETA && what != APP_SET_FREE_BITS) ||
+           vae_kind_is_stochastic(t->kind[m]);
 }
 
 static void store(AppTrainer *t, AppSetting what, int m, float v) {

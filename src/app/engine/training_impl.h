@@ -36,11 +36,13 @@ struct AppTrainer {
     char label[APP_MAX_MODELS][48];      /* "VAE", "VAE beta=4" */
     uint64_t model_seed[APP_MAX_MODELS]; /* each model's seed (a reset starts it afresh) */
     uint64_t seed;
-    VaeTrainer *tr[APP_MAX_MODELS];
-    VaeTrainShared *shared;    /* the trainers' workers and gradients: they step in turn */
-    AppLatentWorker *worker;   /* the latents, beside the training */
-    VaeSplitEncoder *sync_enc; /* the same on this thread, for a command's state */
-    unsigned state_gen;        /* bumped by every such encode: older worker jobs are stale */
+    VaeTrainer *tr[APP_MAX_MODELS];  /* NULL for a model nothing trains: */
+    VaeModel fitted[APP_MAX_MODELS]; /* a PCA, computed in closed form (held whole) */
+    int lead;                        /* the first model trained: the session's steps are its */
+    VaeTrainShared *shared;          /* the trainers' workers and gradients: they step in turn */
+    AppLatentWorker *worker;         /* the latents, beside the training */
+    VaeSplitEncoder *sync_enc;       /* the same on this thread, for a command's state */
+    unsigned state_gen;              /* bumped by every such encode: older worker jobs are stale */
     /* start-up: the thread creates the trainers, then reports (1 ok, -1 start_err) */
     const AppTrainerConfig *start_cfg;
     atomic_int start_state;
