@@ -209,8 +209,9 @@ static void score_lines(const AppDraw *d, const VaeModel *m, const AppDrawModel 
     const VaeImageScore *sc = &dm->score;
     if (!app_is_vae(m)) {
         app_text_drawf_within(g, APP_FONT_SMALL, x, y + lh, w, col, "recon %.1f nats", sc->recon);
-        app_text_draw_within(g, APP_FONT_SMALL, "an AE has no likelihood: no -log p(x)", x,
-                             y + 2 * lh, w, APP_DIM);
+        app_text_drawf_within(g, APP_FONT_SMALL, x, y + 2 * lh, w, APP_DIM,
+                              "a%s %s has no likelihood: no -log p(x)",
+                              m->cfg.kind == VAE_KIND_AE ? "n" : "", app_model_name(m));
         return;
     }
     app_text_drawf_within(g, APP_FONT_SMALL, x, y + lh, w, col,

@@ -69,7 +69,7 @@ static int copy_model(AppDrawJob *j, int m, const VaeModel *src) {
         memset(dst, 0, sizeof *dst);
         j->scorer[m] = NULL;
         if (vae_model_init(dst, &src->cfg, err) != VAE_OK) return -1;
-        int iw = src->cfg.kind == VAE_KIND_AE ? 1 : APP_DRAW_IW;
+        int iw = vae_kind_is_stochastic(src->cfg.kind) ? APP_DRAW_IW : 1; /* (AE, PCA: none) */
         if (vae_scorer_create(&j->scorer[m], dst, iw, err) != VAE_OK) return -1;
     }
     memcpy(dst->params, src->params, src->n_params * sizeof *src->params);
