@@ -14,6 +14,7 @@
 #include "clock.h"
 #include "draw.h"
 #include "fileio.h"
+#include "pca.h"
 #include "repair.h"
 #include "rng.h"
 #include "tool_list.h"
@@ -53,7 +54,8 @@ typedef struct {
     AppDrawing *d;
 } World;
 
-static void world_open(World *w, int encoders) {
+/* A VAE and a second model of kind `second` (an AE, or a PCA fitted to the training set). */
+static void world_open(World *w, int encoders, VaeKind second) {
     memset(w, 0, sizeof *w);
     char err[VAE_ERR_LEN];
     AppSession *se = &w->session;
@@ -69,6 +71,10 @@ static void world_open(World *w, int encoders) {
         c.kind = m == 0 ? VAE_KIND_VAE : VAE_KIND_AE;
         CHECK(vae_model_init(&w->model[m], &c, err) == VAE_OK);
         vae_model_init_params(&w->model[m], 5 + (uint64_t)m);
+    }
+    if (second == VAE_KIND_PCA) {
+        vae_model_free(&w->model[1]);
+        CHECK(vae_pca_fit(&w->model[1], &se->ds.train, 2, 2, NULL, err) == VAE_OK);
     }
     const VaeModel *models[2] = {&w->model[0], &w->model[1]};
     AppSnapshot *snap = app_box_acquire(&se->box);
@@ -370,7 +376,7 @@ static void test_pin(World *w) {
 /* A trainer's snapshot without encoders: the drawing waits for one that has them. */
 static void test_no_encoders(void) {
     World w;
-    world_open(&w, 0);
+    world_open(&w, 0, VAE_KIND_AE);
     send(&w, APP_IN_KEY, 'd', 0, 0, 0, 0, NULL);
     frame(&w);
     stroke(&w, APP_BUTTON_LEFT, 10, 5, 12, 20);
@@ -381,9 +387,25 @@ static void test_no_encoders(void) {
     world_close(&w);
 }
 
+/* A PCA beside the VAE: encoded and scored (without importance samples, as an AE). */
+static void test_pca(void) {
+    World w;
+    world_open(&w, 1, VAE_KIND_PCA);
+    char err[VAE_ERR_LEN];
+    CHECK((w.s.worker = app_worker_start(err, sizeof err)) != NULL);
+    send(&w, APP_IN_KEY, 'd', 0, 0, 0, 0, NULL);
+    frame(&w);
+    stroke(&w, APP_BUTTON_LEFT, 14, 4, 14, 24);
+    CHECK(wait_scored(&w));
+    const AppDrawModel *pca = &w.d->model[1];
+    CHECK_MSG(pca->valid && pca->scored == 1 && pca->score.recon > 0 && pca->score.iwae_nll == 0,
+              "PCA: valid %d, scored %d, recon %g", pca->valid, pca->scored, pca->score.recon);
+    world_close(&w);
+}
+
 int main(void) {
     World w;
-    world_open(&w, 1);
+    world_open(&w, 1, VAE_KIND_AE);
     test_strokes(&w);
     test_scores(&w);
     test_load(&w);
@@ -391,5 +413,6 @@ int main(void) {
     test_pin(&w);
     world_close(&w);
     test_no_encoders();
+    test_pca();
     return CHECK_DONE();
 }

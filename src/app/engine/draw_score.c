@@ -59,11 +59,11 @@ static void run_job(void *job) {
 }
 
 /* The job's copy of model m of the snapshot (its arena and scorer kept while the shape is
- * the same). 0, or -1 out of memory. */
+ * the same; made again after a failure). 0, or -1 (out of memory). */
 static int copy_model(AppDrawJob *j, int m, const VaeModel *src) {
     VaeModel *dst = &j->model[m];
     char err[VAE_ERR_LEN];
-    if (!dst->params || memcmp(&dst->cfg, &src->cfg, sizeof dst->cfg)) {
+    if (!dst->params || !j->scorer[m] || memcmp(&dst->cfg, &src->cfg, sizeof dst->cfg)) {
         vae_model_free(dst);
         vae_scorer_destroy(j->scorer[m]);
         memset(dst, 0, sizeof *dst);
