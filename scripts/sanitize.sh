@@ -63,13 +63,13 @@ explorer_script() {
 140 key s
 145 drag left 300 780 60 780
 150 key w
-165 key backspace
+165 key end
 166 hover 11
-168 key j
+168 key shift+t
 170 key shift+p
 172 key shift+s
 175 drag left 60 780 400 780
-185 key backspace
+185 key end
 190 move 500 200
 230 quit
 EOF

@@ -100,7 +100,7 @@ check "compare: right pane has a scatter" $PNG scatter "$T/compare.png" 446 42 7
 check "compare: first decoded image" $PNG varied "$T/compare.png" 800 160 1015 365 10
 check "compare: second decoded image" $PNG varied "$T/compare.png" 1036 160 1252 365 10
 check "compare differs from single mode" $PNG differ "$T/a2.png" "$T/compare.png" 56 42 764 752 2
-check "help overlay darkens the window around it" $PNG darker "$T/compare.png" "$T/help.png" 0 0 350 800 0.5
+check "help overlay darkens the window around it" $PNG darker "$T/compare.png" "$T/help.png" 0 0 1280 100 0.5
 check "help overlay: a box of text in the middle" $PNG varied "$T/help.png" 380 180 900 620 20
 check "zoom changes the plane" $PNG differ "$T/a2.png" "$T/zoom.png" 56 42 764 752 2
 check "pan changes the plane" $PNG differ "$T/zoom.png" "$T/pan.png" 56 42 764 752 2

@@ -1,11 +1,11 @@
 #!/bin/bash
 # The replay in the window under Xvfb (issue 17): a short run records itself; dragging the
 # timeline to its start shows the plane as it was at the first snapshot (the same pixels
-# as a screenshot taken then, and not the live plane's); W plays the run from there; J
-# draws the hovered image's trail; Backspace is the present again; Shift+P writes the
+# as a screenshot taken then, and not the live plane's); W plays the run from there; Shift+T
+# draws the hovered image's trail; End is the present again; Shift+P writes the
 # run as a GIF (more than one frame, read back with tests/gif_read.py) and Shift+S the
 # recording, which vae-explorer --replay reopens: its last frame is the live plane at the
-# pause, its first the scrubbed start. Screenshots compared with tests/explorer_png.py.
+# pause, its first (Home) the scrubbed start. Screenshots compared with tests/explorer_png.py.
 # Env: VAE_BUILD (build dir), VAE_DATA_DIR (MNIST IDX dir), VAE_TMP (scratch).
 set -u
 BUILD=${VAE_BUILD:-build}
@@ -62,12 +62,12 @@ at() { F=$((F + $1)); echo "$F ${*:2}"; }
     at 8 screenshot "$T/scrub0.png"
     at 1 key w                             # play from there
     at 12 screenshot "$T/play.png"
-    at 1 key backspace                     # the present again
+    at 1 key end                           # the present again
     at 1 dblclick 400 400
     at 1 move 300 790
     at 6 screenshot "$T/back.png"
     at 1 hover 11
-    at 1 key j                             # the hovered image's trail
+    at 1 key shift+t                       # the hovered image's trail
     at 8 screenshot "$T/trail.png"
     at 1 key shift+p
     at 1 key shift+s
@@ -97,7 +97,7 @@ if [ -n "$rec" ]; then
     {
         at 1 move 300 790
         at 4 screenshot "$T/r_end.png"
-        at 1 drag left 300 780 20 780
+        at 1 key home                      # the first recorded step
         at 8 screenshot "$T/r_scrub0.png"
         at 1 quit
     } >"$T/reopen.txt"

@@ -156,6 +156,26 @@ static int is_paused(const AppSnapshot *s, int64_t n) {
 static int step_is(const AppSnapshot *s, int64_t n) {
     return s->step == n;
 }
+static int has_encoders(const AppSnapshot *s, int64_t n) {
+    return s->encoders == (int)n;
+}
+
+/* A tool that encodes its own images asks for the encoders: the snapshots carry them
+ * (filled, not the zero pages of a decoder-only copy) until it no longer asks. */
+static AppSnapshot *encoders_on_request(AppTrainer *t, AppSnapshotBox *b, AppSnapshot *cur) {
+    CHECK(cur && !cur->encoders);
+    app_trainer_want_encoders(t, 1);
+    cur = wait_for(b, cur, has_encoders, 1);
+    CHECK_MSG(cur && cur->encoders, "the snapshots carry the encoders when asked");
+    size_t ne = cur ? vae_model_encoder_params(&cur->model[0]) : 0, nonzero = 0;
+    for (size_t i = 0; i < ne; i++)
+        nonzero += cur->model[0].params[i] != 0.0f;
+    CHECK_MSG(nonzero > ne / 2, "%zu of %zu encoder parameters filled", nonzero, ne);
+    app_trainer_want_encoders(t, 0);
+    cur = wait_for(b, cur, has_encoders, 0);
+    CHECK_MSG(cur && !cur->encoders, "and no longer when the tool is done");
+    return cur;
+}
 
 static void make_split(VaeSplit *s, int n, uint64_t seed) {
     VaeRng r;
@@ -266,6 +286,7 @@ static void test_trainer_thread(void) {
     app_trainer_reset(t);
     cur = wait_for(&b, cur, step_is, 0);
     CHECK(cur && cur->step == 0);
+    cur = encoders_on_request(t, &b, cur);
     cur = fork_beta(t, &b, cur);
     app_trainer_stop(t);
     CHECK(app_trainer_throughput(t = NULL) == 0);

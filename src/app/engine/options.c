@@ -150,6 +150,8 @@ static int options_table(AppOptions *o, VaeOpt *t) {
         {"--frames", VAE_OPT_LONG, &o->frames, "N", "quit after N frames", 1, 1000000000},
         {"--screenshot", VAE_OPT_STR, &o->screenshot, "FILE", "save the last frame as PNG"},
         {"--script", VAE_OPT_STR, &o->script, "FILE", "timed input events (see docs/explorer.md)"},
+        {"--image", VAE_OPT_STR, &o->image, "FILE.png",
+         "start with this picture in the draw tool (D), encoded"},
         {"--stats", VAE_OPT_FLAG, &o->stats, NULL,
          "print frames, fps, p50/p99 frame ms, training samples/s at exit"},
         {"--help", VAE_OPT_FLAG, &o->help, NULL, "this text"},

@@ -35,6 +35,7 @@ typedef struct {
     long frames;            /* --frames N; 0 = run until quit */
     const char *screenshot; /* --screenshot FILE */
     const char *script;     /* --script FILE */
+    const char *image;      /* --image FILE.png: the draw tool starts with it */
     int stats;              /* --stats */
     int help;               /* --help */
 } AppOptions;

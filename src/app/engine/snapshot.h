@@ -33,10 +33,11 @@ typedef struct AppSnapshot {
      * the trainer to save; the encoder tensors' pages are never written (vae_model_init
      * calloc's), which saves half of each model's memory per snapshot. */
     VaeModel model[APP_MAX_MODELS];
-    int encoders;                          /* 1: the encoder tensors are filled too */
-    int n_points;                          /* test images */
-    float *mu[APP_MAX_MODELS];             /* (n_points, latent of that model): mu per test image */
-    float *lv[APP_MAX_MODELS];             /* (n_points, latent): its logvar (0 for an AE) */
+    int encoders;              /* 1: the encoder tensors are filled too (checkpoints; a trainer's
+                                  while a tool asks: app_trainer_want_encoders) */
+    int n_points;              /* test images */
+    float *mu[APP_MAX_MODELS]; /* (n_points, latent of that model): mu per test image */
+    float *lv[APP_MAX_MODELS]; /* (n_points, latent): its logvar (0 for an AE) */
     int mu_latent[APP_MAX_MODELS];         /* allocation shape of mu (internal) */
     VaeLatentStats lstats[APP_MAX_MODELS]; /* per-dimension KL and activity, with mu */
     int64_t latents_step;                  /* step at which the latents were computed */

@@ -66,6 +66,14 @@ int app_state_take_snapshot(AppState *s) {
     return fit_workspaces(s);
 }
 
+void app_state_use_encoders(AppState *s, int on) {
+    int before = s->encoder_users > 0;
+    s->encoder_users += on ? 1 : -1;
+    if (s->encoder_users < 0) s->encoder_users = 0;
+    int now = s->encoder_users > 0;
+    if (now != before) app_trainer_want_encoders(s->session->trainer, now);
+}
+
 void app_toast(AppState *s, int error, const char *fmt, ...) {
     va_list ap;
     va_start(ap, fmt);

@@ -72,6 +72,11 @@ typedef struct AppState {
                               NULL: of the tools that want it, the last one turned on */
     int same_z;            /* every pane decodes the code under the pointer (compare, B) */
     int cls;               /* the class a CVAE decodes */
+    /* the user's own image (draw tool: drawn or loaded), centred as MNIST's (28x28, 1 =
+       ink), or NULL; drawn_version changes with it */
+    const float *drawn;
+    unsigned drawn_version;
+    int encoder_users; /* tools that encode images of their own (app_state_use_encoders) */
     /* the window */
     int help, quit;
     char screenshot[1024]; /* save this frame as PNG when set */
@@ -90,6 +95,14 @@ int app_state_take_snapshot(AppState *s);
 /* Show past (owned by the caller, valid until it shows another or NULL) instead of the
  * live snapshot; NULL: the live one again. 0, or -1 out of memory. */
 int app_state_show(AppState *s, const AppSnapshot *past);
+
+/* A tool starts (on) or stops needing each model's encoder in the snapshots (to encode an
+ * image that is not on the plane): the trainer is asked while any tool needs them. */
+void app_state_use_encoders(AppState *s, int on);
+/* Whether the current snapshot can encode (carries the encoders). */
+static inline int app_can_encode(const AppState *s) {
+    return s->snap && s->snap->encoders;
+}
 
 /* A message in the footer for a few seconds. */
 void app_toast(AppState *s, int error, const char *fmt, ...)

@@ -87,8 +87,9 @@ static int input(void *self, AppState *s, const AppInput *in) {
 }
 
 static const AppHelpLine help[] = {
-    {"F", "fork the pane's model with one setting changed"},
-    {"Shift+F", "change one setting of the pane's model in place"},
+    {"F", "fork the pane's model, one setting changed"},
+    {"Shift+F", "change one setting in place, as it trains"},
+    {"B L R K D", "beta, BCE / MSE, lr, KL clipping, dropout"},
 };
 
 const AppTool app_tool_fork = {

@@ -185,7 +185,7 @@ static void refresh_trail(AppReplay *r, AppState *s, AppRecorder *rec) {
     s->redraw |= APP_REDRAW_ALL;
 }
 
-/* J: the hovered image's trail, then its class's, then none. */
+/* Shift+T: the hovered image's trail, then its class's, then none. */
 static void trail_key(AppReplay *r, AppState *s) {
     int next = (r->trail + 1) % 3;
     if (next == APP_TRAIL_IMAGE) {
@@ -242,8 +242,15 @@ static int key(AppReplay *r, AppState *s, const AppInput *in) {
         r->next_at = s->now + 1.0 / app_replay_fps(r->speed);
         s->redraw |= APP_REDRAW_ALL;
         return 1;
-    case APP_KEY_BACKSPACE: go_live(r, s); return 1;
-    case 'j': trail_key(r, s); return 1;
+    case APP_KEY_END: go_live(r, s); return 1;
+    case APP_KEY_HOME:
+        r->playing = 0;
+        scrub_to(r, s, 0);
+        return 1;
+    case 't':
+        if (!shift) return 0; /* T: traversals */
+        trail_key(r, s);
+        return 1;
     default: return 0;
     }
 }
@@ -291,8 +298,9 @@ static const AppHelpLine help[] = {
     {"timeline", "drag: the run at that step"},
     {"W", "play / pause the run (live: from the start)"},
     {"Shift+W", "replay speed: 10, 20, 40, 5 frames/s"},
-    {"Backspace", "back to live (or click live)"},
-    {"J", "trail: hovered image / its class / none"},
+    {"Home", "the first recorded step"},
+    {"End", "back to live (or click live)"},
+    {"Shift+T", "trail: hovered image / its class / none"},
     {"Shift+P", "the run as a GIF to screenshots/"},
     {"Shift+S", "save the recording to recordings/"},
 };

@@ -69,7 +69,8 @@ static int publish(AppTrainer *t, double samples_per_s) {
     if (!s) return -1;
     const VaeModel *models[APP_MAX_MODELS];
     live_models(t, models);
-    if (app_snapshot_set_models(s, models, t->n_models, t->shown->n, 0) != 0 ||
+    int encoders = atomic_load_explicit(&t->want_encoders, memory_order_relaxed);
+    if (app_snapshot_set_models(s, models, t->n_models, t->shown->n, encoders) != 0 ||
         app_snapshot_set_history(s, t->hist.points, t->hist.n) != 0) {
         app_box_discard(t->box, s);
         return -1;

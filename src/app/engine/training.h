@@ -59,6 +59,9 @@ void app_trainer_stop(AppTrainer *t);
 void app_trainer_toggle_pause(AppTrainer *t);
 void app_trainer_step_once(AppTrainer *t); /* one step of each model while paused */
 void app_trainer_reset(AppTrainer *t);     /* fresh parameters, history cleared */
+/* Whether the snapshots carry each model's encoder too (a tool that encodes an image of
+ * the user's asks; they hold only the decoders otherwise). */
+void app_trainer_want_encoders(AppTrainer *t, int on);
 /* Set a setting of model m (-1: every model; beta and free bits: every VAE kind); values
  * are clamped to the setting's range. Scale multiplies each model's current value. */
 void app_trainer_set(AppTrainer *t, AppSetting what, int m, float value);

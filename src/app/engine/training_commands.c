@@ -29,6 +29,12 @@ void app_trainer_step_once(AppTrainer *t) {
     command_done(t);
 }
 
+void app_trainer_want_encoders(AppTrainer *t, int on) {
+    if (!t) return;
+    atomic_store_explicit(&t->want_encoders, on != 0, memory_order_relaxed);
+    command_done(t); /* the next snapshot, published at once, has them (or not) */
+}
+
 void app_trainer_reset(AppTrainer *t) {
     if (!t) return;
     atomic_fetch_add_explicit(&t->reset_requests, 1, memory_order_relaxed);

@@ -72,6 +72,7 @@ struct AppTrainer {
     atomic_int settings_gen;
     AppFork forks[APP_MAX_MODELS]; /* fork k is written, then fork_requests counts it */
     atomic_int fork_requests;
+    atomic_int want_encoders; /* snapshots carry the encoders too (app_trainer_want_encoders) */
     /* throughput (trainer -> UI, read at exit) */
     _Atomic double run_seconds;
     _Atomic long long samples;
