@@ -532,6 +532,44 @@ else
     fail=$((fail + 1)); echo "FAIL control: animate the good recording: $(head -c 300 "$W/err")"
 fi
 
+# ---- recordings in the window (vae-explorer --replay): read before any window opens --
+XP=$BUILD/vae-explorer
+# xexpect NEEDLE DESCRIPTION -- ARGS...: `vae-explorer ARGS` exits 2 with one stderr line
+# "vae-explorer: ..." naming NEEDLE, and no sanitizer report.
+xexpect() {
+    local needle=$1 desc=$2
+    shift 3
+    timeout 60 "$XP" "$@" >"$W/out" 2>"$W/err" </dev/null
+    local rc=$? why=""
+    local lines
+    lines=$(grep -c '^vae-explorer: ' "$W/err")
+    grep -qE 'Sanitizer|runtime error:' "$W/err" && why="sanitizer report"
+    [ -z "$why" ] && [ "$rc" -ne 2 ] && why="status $rc, want 2"
+    [ -z "$why" ] && [ "$lines" -ne 1 ] && why="$lines lines start with 'vae-explorer: ', want 1"
+    [ -z "$why" ] && ! grep '^vae-explorer: ' "$W/err" | grep -qF -- "$needle" &&
+        why="message does not name '$needle'"
+    if [ -z "$why" ]; then
+        pass=$((pass + 1))
+        printf 'ok   %-44s 2  %s\n' "$desc" "$(grep -m1 '^vae-explorer: ' "$W/err" | cut -c1-150)"
+    else
+        fail=$((fail + 1))
+        printf 'FAIL %-44s %s\n     vae-explorer %s\n' "$desc" "$why" "$*"
+        sed 's/^/     | /' "$W/err" | head -20
+    fi
+}
+if [ -x "$XP" ]; then
+    X=(--data "$W/good" --replay)
+    xexpect "$W/none.rec"            "explorer: recording missing"        -- "${X[@]}" "$W/none.rec"
+    xexpect "$(RF truncated)"        "explorer: recording torn (data)"    -- "${X[@]}" "$(RF truncated)"
+    xexpect "$(RF truncated_header)" "explorer: recording torn (header)"  -- "${X[@]}" "$(RF truncated_header)"
+    xexpect "$(RF random)"           "explorer: recording of random bytes" -- "${X[@]}" "$(RF random)"
+    xexpect "$M"                     "explorer: a checkpoint as recording" -- "${X[@]}" "$M"
+    xexpect "$(RF foreign)"          "explorer: safetensors of another program" -- "${X[@]}" "$(RF foreign)"
+    xexpect "$(RF nan_decoder)"      "explorer: a NaN in a recorded decoder" -- "${X[@]}" "$(RF nan_decoder)"
+    xexpect "$REC"                   "explorer: recording of other images" -- "${X[@]}" "$REC" --scatter train
+    xexpect "--replay"               "explorer: --replay with --model"    -- "${X[@]}" "$REC" --model "$M"
+fi
+
 # ---- images: reconstruct, encode --image ---------------------------------------------
 python3 - "$W" <<'EOF' || { echo "bad_input: PNG fixtures failed" >&2; exit 1; }
 import struct, sys, zlib

@@ -159,9 +159,18 @@ static int kl_dims(AppGfx *g, int draw, const AppState *s, int m, int x, int y) 
     return y;
 }
 
-/* "RUNNING epoch 3 step 120 ..." or the checkpoint's line. */
+/* "RUNNING epoch 3 step 120 ..." or the checkpoint's line, or the replay's. */
 static void state_line(AppGfx *g, const AppState *s, int x, int y) {
     const AppSnapshot *snap = s->snap;
+    if (s->past || s->opt->replay) { /* a recorded step: the timeline's */
+        int64_t last = s->live ? s->live->step : snap->step;
+        int dx =
+            app_text_draw(&g->text, APP_FONT_MONO, "REPLAY ", x, y, APP_ACCENT, APP_ALIGN_LEFT);
+        app_text_drawf(&g->text, APP_FONT_MONO, x + dx + app_px(g, 10), y, APP_TEXT, APP_ALIGN_LEFT,
+                       "epoch %d  step %lld of %lld%s", snap->epoch + 1, (long long)snap->step,
+                       (long long)last, snap->paused ? "  (paused then)" : "");
+        return;
+    }
     if (!s->session->trainer) {
         app_text_drawf(&g->text, APP_FONT_MONO, x, y, APP_ACCENT, APP_ALIGN_LEFT,
                        "checkpoint  step %lld  epoch %d  (not training)", (long long)snap->step,

@@ -98,6 +98,11 @@ static int options_table(AppOptions *o, VaeOpt *t) {
         {"--ae-model", VAE_OPT_STR, &o->ae_path, "FILE", "start the AE from a checkpoint"},
         {"--no-train", VAE_OPT_FLAG, &o->no_train, NULL,
          "explore the checkpoints only (needs --model)"},
+        {"--replay", VAE_OPT_STR, &o->replay, "FILE",
+         "open a recording (vae train --record, Shift+S) and replay it:\nno training, every tool "
+         "on the recorded models"},
+        {"--no-record", VAE_OPT_FLAG, &o->no_record, NULL,
+         "do not record the run (no timeline, no replay)"},
         {"--pca", VAE_OPT_FLAG, &o->pca, NULL,
          "also a PCA of the training split, computed at launch, in a pane\nof its own (its latent "
          "size: the first model's)"},
@@ -201,6 +206,13 @@ int app_args_parse(AppOptions *o, int argc, char **argv, char *err, int err_len)
     }
     if (o->n_models + (o->ae_path != NULL) + o->n_forks + o->pca > APP_MAX_MODELS) {
         snprintf(err, (size_t)err_len, "at most %d models with the forks", APP_MAX_MODELS);
+        return -1;
+    }
+    if (o->replay &&
+        (o->n_models || o->ae_path || o->no_train || o->n_forks || o->shape_flag || o->pca)) {
+        snprintf(err, (size_t)err_len,
+                 "--replay shows the recorded models: not with --model, --ae-model, --no-train, "
+                 "--fork, --pca or a model's shape");
         return -1;
     }
     if (o->ae_path && !o->model_path && o->no_train) {

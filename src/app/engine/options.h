@@ -21,6 +21,8 @@ typedef struct {
     AppFork forks[APP_MAX_MODELS]; /* --fork SETTING=VALUE of the first model */
     int n_forks;
     int no_train;
+    const char *replay;     /* --replay FILE: a recording, no training */
+    int no_record;          /* --no-record: the window does not record its run */
     int pca;                /* --pca: a PCA of the training split beside the models */
     VaeConfig cfg;          /* --kind --hidden --latent --likelihood --flow (a fresh model) */
     VaeTrainConfig tc;      /* --batch --lr --beta --kl-warmup --free-bits --dropout --seed */

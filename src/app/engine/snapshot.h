@@ -63,8 +63,13 @@ typedef struct AppSnapshot {
  * 0 on success, -1 on allocation failure. */
 int app_snapshot_set_models(AppSnapshot *dst, const VaeModel *const *models, int n_models,
                             int n_points, int encoders);
+/* Make dst's arenas fit models of these configurations and n_points latents (kept when
+ * they do, so a recycled snapshot does not allocate), copying nothing. 0 / -1. */
+int app_snapshot_shape(AppSnapshot *dst, const VaeConfig *const *cfg, int n_models, int n_points,
+                       int encoders);
 /* Copy n points of history into dst (growing its buffer). 0 / -1. */
 int app_snapshot_set_history(AppSnapshot *dst, const AppLossPoint *hist, int n);
+AppSnapshot *app_snapshot_create(void); /* zeroed, or NULL */
 void app_snapshot_free(AppSnapshot *s); /* NULL is fine */
 /* Snapshots alive in the process (for leak checks in tests). */
 long app_snapshot_live(void);

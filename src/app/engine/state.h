@@ -48,8 +48,10 @@ typedef struct AppState {
     const AppOptions *opt;
     AppSession *session;
     AppWorker *worker;               /* the tools' background thread (worker.h) */
-    AppSnapshot *snap;               /* the current snapshot, NULL before the first */
-    int fresh;                       /* snap arrived this frame */
+    AppSnapshot *snap;               /* what the tools show: live, or a past state */
+    AppSnapshot *live;               /* the newest from the session, NULL before the first */
+    const AppSnapshot *past;         /* the replay tool's past state shown instead, or NULL */
+    int fresh;                       /* snap changed this frame */
     int events_seen;                 /* trainer events already echoed to stderr */
     unsigned saves_seen;             /* the trainer's saves already told */
     VaeWorkspace ws[APP_MAX_MODELS]; /* decode scratch of the render thread, per model */
@@ -57,6 +59,8 @@ typedef struct AppState {
     float u;           /* pixels per point (high-DPI scale) */
     int width, height; /* the window, pixels */
     AppRect panel;     /* the side panel */
+    int band_pt;       /* height of the band under the planes a tool asks for (points) */
+    AppRect band;      /* that band (the replay's timeline), under every pane */
     AppPane pane[APP_MAX_PANES];
     int n_panes;
     int layout_dirty; /* the panes changed: lay out before the next draw */
@@ -84,9 +88,13 @@ typedef struct AppState {
 
 void app_state_init(AppState *s, const AppOptions *o, AppSession *session);
 void app_state_free(AppState *s);
-/* Take the newest snapshot, if any (s->fresh), and make the decode workspaces fit its
- * models. Tells trainer events on stderr and saves in a toast. 0, or -1 out of memory. */
+/* Take the newest snapshot, if any, and make the decode workspaces fit its models (s->fresh
+ * when what the tools show changed). Tells trainer events on stderr and saves in a toast.
+ * 0, or -1 out of memory. */
 int app_state_take_snapshot(AppState *s);
+/* Show past (owned by the caller, valid until it shows another or NULL) instead of the
+ * live snapshot; NULL: the live one again. 0, or -1 out of memory. */
+int app_state_show(AppState *s, const AppSnapshot *past);
 
 /* A tool starts (on) or stops needing each model's encoder in the snapshots (to encode an
  * image that is not on the plane): the trainer is asked while any tool needs them. */

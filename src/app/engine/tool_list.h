@@ -9,6 +9,7 @@
 #define APP_TOOLS(X)                                                                               \
     X(fork)     /* forks of a model with one setting changed (a menu: first when open) */          \
     X(draw)     /* the user's own digit: drawn, dropped or typed (a path: keys first) */           \
+    X(replay)   /* the timeline: scrub, play, trails; the recording's exports */                   \
     X(window)   /* help, quit, screenshot, save */                                                 \
     X(compare)  /* which models the panes show */                                                  \
     X(train)    /* training commands; the status */                                                \

@@ -29,19 +29,9 @@
 
 static const double speed_rate[APP_SPEED_LEVELS] = {0, 64, 32, 16, 8, 4, 2};
 
-/* Model m as it is now: its trainer's, or the fitted one. */
-static const VaeModel *model_of(const AppTrainer *t, int m) {
-    return t->tr[m] ? vae_trainer_model(t->tr[m]) : &t->fitted[m];
-}
-
 static void live_models(const AppTrainer *t, const VaeModel **models) {
     for (int m = 0; m < t->n_models; m++)
-        models[m] = model_of(t, m);
-}
-
-/* The session's step and epoch: the first trained model's (forks share them). */
-static int64_t lead_steps(const AppTrainer *t) {
-    return vae_trainer_steps(t->tr[t->lead]);
+        models[m] = app_model_of(t, m);
 }
 
 /* ---- publication ------------------------------------------------------------------ */
@@ -59,7 +49,7 @@ static void fill_status(AppTrainer *t, AppSnapshot *s, double samples_per_s) {
     s->latents_step = t->latents_step;
     s->latents_seq = t->latents_seq;
     s->commands = t->commands_seen;
-    s->step = lead_steps(t);
+    s->step = app_lead_steps(t);
     s->epoch = vae_trainer_epoch_index(t->tr[t->lead]);
     s->samples_per_s = samples_per_s;
     s->paused = atomic_load_explicit(&t->paused, memory_order_relaxed);
@@ -94,6 +84,7 @@ static int publish(AppTrainer *t, double samples_per_s) {
     s->seq = ++t->seq;
     fill_status(t, s, samples_per_s);
     app_box_publish(t->box, s, &t->reuse);
+    app_record_publish(t);
     return 0;
 }
 
@@ -106,7 +97,7 @@ static void encode_now(AppTrainer *t) {
     live_models(t, models);
     t->state_gen++;
     vae_split_encode(t->sync_enc, models, t->last_mu, t->last_lv, t->last_stats);
-    t->latents_step = lead_steps(t);
+    t->latents_step = app_lead_steps(t);
     t->latents_seq = t->seq + 1;
 }
 
@@ -115,7 +106,7 @@ static void save_now(AppTrainer *t) {
     const VaeModel *models[APP_MAX_MODELS];
     live_models(t, models);
     AppSaveInfo info = {
-        t->ds->name, lead_steps(t), vae_trainer_epoch_index(t->tr[t->lead]), {0}, t->seed};
+        t->ds->name, app_lead_steps(t), vae_trainer_epoch_index(t->tr[t->lead]), {0}, t->seed};
     for (int m = 0; m < t->n_models; m++)
         info.beta[m] = t->tr[m] ? vae_trainer_config(t->tr[m])->beta : 0;
     t->save_failed =
@@ -123,10 +114,13 @@ static void save_now(AppTrainer *t) {
     t->saves++;
 }
 
-static void on_log(void *ud, const char *msg) {
-    AppTrainer *t = ud;
+void app_trainer_log(AppTrainer *t, const char *msg) {
     snprintf(t->message, sizeof t->message, "%.*s", (int)sizeof t->message - 1, msg);
     t->n_events++;
+}
+
+static void on_log(void *ud, const char *msg) {
+    app_trainer_log(ud, msg);
 }
 
 /* ---- the loop's steps ---------------------------------------------------------------- */
@@ -161,6 +155,7 @@ static void apply_commands(AppTrainer *t, Loop *L) {
                              vae_trainer_fork(t->tr[m], t->tr[t->fork_of[m]], e) != VAE_OK))
                 vae_trainer_reset(t->tr[m], t->model_seed[m]);
         app_history_clear(&t->hist);
+        app_record_restart(t); /* steps start again: a new recording */
         t->message[0] = 0;
         t->n_events = 0;
         L->epochs_done_paused = 0;
@@ -255,7 +250,7 @@ static void refresh_latents(AppTrainer *t, Loop *L, double now) {
     /* a held-out evaluation with the latents every HELDOUT_S: a forward pass of the test
      * split per model, at the worker's low priority */
     int evaluate = now - L->t_eval >= HELDOUT_S;
-    if (app_latent_worker_submit(t->worker, models, lead_steps(t), t->state_gen, evaluate)) {
+    if (app_latent_worker_submit(t->worker, models, app_lead_steps(t), t->state_gen, evaluate)) {
         L->t_lat = now;
         if (evaluate) L->t_eval = now;
     }
@@ -263,7 +258,7 @@ static void refresh_latents(AppTrainer *t, Loop *L, double now) {
 
 static void maybe_publish(AppTrainer *t, Loop *L, double now) {
     if (!L->force && (L->paused || now - L->t_pub < PUBLISH_S)) return;
-    app_history_close(&t->hist, t->n_models, lead_steps(t));
+    app_history_close(&t->hist, t->n_models, app_lead_steps(t));
     /* a step still queued is a command not yet shown */
     t->commands_seen =
         L->commands - (atomic_load_explicit(&t->step_requests, memory_order_relaxed) > 0);
@@ -354,6 +349,7 @@ static int setup(AppTrainer *t, const AppTrainerConfig *c) {
         goto fail;
     }
     if (start_encoders(t, e) != 0) goto fail;
+    app_record_restart(t);
     return 0;
 fail:
     snprintf(t->start_err, sizeof t->start_err, "%s", e);
@@ -411,6 +407,7 @@ static void fork_model(AppTrainer *t, Loop *L, const AppFork *f) {
     apply_settings(t, m);
     if (start_encoders(t, e) != 0) on_log(t, e);
     atomic_store_explicit(&t->models_ui, t->n_models, memory_order_release);
+    app_record_restart(t); /* a recording's models are fixed: a new one with the fork */
     L->force = 1;
 }
 
@@ -436,6 +433,7 @@ static void *trainer_main(void *arg) {
     while (!atomic_load_explicit(&t->stop, memory_order_relaxed)) {
         apply_commands(t, &L);
         apply_forks(t, &L);
+        app_record_settings(t, L.paused);
         int stepping = L.paused && take_step_request(t);
         if (stepping) L.force = 1;
         double t0 = vae_now();
@@ -444,6 +442,7 @@ static void *trainer_main(void *arg) {
         measure_rate(&L, now);
         refresh_latents(t, &L, now);
         maybe_publish(t, &L, now);
+        if (t->record.pending) app_record_publish(t); /* its lock was busy */
         if (!L.paused) { /* running time, publishing included, slow-motion sleeps excluded */
             double busy = atomic_load_explicit(&t->run_seconds, memory_order_relaxed);
             atomic_store_explicit(&t->run_seconds, busy + (vae_now() - t0), memory_order_relaxed);
@@ -479,6 +478,7 @@ AppTrainer *app_trainer_start(const AppTrainerConfig *c, AppSnapshotBox *box, ch
     t->n_models = t->n_first = c->n_models;
     t->epochs = c->epochs;
     t->seed = c->tc.seed;
+    t->record.out = c->recorder;
     for (int m = 0; m < c->n_models; m++) {
         float v[APP_N_SETTINGS] = {c->tc.beta, c->tc.lr, c->tc.free_bits, c->tc.dropout,
                                    (float)c->cfg[m].likelihood};
@@ -545,5 +545,6 @@ void app_trainer_stop(AppTrainer *t) {
     vae_split_encoder_destroy(t->sync_enc);
     app_snapshot_free(t->reuse);
     app_history_free(&t->hist);
+    app_record_free(t);
     free(t);
 }

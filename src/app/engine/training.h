@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "data.h"
+#include "recorder.h"
 #include "snapshot.h"
 #include "trainer.h"
 
@@ -42,6 +43,7 @@ typedef struct {
     const VaeSplit *shown;                /* the split whose latents snapshots carry (in ds) */
     int epochs;                           /* pause after this many epochs; 0 = never */
     int start_paused;
+    AppRecorder *recorder; /* record the run into it (borrowed), or NULL */
 } AppTrainerConfig;
 
 /* Create the trainers (on the new thread, which its workers inherit their priority from)
