@@ -3,7 +3,7 @@
 # training throughput in the window against `vae bench` alone on the same machine.
 #
 #   scripts/bench-explorer.sh [--rounds N] [--frames F] [--seconds S] [--build DIR] [--four]
-#                             [--tools] [-- ARGS]
+#                             [--tools] [--pca] [-- ARGS]
 #
 # ARGS go to vae-explorer (e.g. -- --dataset fashion: 10,000 test points; -- --arch conv:
 # the convolutional models, and then the headless reference benches them too).
@@ -14,6 +14,9 @@
 #   samples (Z), attribute vectors (V), traversals (T), posterior decodes (E), q(z) against
 #   the prior (M), the grid (G), the same z in both panes (B) and an interpolation (L and a
 #   left drag across the plane).
+# --pca: a PCA beside the VAE and the AE (vae-explorer --pca: a third pane, not trained; with
+#   --tools, the three panes with the tools on); not with --four (five models). The
+#   reference stays the VAE and AE benches.
 # Each round runs, one after the other, at 1280x800 under xvfb-run (or your display):
 #   vae-explorer --frames F --stats with the cursor still: the only frames drawn are those
 #   a new snapshot brings (the whole panel, or everything when the latents moved), the
@@ -35,7 +38,7 @@
 set -u
 cd "$(dirname "$0")/.." || exit 1
 
-rounds=3 frames=600 secs=10 four=0 tools=0
+rounds=3 frames=600 secs=10 four=0 tools=0 pca=0
 build="${VAE_BUILD:-build}"
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -45,6 +48,7 @@ while [ $# -gt 0 ]; do
         --build) build="${2:?--build needs a directory}"; shift 2 ;;
         --four) four=1; shift ;;
         --tools) tools=1; shift ;;
+        --pca) pca=1; shift ;;
         --) shift; break ;;
         -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
         *) echo "bench-explorer.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
@@ -57,6 +61,7 @@ for exe in "$build/vae" "$build/vae-explorer"; do
     [ -x "$exe" ] || { echo "bench-explorer.sh: $exe not found (build first, or pass --build DIR)" >&2; exit 1; }
 done
 
+[ "$four" = 1 ] && [ "$pca" = 1 ] && { echo "bench-explorer.sh: --four or --pca, not both" >&2; exit 2; }
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 # the cursor circles the middle of the plane, one step per frame; compare mode halfway
@@ -80,6 +85,7 @@ if [ "$four" = 1 ] || [ "$tools" = 1 ]; then
     echo "$((k + 1)) move 200 300" >> "$tmp/still.script" # on the first pane's plot
 fi
 [ "$four" = 1 ] && set -- --fork beta=4 --fork likelihood=gaussian "$@"
+[ "$pca" = 1 ] && set -- --pca "$@"
 bench_arch=mlp
 prev=""
 for a in "$@"; do [ "$prev" = --arch ] && bench_arch=$a; prev=$a; done

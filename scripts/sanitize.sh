@@ -8,9 +8,10 @@
 #                              3. the explorer test (tests/explorer.test.sh) and a
 #                                 leak-checked scripted explorer run, if the explorer builds.
 #   scripts/sanitize.sh tsan   build-tsan/: ThreadSanitizer on the trainer -> renderer
-#                              hand-off (tests/test_snapshot.c), the trainer's data-parallel
-#                              pool (`vae train --threads 3`, each kind) and a scripted
-#                              explorer run with both models training.
+#                              hand-off (tests/test_snapshot.c), the recording's hand-off
+#                              (tests/test_replay.c), the trainer's data-parallel pool
+#                              (`vae train --threads 3`, each kind) and a scripted explorer
+#                              run with both models training, scrubbing and exporting.
 #   scripts/sanitize.sh [all]  both.
 # Env: VAE_DATA_DIR (default data/mnist), SANITIZE_JOBS (ctest -j, default 2).
 set -uo pipefail
@@ -60,8 +61,17 @@ explorer_script() {
 125 key n
 130 key space
 140 key s
-160 move 500 200
-200 quit
+145 drag left 300 780 60 780
+150 key w
+165 key end
+166 hover 11
+168 key shift+t
+170 key shift+p
+172 key shift+s
+175 drag left 60 780 400 780
+185 key end
+190 move 500 200
+230 quit
 EOF
 }
 # timeout goes inside xvfb-run, so a hung explorer is killed and Xvfb still cleaned up.
@@ -118,6 +128,9 @@ PY
     cli train_ae train --data "$T/idx" --kind ae --hidden 64 --epochs 2 --out "$T/ae.safetensors" \
         --record "$T/ae.rec"
     cli train_init train --data "$DATA" --init "$M" --epochs 1 --hidden 512,256 --quiet --out "$T/m2.safetensors"
+    cli train_pca train --data "$DATA" --kind pca --latent 3 --out "$T/pca.safetensors"
+    cli eval_pca eval --data "$DATA" --model "$T/pca.safetensors"
+    cli traverse_pca traverse --data "$DATA" --model "$T/pca.safetensors" --index 2 --out "$T/tp.png"
     cli eval eval --data "$DATA" --model "$M" --iw 4
     cli encode encode --data "$DATA" --model "$M" --out "$T/latents.csv"
     cli decode decode --model "$M" --z 0.5,-1
@@ -141,7 +154,7 @@ PY
     if [ $cli_fail -ne 0 ]; then
         bad "asan: a vae command failed or leaked (logs: $T)"
     else
-        say "asan: $cmds vae commands (import, train x3 (one --record), eval --iw, eval --per-image, encode, encode --image, decode x2, sample x3, interpolate, arithmetic, traverse, reconstruct x2, info, animate --grid, bench, bench --nearest, help): no errors, no leaks ($((SECONDS - t0)) s)"
+        say "asan: $cmds vae commands (import, train x3 (one --record), a pca's train, eval and traverse, eval --iw, eval --per-image, encode, encode --image, decode x2, sample x3, interpolate, arithmetic, traverse, reconstruct x2, info, animate --grid, bench, bench --nearest, help): no errors, no leaks ($((SECONDS - t0)) s)"
         rm -rf "$T"
     fi
 
@@ -194,6 +207,22 @@ PY
 }
 
 # ---- TSan ---------------------------------------------------------------------------
+tsan_test() { # DIR NAME WHAT: run DIR/NAME (a test's own threads), clean or a failure
+    local B=$1 name=$2 what=$3 t0=$SECONDS
+    if [ ! -x "$B/$name" ]; then
+        say "tsan: tests/$name.c not present: skipped"
+        return
+    fi
+    (cd "$B" && VAE_DATA_DIR=$DATA VAE_TMP=$ROOT/$B/tmp "./$name" >"$name.log" 2>&1)
+    local rc=$?
+    if [ $rc -ne 0 ] || [ -n "$(reports "$B/$name.log")" ]; then
+        head -80 "$B/$name.log"
+        bad "tsan: $name: status $rc (log: $B/$name.log)"
+    else
+        say "tsan: $name ($what): clean, $(grep -E 'checks passed' "$B/$name.log" | tail -1) ($((SECONDS - t0)) s)"
+    fi
+}
+
 run_tsan() {
     local B=build-tsan t0=$SECONDS
     if [ ! -f tests/test_snapshot.c ] && [ "$APP" = OFF ]; then
@@ -202,6 +231,7 @@ run_tsan() {
     fi
     TARGETS=(vae-cli)
     [ -f tests/test_snapshot.c ] && TARGETS+=(test_snapshot)
+    [ -f tests/test_replay.c ] && TARGETS+=(test_replay)
     [ "$APP" = ON ] && TARGETS+=(vae-explorer)
     build "$B" -DVAE_TSAN=ON -DCMAKE_C_FLAGS_RELWITHDEBINFO="-O1 -g" || return
     TARGETS=()
@@ -214,19 +244,10 @@ run_tsan() {
     printf 'race:swrast_dri.so\nmutex:swrast_dri.so\ndeadlock:swrast_dri.so\nthread:swrast_dri.so\n' \
         >"$B/tsan.supp"
     export TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 exitcode=66 suppressions=$ROOT/$B/tsan.supp print_suppressions=1"
-    if [ -x "$B/test_snapshot" ]; then
-        t0=$SECONDS
-        (cd "$B" && VAE_DATA_DIR=$DATA VAE_TMP=$ROOT/$B/tmp ./test_snapshot >"test_snapshot.log" 2>&1)
-        local rc=$?
-        if [ $rc -ne 0 ] || [ -n "$(reports "$B/test_snapshot.log")" ]; then
-            head -80 "$B/test_snapshot.log"
-            bad "tsan: test_snapshot: status $rc (log: $B/test_snapshot.log)"
-        else
-            say "tsan: test_snapshot (trainer -> renderer hand-off): clean, $(grep -E 'checks passed' "$B/test_snapshot.log" | tail -1) ($((SECONDS - t0)) s)"
-        fi
-    else
-        say "tsan: tests/test_snapshot.c not present: skipped"
-    fi
+    # The trainer -> renderer hand-off (tests/test_snapshot.c) and the recording's trylock
+    # hand-off (tests/test_replay.c): each test's own threads under TSan.
+    tsan_test "$B" test_snapshot "trainer -> renderer hand-off"
+    tsan_test "$B" test_replay "the recording's trylock hand-off"
     # The trainer's data-parallel pool: shards of every batch on 3 threads, for each kind
     # and the options that add per-shard state (dropout, free bits, flows, the CVAE).
     if [ -x "$B/vae" ]; then

@@ -293,6 +293,52 @@ out("nan_decoder", edited(at="m0.dec.0.weight", raw=b"\x00\x7e"))
 EOF
 RF() { echo "$W/$1.rec"; }
 
+# A PCA of the tiny dataset (vae train --kind pca) and copies that are no projection.
+PCA=$W/pca.safetensors
+if ! "$VAE" train --kind pca --data "$W/good" --latent 2 --quiet --out "$PCA" >/dev/null 2>"$W/train.err"; then
+    echo "bad_input: could not fit the PCA fixture:" >&2
+    cat "$W/train.err" >&2
+    exit 1
+fi
+python3 - "$W" "$PCA" <<'EOF' || { echo "bad_input: PCA fixtures failed" >&2; exit 1; }
+import json, os, struct, sys
+W, P = sys.argv[1], sys.argv[2]
+b = open(P, "rb").read()
+n = struct.unpack("<Q", b[:8])[0]
+hdr, data = json.loads(b[8 : 8 + n]), b[8 + n :]
+meta = hdr.pop("__metadata__")
+t = {k: [v["dtype"], v["shape"], data[v["data_offsets"][0] : v["data_offsets"][1]]]
+     for k, v in hdr.items()}
+
+def out(name, tensors, m=None):
+    h, off, blob = {"__metadata__": {**meta, **(m or {})}}, 0, b""
+    for k, (dt, shape, raw) in tensors.items():
+        h[k] = {"dtype": dt, "shape": shape, "data_offsets": [off, off + len(raw)]}
+        off += len(raw)
+        blob += raw
+    hb = json.dumps(h).encode()
+    hb += b" " * (-len(hb) % 8)
+    open(os.path.join(W, name + ".safetensors"), "wb").write(struct.pack("<Q", len(hb)) + hb + blob)
+
+def edit(name, how):  # how: {tensor: "bump" (its first entry + 0.01) or a factor}
+    c = dict(t)
+    for k, f in how.items():
+        raw = c[k][2]
+        xs = list(struct.unpack("<%df" % (len(raw) // 4), raw))
+        xs = [xs[0] + 0.01] + xs[1:] if f == "bump" else [x * f for x in xs]
+        c[k] = [c[k][0], c[k][1], struct.pack("<%df" % len(xs), *xs)]
+    out(name, c)
+
+edit("pca_not_transposed", {"dec.0.weight": "bump"})
+edit("pca_not_orthonormal", {"enc.mu.weight": 2.0, "dec.0.weight": 2.0})
+edit("pca_bias", {"enc.mu.bias": "bump"})
+extra = dict(t)
+extra["enc.logvar.weight"], extra["enc.logvar.bias"] = t["enc.mu.weight"], t["enc.mu.bias"]
+out("pca_logvar", extra)
+out("pca_hidden", t, {"hidden": "16"})
+out("pca_flows", t, {"flows": "2"})
+EOF
+
 MISSING=$W/no/such/dir
 
 # ---- usage ------------------------------------------------------------------------
@@ -468,6 +514,24 @@ else
     fail=$((fail + 1)); echo "FAIL control characters reach stderr: $(printf '%q' "$info_err")"
 fi
 
+# PCA checkpoints: a projection or nothing; train --kind pca refuses the flags of training.
+expect 2 "transposed"            "pca: decoder not the encoder's transpose" -- info --model "$(C pca_not_transposed)"
+expect 2 "orthonormal"           "pca: components not orthonormal"    -- eval --model "$(C pca_not_orthonormal)" --data "$D/good"
+expect 2 "enc.mu.bias"           "pca: bias not -C^T mean"            -- decode --model "$(C pca_bias)" --z 0,0
+expect 2 "$(C pca_logvar)"       "pca with enc.logvar tensors"        -- info --model "$(C pca_logvar)"
+expect 2 "no hidden layers"      "pca with hidden layers in metadata" -- info --model "$(C pca_hidden)"
+expect 2 "no hidden layers"      "pca with flows in metadata"         -- sample --model "$(C pca_flows)" --grid 3 --out "$W/g.png"
+expect 2 "--iw needs a VAE"      "eval --iw on a pca"                 -- eval --model "$PCA" --iw 5 --data "$D/good"
+expect 2 "--epochs"              "train --kind pca --epochs"          -- train --kind pca --epochs 3 --data "$D/good" --out "$W/never.safetensors"
+expect 2 "--hidden"              "train --kind pca --hidden=32"       -- train --kind pca --hidden=32 --data "$D/good" --out "$W/never.safetensors"
+expect 2 "components"            "train --kind pca --latent 65"       -- train --kind pca --latent 65 --data "$D/good" --out "$W/never.safetensors"
+[ -e "$W/never.safetensors" ] && { fail=$((fail + 1)); echo "FAIL a rejected pca train wrote its --out file"; }
+if "$VAE" eval --model "$PCA" --data "$D/good" >/dev/null 2>"$W/err"; then
+    pass=$((pass + 1)); echo "ok   control: the unbroken pca evaluates"
+else
+    fail=$((fail + 1)); echo "FAIL control: the unbroken pca: $(head -c 300 "$W/err")"
+fi
+
 # ---- recordings (vae animate) -----------------------------------------------------
 A=(animate --out "$W/a.gif" --replay)
 expect 2 "--replay"              "animate without --replay"           -- animate --out "$W/a.gif"
@@ -496,6 +560,44 @@ if "$VAE" animate --replay "$REC" --out "$W/ok.gif" --quiet 2>"$W/err"; then
     pass=$((pass + 1)); echo "ok   control: animate the good recording"
 else
     fail=$((fail + 1)); echo "FAIL control: animate the good recording: $(head -c 300 "$W/err")"
+fi
+
+# ---- recordings in the window (vae-explorer --replay): read before any window opens --
+XP=$BUILD/vae-explorer
+# xexpect NEEDLE DESCRIPTION -- ARGS...: `vae-explorer ARGS` exits 2 with one stderr line
+# "vae-explorer: ..." naming NEEDLE, and no sanitizer report.
+xexpect() {
+    local needle=$1 desc=$2
+    shift 3
+    timeout 60 "$XP" "$@" >"$W/out" 2>"$W/err" </dev/null
+    local rc=$? why=""
+    local lines
+    lines=$(grep -c '^vae-explorer: ' "$W/err")
+    grep -qE 'Sanitizer|runtime error:' "$W/err" && why="sanitizer report"
+    [ -z "$why" ] && [ "$rc" -ne 2 ] && why="status $rc, want 2"
+    [ -z "$why" ] && [ "$lines" -ne 1 ] && why="$lines lines start with 'vae-explorer: ', want 1"
+    [ -z "$why" ] && ! grep '^vae-explorer: ' "$W/err" | grep -qF -- "$needle" &&
+        why="message does not name '$needle'"
+    if [ -z "$why" ]; then
+        pass=$((pass + 1))
+        printf 'ok   %-44s 2  %s\n' "$desc" "$(grep -m1 '^vae-explorer: ' "$W/err" | cut -c1-150)"
+    else
+        fail=$((fail + 1))
+        printf 'FAIL %-44s %s\n     vae-explorer %s\n' "$desc" "$why" "$*"
+        sed 's/^/     | /' "$W/err" | head -20
+    fi
+}
+if [ -x "$XP" ]; then
+    X=(--data "$W/good" --replay)
+    xexpect "$W/none.rec"            "explorer: recording missing"        -- "${X[@]}" "$W/none.rec"
+    xexpect "$(RF truncated)"        "explorer: recording torn (data)"    -- "${X[@]}" "$(RF truncated)"
+    xexpect "$(RF truncated_header)" "explorer: recording torn (header)"  -- "${X[@]}" "$(RF truncated_header)"
+    xexpect "$(RF random)"           "explorer: recording of random bytes" -- "${X[@]}" "$(RF random)"
+    xexpect "$M"                     "explorer: a checkpoint as recording" -- "${X[@]}" "$M"
+    xexpect "$(RF foreign)"          "explorer: safetensors of another program" -- "${X[@]}" "$(RF foreign)"
+    xexpect "$(RF nan_decoder)"      "explorer: a NaN in a recorded decoder" -- "${X[@]}" "$(RF nan_decoder)"
+    xexpect "$REC"                   "explorer: recording of other images" -- "${X[@]}" "$REC" --scatter train
+    xexpect "--replay"               "explorer: --replay with --model"    -- "${X[@]}" "$REC" --model "$M"
 fi
 
 # ---- images: reconstruct, encode --image ---------------------------------------------

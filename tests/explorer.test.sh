@@ -2,8 +2,8 @@
 # The explorer run for real under Xvfb with a --script of input events; screenshots are
 # checked for the scatter, the decoded image following the cursor, compare mode, the help
 # overlay, the grid, zoom; the VAE family (flows, CVAE classes, posterior collapse, a
-# diverging learning rate); partial frames against whole ones; then every startup failure
-# must be one line and exit status 2.
+# diverging learning rate); partial frames against whole ones; a PCA beside them (--pca) and
+# alone; then every startup failure must be one line and exit status 2.
 # Env: VAE_BUILD (build dir), VAE_DATA_DIR (MNIST IDX dir), VAE_TMP (scratch).
 set -u
 BUILD=${VAE_BUILD:-build}
@@ -100,7 +100,7 @@ check "compare: right pane has a scatter" $PNG scatter "$T/compare.png" 446 42 7
 check "compare: first decoded image" $PNG varied "$T/compare.png" 800 160 1015 365 10
 check "compare: second decoded image" $PNG varied "$T/compare.png" 1036 160 1252 365 10
 check "compare differs from single mode" $PNG differ "$T/a2.png" "$T/compare.png" 56 42 764 752 2
-check "help overlay darkens the window around it" $PNG darker "$T/compare.png" "$T/help.png" 0 0 350 800 0.5
+check "help overlay darkens the window around it" $PNG darker "$T/compare.png" "$T/help.png" 0 0 1280 100 0.5
 check "help overlay: a box of text in the middle" $PNG varied "$T/help.png" 380 180 900 620 20
 check "zoom changes the plane" $PNG differ "$T/a2.png" "$T/zoom.png" 56 42 764 752 2
 check "pan changes the plane" $PNG differ "$T/zoom.png" "$T/pan.png" 56 42 764 752 2
@@ -250,6 +250,42 @@ check "--lr 1e10: the guards' events are logged" grep -q "vae-explorer: trainer:
 check "--lr 1e10: the event is shown in the status area" $PNG colour "$T/lr.png" $STATUS $WARN_RGB 20
 check "--lr 1e10: the plane still has its scatter" $PNG scatter "$T/lr.png" 56 42 764 752 3
 
+# ---- PCA (issue 16) -------------------------------------------------------------------
+# --pca beside the pretrained VAE and AE (training on): compare (C) shows three panes (plots
+# at x 56..243, 316..503, 576..764), each with its scatter, the PCA's decode under the
+# cursor in the panel (x 1100..1240); a sweep over the PCA pane leaves a cursor-only frame
+# equal to a whole one. A PCA checkpoint alone opens with nothing to train.
+{
+    echo "5 key c"
+    echo "10 move 400 300"
+    echo "15 hover 11"
+    echo "20 screenshot $T/pca3.png"
+    for i in $(seq 0 19); do echo "$((25 + i)) move $((580 + i * 9)) $((100 + (i * 37) % 600))"; done
+    echo "50 key space"
+    echo "51 settle"
+    echo "55 screenshot $T/pca3_sweep.png"
+    echo "56 key f5"
+    echo "60 screenshot $T/pca3_full.png"
+    echo "61 quit"
+} >"$T/pca.txt"
+timeout 120 "${XVFB[@]}" "$EXE" "${DATA[@]}" --model models/mnist-vae.safetensors \
+    --ae-model models/mnist-ae.safetensors --pca --script "$T/pca.txt" >/dev/null 2>"$T/err_pca.txt"
+rc=$?
+check "--pca exits 0 (rc=$rc: $(head -c 300 "$T/err_pca.txt"))" [ $rc -eq 0 ]
+check "--pca: it was computed at launch" grep -q "PCA of .* training images" "$T/err_pca.txt"
+check "--pca: the VAE pane has a scatter" $PNG scatter "$T/pca3.png" 56 42 243 752 6
+check "--pca: the AE pane has a scatter" $PNG scatter "$T/pca3.png" 316 42 503 752 6
+check "--pca: the PCA pane has a scatter" $PNG scatter "$T/pca3.png" 576 42 764 752 6
+check "--pca: the PCA's decode is an image" $PNG varied "$T/pca3.png" 1100 186 1240 326 10
+check "--pca: after a sweep of its pane, a cursor-only frame equals a whole frame" $PNG same "$T/pca3_sweep.png" "$T/pca3_full.png" 0 0 1280 775 0
+"$BUILD/vae" train --kind pca --latent 2 "${DATA[@]}" --quiet --out "$T/pca.safetensors" 2>"$T/err_pcafit.txt"
+check "vae train --kind pca (rc=$?: $(head -c 300 "$T/err_pcafit.txt"))" [ -s "$T/pca.safetensors" ]
+timeout 60 "${XVFB[@]}" "$EXE" "${DATA[@]}" --model "$T/pca.safetensors" --frames 20 \
+    --screenshot "$T/pca1.png" 2>"$T/err_pca1.txt"
+rc=$?
+check "a PCA checkpoint alone exits 0 (rc=$rc: $(head -c 300 "$T/err_pca1.txt"))" [ $rc -eq 0 ]
+check "a PCA checkpoint alone shows its scatter" $PNG scatter "$T/pca1.png" 56 42 764 752 8
+
 # ---- failures: one line on stderr, exit status 2, quickly -----------------------------
 expect_fail() { # NAME PATTERN CMD...
     local name=$1 pat=$2
@@ -290,6 +326,7 @@ expect_fail "bad --likelihood" "bad value" timeout 60 "$EXE" --likelihood poisso
 expect_fail "bad --scatter" "bad value 'val' for --scatter" timeout 60 "$EXE" --scatter val
 expect_fail "--flow with --model" "checkpoint" timeout 60 "$EXE" "${DATA[@]}" \
     --model models/mnist-vae.safetensors --flow planar:2
+expect_fail "--kind pca (computed, not trained)" "bad value 'pca' for --kind" timeout 60 "$EXE" --kind pca
 
 echo "$fails failed"
 [ $fails -eq 0 ]

@@ -17,6 +17,8 @@ usage: explorer_png.py CHECK ARGS...   (exit 1 with a message when a check fails
                                             least COLS columns of them, each an image (not
                                             flat), at least DISTINCT different ones; rows of
                                             them (a greyed row does not count) within bounds
+  digit OUT W H                             write a test picture: a dark "7" on light paper,
+                                            W x H grey pixels (what a user drops)
   dot SHOT X0 Y0 X1 Y1 CLASS                print "X Y": a pixel of a dot of class CLASS in
                                             the region, nearest the centroid of that class's
                                             dots (where a click finds a dot)
@@ -155,6 +157,28 @@ def find_dot(args):
     print(x, y)
 
 
+def write_digit(path, w, h):
+    """A dark 7 (a bar and a slanted stroke, 1/10 of the height thick) on light paper."""
+    t = max(1, h // 10)
+    rows = []
+    for y in range(h):
+        row = bytearray([235] * w)
+        for x in range(w):
+            bar = h // 5 <= y < h // 5 + t and w // 4 <= x < 3 * w // 4
+            # the stroke from the bar's right end down to the bottom centre-left
+            fy = (y - h // 5) / max(1, 4 * h // 5 - h // 5)
+            sx = 3 * w // 4 - fy * (w // 3)
+            stroke = 0 <= fy <= 1 and abs(x - sx) < t
+            if bar or stroke:
+                row[x] = 20
+        rows.append(b"\0" + bytes(row))
+    def chunk(kind, body):
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+    png = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 0, 0, 0, 0))
+    png += chunk(b"IDAT", zlib.compress(b"".join(rows))) + chunk(b"IEND", b"")
+    open(path, "wb").write(png)
+
+
 def fail(msg):
     print("explorer_png: " + msg)
     sys.exit(1)
@@ -227,6 +251,8 @@ def main(argv):
         print(f"brighter ok: {nb} near-white pixels vs {na}")
     elif check == "tiles":
         check_tiles(args)
+    elif check == "digit":
+        write_digit(args[0], int(args[1]), int(args[2]))
     elif check == "dot":
         find_dot(args)
     elif check == "size":

@@ -18,9 +18,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
             const AppScriptEvent *e = &s.ev[i];
             assert(e->frame >= 0 && (i == 0 || e->frame >= s.ev[i - 1].frame));
             assert(e->line >= 1);
-            int texty = e->kind == APP_EV_KEY || e->kind == APP_EV_SCREENSHOT;
+            int texty = e->kind == APP_EV_KEY || e->kind == APP_EV_SCREENSHOT ||
+                        e->kind == APP_EV_DROP || e->kind == APP_EV_TYPE;
             assert(texty ? e->text && strlen(e->text) < APP_SCRIPT_TEXT : e->text == NULL);
-            assert(e->kind >= APP_EV_MOVE && e->kind <= APP_EV_STEPS);
+            assert(e->kind >= APP_EV_MOVE && e->kind <= APP_EV_TYPE);
             assert(e->button >= 0 && e->button <= APP_BUTTON_RIGHT);
             switch (e->kind) {
             case APP_EV_HOVER: assert(e->x >= 0 && e->x <= APP_SCRIPT_HOVER_MAX); break;

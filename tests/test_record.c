@@ -40,6 +40,9 @@ static void check_same(const VaeRecording *a, const VaeRecording *b) {
             vae_recording_frame_latents(b, i, m, y, v);
             /* widened halves are equal as bits exactly when the halves are */
             CHECK(!memcmp(x, y, sizeof x) && !memcmp(u, v, sizeof u));
+            float pt[2]; /* one image's mu is its row of the frame's */
+            vae_recording_frame_point(b, i, m, NP - 1, pt);
+            CHECK(!memcmp(pt, y + 2 * (NP - 1), sizeof pt));
             VaeRecordLoss la = vae_recording_frame_loss(a, i, m);
             VaeRecordLoss lb = vae_recording_frame_loss(b, i, m);
             CHECK(!memcmp(&la, &lb, sizeof la));

@@ -2,14 +2,17 @@
  * publishes many snapshots while a consumer takes and validates them (every byte must
  * belong to one publication, sequence numbers only grow, nothing leaks); then the real
  * trainer thread on a tiny synthetic dataset: snapshots arrive, pause freezes the step,
- * a single step advances it by one, reset clears the history. Run it under TSan too. */
+ * a single step advances it by one, reset clears the history; a fitted PCA beside a VAE
+ * stays as it is. Run it under TSan too. */
 #include <math.h>
 #include <pthread.h>
 #include <sched.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "check.h"
+#include "pca.h"
 #include "rng.h"
 
 #include "snapshot.h"
@@ -153,6 +156,26 @@ static int is_paused(const AppSnapshot *s, int64_t n) {
 static int step_is(const AppSnapshot *s, int64_t n) {
     return s->step == n;
 }
+static int has_encoders(const AppSnapshot *s, int64_t n) {
+    return s->encoders == (int)n;
+}
+
+/* A tool that encodes its own images asks for the encoders: the snapshots carry them
+ * (filled, not the zero pages of a decoder-only copy) until it no longer asks. */
+static AppSnapshot *encoders_on_request(AppTrainer *t, AppSnapshotBox *b, AppSnapshot *cur) {
+    CHECK(cur && !cur->encoders);
+    app_trainer_want_encoders(t, 1);
+    cur = wait_for(b, cur, has_encoders, 1);
+    CHECK_MSG(cur && cur->encoders, "the snapshots carry the encoders when asked");
+    size_t ne = cur ? vae_model_encoder_params(&cur->model[0]) : 0, nonzero = 0;
+    for (size_t i = 0; i < ne; i++)
+        nonzero += cur->model[0].params[i] != 0.0f;
+    CHECK_MSG(nonzero > ne / 2, "%zu of %zu encoder parameters filled", nonzero, ne);
+    app_trainer_want_encoders(t, 0);
+    cur = wait_for(b, cur, has_encoders, 0);
+    CHECK_MSG(cur && !cur->encoders, "and no longer when the tool is done");
+    return cur;
+}
 
 static void make_split(VaeSplit *s, int n, uint64_t seed) {
     VaeRng r;
@@ -263,12 +286,94 @@ static void test_trainer_thread(void) {
     app_trainer_reset(t);
     cur = wait_for(&b, cur, step_is, 0);
     CHECK(cur && cur->step == 0);
+    cur = encoders_on_request(t, &b, cur);
     cur = fork_beta(t, &b, cur);
     app_trainer_stop(t);
     CHECK(app_trainer_throughput(t = NULL) == 0);
     app_snapshot_free(cur);
     app_box_destroy(&b);
     CHECK_MSG(app_snapshot_live() == 0, "%ld snapshots leaked", app_snapshot_live());
+    free(ds.train.images), free(ds.train.labels), free(ds.test.images), free(ds.test.labels);
+}
+
+static int has_message(const AppSnapshot *s, int64_t n) {
+    (void)n;
+    return s->n_events > 0;
+}
+
+/* A PCA beside a VAE (the explorer's --pca): the trainer thread holds it fitted. Its
+ * decoder and codes never change while the VAE trains or after a reset, it has no
+ * training curve, a fork of it is refused with a message, and a trainer with only a PCA
+ * has nothing to train. */
+static void test_fitted_model(void) {
+    VaeDataset ds;
+    memset(&ds, 0, sizeof ds);
+    make_split(&ds.train, 256, 1);
+    make_split(&ds.test, 64, 2);
+    ds.classes = 2;
+    VaeModel pca;
+    char err[256];
+    CHECK(vae_pca_fit(&pca, &ds.train, 2, 2, NULL, err) == VAE_OK);
+    AppTrainerConfig tc;
+    memset(&tc, 0, sizeof tc);
+    tc.n_models = 1;
+    tc.cfg[0] = pca.cfg;
+    tc.init[0] = &pca;
+    tc.tc = vae_train_config_default();
+    tc.tc.batch = 32;
+    tc.ds = &ds;
+    AppSnapshotBox b;
+    app_box_init(&b);
+    CHECK(app_trainer_start(&tc, &b, err, sizeof err) == NULL && strstr(err, "no model to train"));
+    tc.n_models = 2;
+    tc.cfg[1] = tc.cfg[0], tc.init[1] = tc.init[0];
+    tc.cfg[0] = vae_config_default();
+    tc.cfg[0].input_h = tc.cfg[0].input_w = 8;
+    tc.cfg[0].n_hidden = 1, tc.cfg[0].hidden[0] = 16, tc.cfg[0].classes = 2;
+    tc.init[0] = NULL;
+    AppTrainer *t = app_trainer_start(&tc, &b, err, sizeof err);
+    CHECK_MSG(t != NULL, "%s", err);
+    if (!t) return;
+    AppSnapshot *cur = wait_for(&b, NULL, step_above, 40);
+    size_t dec = pca.dec[0].w, n = pca.n_params - dec;
+    float mu[64 * 2];
+    VaeWorkspace ws;
+    CHECK(vae_workspace_init(&ws, &pca, 64, err) == VAE_OK);
+    float *x = malloc(sizeof(float) * 64 * 64);
+    int idx[64];
+    for (int i = 0; i < 64; i++)
+        idx[i] = i;
+    vae_data_batch(&ds.test, idx, 64, x);
+    vae_model_encode(&pca, &ws, x, NULL, 64, mu, NULL);
+    int ok = cur && cur->n_models == 2 && cur->step > 40 &&
+             !memcmp(cur->model[1].params + dec, pca.params + dec, n * sizeof(float));
+    CHECK_MSG(ok, "the PCA's decoder is unchanged after %lld steps of the VAE",
+              cur ? (long long)cur->step : -1LL);
+    double worst = 0;
+    for (int i = 0; cur && i < 64 * 2; i++)
+        worst = fmax(worst, fabs(cur->mu[1][i] - mu[i]));
+    CHECK_MSG(cur && worst < 1e-5, "its codes are the projections: worst %.3g", worst);
+    int trained = 0;
+    for (int i = 0; cur && i < cur->n_hist; i++)
+        trained += isfinite(cur->hist[i].loss[1].recon) != 0;
+    CHECK_MSG(trained == 0 && cur && isfinite(cur->hist[cur->n_hist - 1].loss[0].recon),
+              "no training curve for the PCA (%d points), one for the VAE", trained);
+    app_trainer_toggle_pause(t); /* paused, a reset shows step 0 */
+    app_trainer_reset(t);
+    cur = wait_for(&b, cur, step_is, 0);
+    CHECK(cur && cur->step == 0 &&
+          !memcmp(cur->model[1].params + dec, pca.params + dec, n * sizeof(float)));
+    CHECK(app_trainer_fork(t, (AppFork){1, APP_SET_BETA, 4.0f}) == 2);
+    cur = wait_for(&b, cur, has_message, 0);
+    CHECK_MSG(cur && cur->n_models == 2 && strstr(cur->message, "not trained"),
+              "a fork of the PCA is refused: '%s'", cur ? cur->message : "");
+    app_trainer_stop(t);
+    app_snapshot_free(cur);
+    app_box_destroy(&b);
+    CHECK_MSG(app_snapshot_live() == 0, "%ld snapshots leaked", app_snapshot_live());
+    vae_workspace_free(&ws);
+    free(x);
+    vae_model_free(&pca);
     free(ds.train.images), free(ds.train.labels), free(ds.test.images), free(ds.test.labels);
 }
 
@@ -307,6 +412,7 @@ static void test_decoder_only(void) {
 int main(void) {
     test_handoff();
     test_trainer_thread();
+    test_fitted_model();
     test_decoder_only();
     return CHECK_DONE();
 }

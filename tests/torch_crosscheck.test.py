@@ -7,6 +7,7 @@ strict state_dict loading (names and shapes of SPEC §5), carry the SPEC §5 met
 `vae decode` / `vae encode` / `vae eval` agree with torch on them.
 Reverse: checkpoints written by torch_ref.py load in `vae eval` / `vae decode` /
 `vae encode` and agree the same way.
+PCA: `vae train --kind pca` matches numpy's PCA of the same training split.
 
 Env (set by tests.cmake): VAE_BUILD (build dir), VAE_DATA_DIR (IDX dir), VAE_TMP (scratch).
 Run from the repository root. Prints one line per check, then "N passed, M failed".
@@ -261,6 +262,64 @@ def check_eval(tag, model, path, data, kind, te_img, te_lab):
               "%.2f vs %.2f + %.2f" % (ours["neg_elbo"], ours["recon"], ours["kl"]))
 
 
+PCA_LATENTS = (2, 8)
+PCA_COS = 1 - 1e-6     # |cos| between our component and numpy's (the same up to sign)
+PCA_RTOL = 1e-3        # reconstruction errors, relative
+
+
+def check_pca(data, te_img):
+    """`vae train --kind pca` against numpy's PCA (SVD of the centred training split): the
+    components up to sign, the mean, and the test split's reconstruction errors (vae eval's
+    mse and bce, the Bernoulli figure on values clipped into (1e-4, 1 - 1e-4))."""
+    tr_img, _, _, _ = ref.load_split(data, "train")
+    x = tr_img.astype(np.float64) / 255
+    mean = x.mean(0)
+    _, _, vt = np.linalg.svd(x - mean, full_matrices=False)
+    xt = te_img.astype(np.float64) / 255
+    for k in PCA_LATENTS:
+        tag = "C pca latent %d" % k
+        path = os.path.join(TMP, "crosscheck-pca-%d.safetensors" % k)
+        rc, out, err = run([VAE, "train", "--kind", "pca", "--latent", str(k), "--data", data,
+                            "--out", path])
+        if not check("%s: vae train --kind pca" % tag, rc == 0 and os.path.exists(path),
+                     "status %d: %s" % (rc, err.strip()[-300:]) if rc != 0 else err.strip().splitlines()[0]):
+            continue
+        tensors, meta = ref.st_read(path)
+        shapes = {n: tuple(v.shape) for n, v in tensors.items()}
+        want = {"enc.mu.weight": (k, 784), "enc.mu.bias": (k,), "dec.0.weight": (784, k),
+                "dec.0.bias": (784,)}
+        check("%s: tensors and metadata of a linear AE" % tag,
+              shapes == want and meta.get("kind") == "pca" and meta.get("hidden") == "none",
+              "%s %s/%s" % (shapes, meta.get("kind"), meta.get("hidden")))
+        comp = tensors["enc.mu.weight"].astype(np.float64)
+        cos = np.abs((comp * vt[:k]).sum(1))
+        check("%s: components = numpy's up to sign" % tag, cos.min() > PCA_COS,
+              "min |cos| %.9f" % cos.min())
+        check("%s: dec.0 = enc.mu transposed, dec.0.bias = the mean" % tag,
+              np.array_equal(tensors["dec.0.weight"].T, tensors["enc.mu.weight"])
+              and np.abs(tensors["dec.0.bias"] - mean).max() < 1e-6)
+        c = vt[:k]
+        rec = mean + ((xt - mean) @ c.T) @ c
+        mse = ((rec - xt) ** 2).sum(1).mean()
+        p = np.clip(rec, 1e-4, 1 - 1e-4)
+        bce = -(xt * np.log(p) + (1 - xt) * np.log(1 - p)).sum(1).mean()
+        rc, out, err = run([VAE, "eval", "--model", path, "--data", data])
+        ours = kv_line(out) or {}
+        ok = rc == 0 and "mse" in ours and "bce" in ours
+        check("%s: vae eval mse, bce = numpy's within %g relative" % (tag, PCA_RTOL),
+              ok and abs(ours["mse"] - mse) <= PCA_RTOL * mse
+              and abs(ours["bce"] - bce) <= PCA_RTOL * bce and ours.get("kl") == 0,
+              "ours mse=%s bce=%s, numpy mse=%.3f bce=%.3f" % (ours.get("mse"), ours.get("bce"), mse,
+                                                               bce))
+        rc, out, err = run([VAE, "decode", "--model", path, "--z", ",".join(["1.5"] + ["-0.5"] * (k - 1))])
+        got = np.array([float(v) for v in out.replace(",", " ").split()]) if rc == 0 else None
+        z = np.array([1.5] + [-0.5] * (k - 1))
+        want_px = np.clip(tensors["dec.0.bias"] + tensors["dec.0.weight"].astype(np.float64) @ z, 0, 1)
+        check("%s: vae decode = mean + C z, clipped into [0, 1]" % tag,
+              got is not None and got.shape == (784,) and np.abs(got - want_px).max() < 1e-5,
+              err.strip()[:200])
+
+
 def main():
     os.makedirs(TMP, exist_ok=True)
     data = os.environ.get("VAE_DATA_DIR") or os.path.join(ROOT, "data", "mnist")
@@ -320,6 +379,9 @@ def main():
         check_eval(tag, model, path, data, kind, te_img, te_lab)
         check_decode(tag, model, path)
         check_encode(tag, model, path, data, kind, te_img, te_lab)
+
+    # ---- PCA: against numpy ----
+    check_pca(data, te_img)
     return finish()
 
 

@@ -11,6 +11,8 @@ static int key_of(SDL_Keycode k) {
     case SDLK_RIGHT: return APP_KEY_RIGHT;
     case SDLK_UP: return APP_KEY_UP;
     case SDLK_DOWN: return APP_KEY_DOWN;
+    case SDLK_HOME: return APP_KEY_HOME;
+    case SDLK_END: return APP_KEY_END;
     default: return APP_KEY_OTHER;
     }
 }

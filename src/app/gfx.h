@@ -65,6 +65,8 @@ SDL_Texture *app_image_texture(AppGfx *g, int w, int h);
 void app_image_upload(SDL_Texture *tex, const float *probs, int w, int h);
 /* The same from bytes (a dataset image). */
 void app_image_upload_bytes(SDL_Texture *tex, const uint8_t *img, int w, int h);
+/* An image's place: the pane's background in a frame, with tex in it (none: empty). */
+void app_image_box(AppGfx *g, SDL_Texture *tex, SDL_Rect dst);
 
 /* The width in pixels of each of n images `cols` pixels wide in a row of width pixels,
  * with gaps of gap pixels and extra pixels besides: a whole multiple of cols up to 3x (the

@@ -39,7 +39,10 @@ static uint32_t next_cp(const char **s) {
 int app_glyphs_init(AppGlyphs *g, TTF_Font *font) {
     memset(g, 0, sizeof *g);
     g->font = font;
-    g->height = TTF_FontHeight(font);
+    /* SDL_ttf renders a glyph into ascent - descent + 1 rows, one more than the font's
+     * height at some sizes, and puts the underscore in that last row */
+    int rows = TTF_FontAscent(font) - TTF_FontDescent(font) + 1;
+    g->height = rows > TTF_FontHeight(font) ? rows : TTF_FontHeight(font);
     g->cap = 512;
     g->slot = calloc((size_t)g->cap, sizeof *g->slot);
     return g->slot ? 0 : -1;

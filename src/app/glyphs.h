@@ -12,7 +12,7 @@ typedef struct AppGlyph AppGlyph;
 
 typedef struct {
     TTF_Font *font;
-    int height;     /* of every glyph's cell: the font's height */
+    int height;     /* of every glyph's cell: the rows SDL_ttf renders a glyph into */
     AppGlyph *slot; /* open addressing by code point */
     int cap, used;
 } AppGlyphs;

@@ -190,10 +190,12 @@ static int run(App *a) {
     return 0;
 }
 
-/* The trainer is joined (in app_session_close) before anything it reads is freed. */
+/* The trainer is joined (in app_session_close) before anything it reads is freed; the
+ * tools' worker before the session too (a save of the recording reads it). */
 static void deinitialise(App *a) {
-    app_session_close(&a->session);
     app_worker_stop(a->s.worker); /* before the tools whose jobs it may be running */
+    a->s.worker = NULL;
+    app_session_close(&a->session);
     app_tools_free(&a->tools);
     app_state_free(&a->s);
     if (a->g.text.table) app_text_free(&a->g.text);

@@ -141,6 +141,33 @@ static void push_hover(Uint32 wid, AppState *s, const AppScriptEvent *e) {
     push_motion(wid, (int)(px / s->u), (int)(py / s->u));
 }
 
+/* drop PATH: as the window system drops a file (SDL owns the copy; main frees it). */
+static void push_drop(Uint32 wid, const char *path) {
+    SDL_Event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.type = SDL_DROPFILE;
+    ev.drop.windowID = wid;
+    if ((ev.drop.file = SDL_strdup(path))) SDL_PushEvent(&ev);
+}
+
+/* type TEXT: text input events of at most SDL's 31 bytes each (cut between characters). */
+static void push_text(Uint32 wid, const char *text) {
+    SDL_Event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.type = SDL_TEXTINPUT;
+    ev.text.windowID = wid;
+    size_t n = strlen(text), most = sizeof ev.text.text - 1;
+    for (size_t at = 0; at < n;) {
+        size_t k = n - at < most ? n - at : most;
+        while (k > 1 && at + k < n && ((unsigned char)text[at + k] & 0xC0) == 0x80)
+            k--; /* not inside a UTF-8 sequence */
+        memcpy(ev.text.text, text + at, k);
+        ev.text.text[k] = 0;
+        SDL_PushEvent(&ev);
+        at += k;
+    }
+}
+
 static void push_event(Uint32 wid, AppState *s, SDL_Window *win, const AppScriptEvent *e) {
     SDL_Event ev;
     memset(&ev, 0, sizeof ev);
@@ -160,6 +187,8 @@ static void push_event(Uint32 wid, AppState *s, SDL_Window *win, const AppScript
         SDL_PushEvent(&ev);
         break;
     case APP_EV_HOVER: push_hover(wid, s, e); break;
+    case APP_EV_DROP: push_drop(wid, e->text); break;
+    case APP_EV_TYPE: push_text(wid, e->text); break;
     default: push_pointer(wid, e); break;
     }
 }

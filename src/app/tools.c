@@ -92,6 +92,10 @@ static void layout_panel(AppTools *t, const AppState *s, AppGfx *g) {
         int hk = h[k] >= 0 ? h[k] : bottom - top - fixed;
         if (hk < 0) hk = 0;
         t->slot[k].r = (SDL_Rect){x, y, w, hk};
+        if (t->slot[k].sec->placed) {
+            AppDraw d = draw_ctx(t, s, g, t->slot[k].tool);
+            t->slot[k].sec->placed(&d, t->box.state[t->slot[k].tool], t->slot[k].r);
+        }
         if (t->slot[k].sec->dynamic && hk > 0) {
             SDL_Rect r = {s->panel.x + 1, y, s->panel.w - 1, hk};
             if (SDL_RectEmpty(&dyn))
@@ -157,6 +161,10 @@ static void layout_dock(AppTools *t, AppState *s, AppGfx *g) {
         AppStripSlot *st = &t->strip[k];
         st->r.y = y[st->pane];
         y[st->pane] += st->r.h + gap;
+        if (st->sec->placed) {
+            AppDraw d = draw_ctx(t, s, g, st->tool);
+            st->sec->placed(&d, t->box.state[st->tool], st->pane, st->r);
+        }
         SDL_Rect *dyn = &t->dynamic[1 + st->pane];
         if (!st->sec->dynamic) continue;
         if (SDL_RectEmpty(dyn))

@@ -30,6 +30,9 @@ typedef struct {
      * leave (at least their minimum); -1 takes whatever is left */
     int (*height)(const AppDraw *d, int width, int avail);
     void (*draw)(const AppDraw *d, SDL_Rect r);
+    /* told where the section went (update step), for a tool that takes the pointer in it
+     * (the draw tool's canvas): the one place a view writes its tool's state; may be NULL */
+    void (*placed)(const AppDraw *d, void *tool, SDL_Rect r);
 } AppPanelSection;
 
 /* A strip of the dock under a pane's plot (rows of decoded images, say). Strips stack by
@@ -41,6 +44,8 @@ typedef struct {
      * avail is what the strips before it leave of the dock's most (it may take less) */
     int (*height)(const AppDraw *d, int pane, int width, int avail);
     void (*draw)(const AppDraw *d, int pane, SDL_Rect r);
+    /* told where it went under pane `pane` (as AppPanelSection.placed); may be NULL */
+    void (*placed)(const AppDraw *d, void *tool, int pane, SDL_Rect r);
 } AppStripSection;
 
 typedef struct {

@@ -40,9 +40,16 @@ static double value(const AppLossPoint *p, const Curve *c) {
 }
 
 /* Whether curve c has a model in snap (and a KL to plot); an AE's held-out -ELBO is its
- * recon (it has no KL). */
+ * recon (it has no KL); a PCA, never trained, has only its held-out curve. */
 static int shown(const Curve *c, const AppSnapshot *s) {
-    return s && c->model < s->n_models && (c->term != KL || app_is_vae(&s->model[c->model]));
+    return s && c->model < s->n_models && (c->term != KL || app_is_vae(&s->model[c->model])) &&
+           (c->test || s->model[c->model].cfg.kind != VAE_KIND_PCA);
+}
+
+/* The losses model m's point of the rate-distortion plane follows at history point i: its
+ * training steps', a PCA's held-out ones (it is fitted, not trained: one point, KL 0). */
+static const AppLoss *rd_loss(const AppSnapshot *s, int i, int m) {
+    return s->model[m].cfg.kind == VAE_KIND_PCA ? &s->hist[i].test[m] : &s->hist[i].loss[m];
 }
 
 static const char *curve_name(const Curve *c, const AppSnapshot *s) {
@@ -75,6 +82,21 @@ static int legend(AppGfx *g, const AppSnapshot *s, int x, int y, int w, int draw
     return lines;
 }
 
+/* A PCA's held-out loss is flat and has few points (every few seconds): never trimmed as an
+ * outlier, its newest value widens [lo, hi]. */
+static void fitted_range(const AppSnapshot *s, int (*pick)(const Curve *), double *lo, double *hi) {
+    for (int c = 0; c < N_CURVES; c++) {
+        const Curve *cv = &curve_list[c];
+        if (!shown(cv, s) || !pick(cv) || s->model[cv->model].cfg.kind != VAE_KIND_PCA) continue;
+        for (int i = s->n_hist - 1; i >= 0; i--) {
+            double x = value(&s->hist[i], cv);
+            if (!isfinite(x)) continue;
+            *lo = fmin(*lo, x), *hi = fmax(*hi, x);
+            break;
+        }
+    }
+}
+
 /* The range of the curves for which pick(c) holds over the newest 80 % of the history (the
  * first steps' losses dwarf the rest): from the 2nd to the 98th percentile of their finite
  * values (a diverging step does not squash the plot), padded. 0 if there is none. */
@@ -94,6 +116,7 @@ static int robust_range(const AppSnapshot *s, int (*pick)(const Curve *), double
             v[b] = v[b - 1], v[b - 1] = t;
         }
     *lo = v[n / 50], *hi = v[n - 1 - n / 50];
+    fitted_range(s, pick, lo, hi);
     double pad = fmax((*hi - *lo) * 0.1, fmax(fabs(*hi) * 0.01, 0.05));
     *lo -= pad, *hi += pad;
     return 1;
@@ -191,15 +214,15 @@ static uint32_t model_color(int m) {
 }
 
 /* The range [lo, hi] of the history's values of term (KL or recon) over its last 80 %
- * (the first steps' losses dwarf the rest), widened by a margin. */
+ * (the first steps' losses dwarf the rest), widened by a margin. A model without a KL term
+ * (an AE, a PCA) sits at rate 0. */
 static void range(const AppSnapshot *s, int term, double *lo, double *hi) {
     *lo = INFINITY, *hi = -INFINITY;
     for (int i = s->n_hist / 5; i < s->n_hist; i++)
         for (int m = 0; m < s->n_models; m++) {
-            const AppLoss *l = &s->hist[i].loss[m];
-            double v = term == KL ? l->kl : l->recon;
-            if (isfinite(v) && (term != KL || app_is_vae(&s->model[m])))
-                *lo = fmin(*lo, v), *hi = fmax(*hi, v);
+            const AppLoss *l = rd_loss(s, i, m);
+            double v = term == KL ? (app_is_vae(&s->model[m]) ? l->kl : 0) : l->recon;
+            if (isfinite(v) && isfinite(l->recon)) *lo = fmin(*lo, v), *hi = fmax(*hi, v);
         }
     if (!(*lo <= *hi)) *lo = 0, *hi = 1;
     double pad = fmax((*hi - *lo) * 0.08, 0.5);
@@ -237,7 +260,7 @@ static void rd_paths(AppGfx *g, const AppSnapshot *s, SDL_Rect plot, double k0, 
         int n = 0;
         double kl_s = NAN, rec_s = NAN;
         for (int i = 0; i < s->n_hist; i++) {
-            const AppLoss *l = &s->hist[i].loss[m];
+            const AppLoss *l = rd_loss(s, i, m);
             double kl = app_is_vae(&s->model[m]) ? l->kl : 0;
             if (!isfinite(kl) || !isfinite(l->recon)) continue;
             kl_s = isfinite(kl_s) ? keep * kl_s + (1 - keep) * kl : kl;

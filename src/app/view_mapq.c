@@ -92,7 +92,7 @@ static void frame(const AppDraw *d, int pane) {
     } else {
         snprintf(l1, sizeof l1, "teal: q(z) = mean of the %s",
                  mp->has_sigma ? "posteriors N(\xce\xbc, \xcf\x83\xc2\xb2)"
-                               : "codes (kernel density: an AE)");
+                               : "codes (kernel density: no \xcf\x83)");
         snprintf(l2, sizeof l2, "red: q(z) < p(z)/10 \xc2\xb7 %.0f%% of N(0, I)'s mass",
                  100 * mp->hole_mass);
     }

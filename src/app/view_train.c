@@ -83,7 +83,7 @@ static int wrapped(AppGfx *g, int draw, const char *text, int x, int y, int w, i
  * only once past its warm-up (a fresh model starts with q close to the prior). */
 static int collapse_judged(const AppState *s, int m) {
     const AppSnapshot *snap = s->snap;
-    if (!snap->lstats[m].valid || snap->model[m].cfg.kind == VAE_KIND_AE) return 0;
+    if (!snap->lstats[m].valid || !app_is_vae(&snap->model[m])) return 0;
     return !s->session->trainer ||
            snap->latents_step >= (int64_t)snap->info[m].kl_warmup + COLLAPSE_GRACE;
 }
@@ -159,9 +159,18 @@ static int kl_dims(AppGfx *g, int draw, const AppState *s, int m, int x, int y) 
     return y;
 }
 
-/* "RUNNING epoch 3 step 120 ..." or the checkpoint's line. */
+/* "RUNNING epoch 3 step 120 ..." or the checkpoint's line, or the replay's. */
 static void state_line(AppGfx *g, const AppState *s, int x, int y) {
     const AppSnapshot *snap = s->snap;
+    if (s->past || s->opt->replay) { /* a recorded step: the timeline's */
+        int64_t last = s->live ? s->live->step : snap->step;
+        int dx =
+            app_text_draw(&g->text, APP_FONT_MONO, "REPLAY ", x, y, APP_ACCENT, APP_ALIGN_LEFT);
+        app_text_drawf(&g->text, APP_FONT_MONO, x + dx + app_px(g, 10), y, APP_TEXT, APP_ALIGN_LEFT,
+                       "epoch %d  step %lld of %lld%s", snap->epoch + 1, (long long)snap->step,
+                       (long long)last, snap->paused ? "  (paused then)" : "");
+        return;
+    }
     if (!s->session->trainer) {
         app_text_drawf(&g->text, APP_FONT_MONO, x, y, APP_ACCENT, APP_ALIGN_LEFT,
                        "checkpoint  step %lld  epoch %d  (not training)", (long long)snap->step,
@@ -195,6 +204,13 @@ static void elbo_line(AppGfx *g, const AppSnapshot *snap, int m, int x, int y) {
                    app_num(n1, sizeof n1, 0, 2, l ? l->recon + l->kl : NAN), why);
 }
 
+/* Model m's latest held-out reconstruction loss, NaN before the first. */
+static double last_test_recon(const AppSnapshot *snap, int m) {
+    for (int i = snap->n_hist - 1; i >= 0; i--)
+        if (isfinite(snap->hist[i].test[m].recon)) return snap->hist[i].test[m].recon;
+    return NAN;
+}
+
 static void model_line(AppGfx *g, const AppSnapshot *snap, int m, int x, int y) {
     const AppLoss *l = snap->n_hist ? &snap->hist[snap->n_hist - 1].loss[m] : NULL;
     const VaeModel *mod = &snap->model[m];
@@ -204,7 +220,11 @@ static void model_line(AppGfx *g, const AppSnapshot *snap, int m, int x, int y) 
     if (!l)
         app_text_drawf(&g->text, APP_FONT_MONO, x, y, APP_TEXT, APP_ALIGN_LEFT,
                        "%-4s latent %d  hidden %s", name, mod->cfg.latent, hidden);
-    else if (mod->cfg.kind == VAE_KIND_AE)
+    else if (mod->cfg.kind == VAE_KIND_PCA) /* fitted: the held-out figure only */
+        app_text_drawf(&g->text, APP_FONT_MONO, x, y, APP_TEXT, APP_ALIGN_LEFT,
+                       "%-4s test recon %s             (fitted, no KL)", name,
+                       app_num(n1, sizeof n1, 7, 2, last_test_recon(snap, m)));
+    else if (!app_is_vae(mod))
         app_text_drawf(&g->text, APP_FONT_MONO, x, y, APP_TEXT, APP_ALIGN_LEFT,
                        "%-4s recon %s                  (no KL)", name,
                        app_num(n1, sizeof n1, 7, 2, l->recon));
@@ -225,7 +245,7 @@ static int settings(const AppState *s, char (*tok)[64]) {
     /* grey pixels: no reconstruction gets a Bernoulli likelihood's loss to 0 */
     if (m0->cfg.likelihood == VAE_LIK_BERNOULLI && s->session->bce_floor > 0)
         snprintf(tok[n++], 64, "BCE floor %.1f (grey pixels)", s->session->bce_floor);
-    if (m0->cfg.kind != VAE_KIND_AE) {
+    if (app_is_vae(m0)) {
         const AppModelInfo *in = &snap->info[0];
         if (training && in->kl_warmup > 0 && in->beta_eff < in->beta)
             snprintf(tok[n++], 64, "beta %.3g (warm-up: %.3g)", in->beta, in->beta_eff);

@@ -58,20 +58,30 @@ static void help_draw(const AppDraw *d, const AppTools *tools) {
     int title_h = app_text_line(&g->text, APP_FONT_TITLE) + app_px(g, 12);
     int rows_fit = (s->height - app_px(g, 140) - title_h) / lh;
     rows_fit = rows_fit < 8 ? 8 : rows_fit;
+    /* two columns are what the width takes: past them, the lines close up (small font) */
+    AppFont key_font = APP_FONT_BOLD, what_font = APP_FONT_NORMAL;
+    if (h.n > 2 * rows_fit) {
+        key_font = what_font = APP_FONT_SMALL;
+        lh = app_text_line(&g->text, APP_FONT_BOLD) + app_px(g, 1);
+        rows_fit = (s->height - app_px(g, 100) - title_h) / lh;
+        rows_fit = rows_fit < 8 ? 8 : rows_fit;
+    }
     int cols = (h.n + rows_fit - 1) / rows_fit, rows = (h.n + cols - 1) / cols;
-    /* over the right three quarters of the window: the planes' left edge stays in sight */
-    int margin = app_px(g, 16), bw = s->width - s->width / 4 - 2 * margin;
+    /* over the right three quarters of the window: the planes' left edge stays in sight;
+     * three columns or more take the whole width (every tool's keys must stay readable) */
+    int margin = app_px(g, 16), left = cols >= 3 ? 0 : s->width / 4;
+    int bw = s->width - left - 2 * margin;
     int col_w = (bw - app_px(g, 40)) / cols, key_w = 0;
     for (int i = 0; i < h.n; i++)
         if (h.keys[i]) {
-            int kw = app_text_width(&g->text, APP_FONT_BOLD, h.keys[i]) + app_px(g, 14);
+            int kw = app_text_width(&g->text, key_font, h.keys[i]) + app_px(g, 14);
             key_w = kw > key_w ? kw : key_w;
         }
-    key_w = key_w > col_w / 3 ? col_w / 3 : key_w;
+    key_w = key_w > col_w * 2 / 7 ? col_w * 2 / 7 : key_w;
     int bh = rows * lh + title_h + app_px(g, 70);
     if (cols == 1 && bw > app_px(g, 560)) bw = app_px(g, 560), col_w = bw - app_px(g, 40);
-    SDL_Rect box = {s->width / 4 + margin + (s->width - s->width / 4 - 2 * margin - bw) / 2,
-                    (s->height - bh) / 2, bw, bh};
+    SDL_Rect box = {left + margin + (s->width - left - 2 * margin - bw) / 2, (s->height - bh) / 2,
+                    bw, bh};
     SDL_SetRenderDrawColor(g->ren, 24, 27, 35, 250);
     SDL_RenderFillRect(g->ren, &box);
     app_set_color(g->ren, APP_AXIS);
@@ -85,14 +95,13 @@ static void help_draw(const AppDraw *d, const AppTools *tools) {
             app_text_draw(&g->text, APP_FONT_BOLD, h.what[i], x, y, APP_TEXT, APP_ALIGN_LEFT);
             continue;
         }
-        app_text_draw(&g->text, APP_FONT_BOLD, h.keys[i], x + app_px(g, 12), y, APP_ACCENT,
+        app_text_draw(&g->text, key_font, h.keys[i], x + app_px(g, 12), y, APP_ACCENT,
                       APP_ALIGN_LEFT);
         /* a description wider than its column: the small font */
         int room = col_w - key_w - app_px(g, 24);
-        AppFont f = app_text_width(&g->text, APP_FONT_NORMAL, h.what[i]) <= room ? APP_FONT_NORMAL
-                                                                                 : APP_FONT_SMALL;
-        app_text_draw(&g->text, f, h.what[i], x + app_px(g, 12) + key_w, y, APP_TEXT,
-                      APP_ALIGN_LEFT);
+        AppFont f =
+            app_text_width(&g->text, what_font, h.what[i]) <= room ? what_font : APP_FONT_SMALL;
+        app_text_draw_within(g, f, h.what[i], x + app_px(g, 12) + key_w, y, room, APP_TEXT);
     }
     app_text_draw(&g->text, APP_FONT_SMALL,
                   "Move the mouse over a plane: the point under it is decoded every frame.", x0,

@@ -123,7 +123,10 @@ void app_window_layout(AppWindow *w, AppState *s, AppGfx *g) {
     int W = s->width, H = s->height, P = app_px(g, 500);
     if (P > W * 45 / 100) P = W * 45 / 100;
     s->panel = (AppRect){W - P, 0, P, H};
-    int n = s->n_panes, plane_w = W - P;
+    int n = s->n_panes, plane_w = W - P, band = s->band_pt > 0 ? app_px(g, s->band_pt) : 0;
+    if (band > H / 4) band = H / 4;
+    s->band = (AppRect){0, H - band, plane_w, band};
+    H -= band;
     for (int i = 0; i < n; i++) {
         AppPane *p = &s->pane[i];
         int fx = plane_w * i / n, fw = plane_w / n;

@@ -75,7 +75,7 @@ int cli_model_config(const CliModelFlags *f, int classes, VaeConfig *cfg) {
         return cli_error(CLI_USAGE, "--arch must be mlp or conv, got \"%s\"", f->arch);
     vae_config_set_arch(cfg, arch);
     if (f->kind && !vae_kind_parse(f->kind, &cfg->kind))
-        return cli_error(CLI_USAGE, "--kind must be vae, ae or cvae, got \"%s\"", f->kind);
+        return cli_error(CLI_USAGE, "--kind must be vae, ae, cvae or pca, got \"%s\"", f->kind);
     if (f->hidden && !vae_hidden_parse(f->hidden, cfg))
         return cli_error(CLI_USAGE,
                          "--hidden must be 1 to %d comma-separated sizes like 512,256, got \"%s\"",

@@ -88,6 +88,15 @@ void cli_progress_init(CliProgress *p);
 void cli_progress_show(CliProgress *p, const char *label, double done, double total,
                        const char *tail, int final);
 
+/* `vae train --kind pca` (cmd_train_pca.c): argv is train's, for refusing the flags that
+ * do not apply; the rest as train parsed them. */
+typedef struct {
+    const char *data, *dataset, *out;
+    int latent, threads, quiet;
+    uint64_t seed;
+} CliPcaTrain;
+int cli_train_pca(int argc, char **argv, const CliPcaTrain *a);
+
 int cmd_import(int argc, char **argv);
 int cmd_train(int argc, char **argv);
 int cmd_eval(int argc, char **argv);

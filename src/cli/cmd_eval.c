@@ -60,9 +60,10 @@ int cmd_eval(int argc, char **argv) {
     const CliCommand cmd = {
         "eval",
         "--model FILE [--data DIR] [--iw K] [--per-image FILE.csv]",
-        "Evaluate on the test split; one line: neg_elbo recon kl [iwae_nll] active_units "
-        "kl_dims, in nats per image, and the model's kind, likelihood and flows. With flows, kl "
-        "is the single-sample Monte Carlo KL and kl_dims are the base Gaussian's.",
+        "Evaluate on the test split; one line: neg_elbo recon kl mse bce [iwae_nll] active_units "
+        "kl_dims, in nats per image (mse: summed squared error), and the model's kind, likelihood "
+        "and flows. With flows, kl is the single-sample Monte Carlo KL and kl_dims are the base "
+        "Gaussian's. A pca's recon is its bce, on values clipped into (1e-4, 1 - 1e-4).",
         opts,
         (int)(sizeof opts / sizeof opts[0]),
         0,
@@ -83,8 +84,9 @@ int cmd_eval(int argc, char **argv) {
     if ((rc = cli_load_model(model, &m, &meta))) return rc;
     if ((rc = cli_load_dataset(&ds, data, dataset)) || (rc = cli_check_data(&m, &ds, model)))
         goto done;
-    if (iw > 1 && m.cfg.kind == VAE_KIND_AE) {
-        rc = cli_error(CLI_USAGE, "eval: --iw needs a VAE; %s is a plain autoencoder", model);
+    if (iw > 1 && !vae_kind_is_stochastic(m.cfg.kind)) {
+        rc = cli_error(CLI_USAGE, "eval: --iw needs a VAE; %s is a %s (no posterior to sample)",
+                       model, vae_kind_name(m.cfg.kind));
         goto done;
     }
     if (threads > 0) vae_blas_set_threads(threads);
@@ -105,7 +107,8 @@ int cmd_eval(int argc, char **argv) {
         goto done;
     }
     if (per_image && (rc = write_per_image(per_image, &ds.test, scores, ev.n, iw))) goto done;
-    printf("neg_elbo=%.2f recon=%.2f kl=%.2f", ev.neg_elbo, ev.recon, ev.kl);
+    printf("neg_elbo=%.2f recon=%.2f kl=%.2f mse=%.2f bce=%.2f", ev.neg_elbo, ev.recon, ev.kl,
+           ev.mse, ev.bce);
     if (ev.iw) printf(" iwae_nll=%.2f iw=%d", ev.iwae_nll, ev.iw);
     printf(" active_units=%d kl_dims=", ev.active_units);
     for (int j = 0; j < m.cfg.latent; j++)

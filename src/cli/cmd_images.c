@@ -199,8 +199,9 @@ int cli_encode_image(const char *model, const char *image, int label, int iw, ui
     }
     if ((rc = cli_load_image(image, &m, x)) || (rc = cli_check_label(&m, label, "encode")))
         goto done;
-    if (iw > 1 && m.cfg.kind == VAE_KIND_AE) {
-        rc = cli_error(CLI_USAGE, "encode: --iw needs a VAE; %s is a plain autoencoder", model);
+    if (iw > 1 && !vae_kind_is_stochastic(m.cfg.kind)) {
+        rc = cli_error(CLI_USAGE, "encode: --iw needs a VAE; %s is a %s (no posterior to sample)",
+                       model, vae_kind_name(m.cfg.kind));
         goto done;
     }
     uint8_t lab = (uint8_t)(label < 0 ? 0 : label);

@@ -26,12 +26,15 @@ static void print_layers(const VaeModel *m) {
     }
     for (int i = 0; i < m->n_enc; i++)
         printf("  enc.%-8d Linear %d -> %d, ReLU\n", i, m->enc[i].in, m->enc[i].out);
-    printf("  %-12s Linear %d -> %d each\n",
-           m->cfg.kind == VAE_KIND_AE ? "enc.mu" : "enc.mu/logvar", m->head.in, m->cfg.latent);
+    printf("  %-12s Linear %d -> %d%s\n",
+           vae_kind_is_stochastic(m->cfg.kind) ? "enc.mu/logvar" : "enc.mu", m->head.in,
+           m->cfg.latent, vae_kind_is_stochastic(m->cfg.kind) ? " each" : "");
     int conv = m->cfg.arch == VAE_ARCH_CONV;
     for (int i = 0; i < m->n_dec; i++)
         printf("  dec.%-8d Linear %d -> %d%s\n", i, m->dec[i].in, m->dec[i].out,
-               i < m->n_dec - 1 || conv ? ", ReLU" : " (logits)");
+               i < m->n_dec - 1 || conv      ? ", ReLU"
+               : m->cfg.kind == VAE_KIND_PCA ? " (pixel values)"
+                                             : " (logits)");
     for (int i = 0; i < m->n_dconv; i++) {
         snprintf(name, sizeof name, "dec.conv.%d", i);
         print_conv(name, &m->dconv[i], i < m->n_dconv - 1);

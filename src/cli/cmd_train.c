@@ -165,7 +165,7 @@ int cmd_train(int argc, char **argv) {
         {"--data", VAE_OPT_STR, &data, "DIR", "IDX dataset directory (default: --dataset)"},
         {"--dataset", VAE_OPT_STR, &dataset, "NAME",
          "mnist (data/mnist) or fashion (Debian package)"},
-        {"--kind", VAE_OPT_STR, &mf.kind, "KIND", "vae, ae or cvae (default vae)"},
+        {"--kind", VAE_OPT_STR, &mf.kind, "KIND", "vae, ae, cvae, or pca (closed form; no epochs)"},
         {"--epochs", VAE_OPT_INT, &epochs, "N", "passes over the training set (default 30)"},
         {"--batch", VAE_OPT_INT, &tc.batch, "B", "minibatch size (default 128)"},
         {"--lr", VAE_OPT_FLOAT, &tc.lr, "LR", "Adam learning rate (default 0.001)"},
@@ -199,7 +199,7 @@ int cmd_train(int argc, char **argv) {
     const CliCommand cmd = {
         "train",
         "--out FILE.safetensors [options]",
-        "Train a VAE or plain AE; the checkpoint is rewritten after each epoch.",
+        "Train a VAE or plain AE (the checkpoint is rewritten after each epoch), or compute a PCA.",
         opts,
         (int)(sizeof opts / sizeof opts[0]),
         0,
@@ -208,6 +208,10 @@ int cmd_train(int argc, char **argv) {
     int npos, rc = cli_parse(&cmd, argc, argv, pos, &npos);
     if (rc) return rc == CLI_HELP ? CLI_OK : rc;
     if ((rc = check_flags(out, record, epochs, threads))) return rc;
+    if (!strcmp(mf.kind, "pca")) {
+        CliPcaTrain pca = {data, dataset, out, mf.latent, threads, quiet, tc.seed};
+        return cli_train_pca(argc, argv, &pca);
+    }
 
     VaeDataset ds;
     if ((rc = cli_load_dataset(&ds, data, dataset))) return rc;

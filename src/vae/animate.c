@@ -115,7 +115,7 @@ static VaeStatus fit_pane(Anim *a, Pane *p, char *err) {
     const VaeConfig *c = &vae_recording_setup(a->r)->cfg[p->model];
     int n = vae_recording_n_points(a->r), L = c->latent;
     p->ax[0] = 0, p->ax[1] = L > 1 ? 1 : 0;
-    p->prior = c->kind != VAE_KIND_AE;
+    p->prior = vae_kind_is_stochastic(c->kind);
     float *xy = malloc((size_t)n * 2 * sizeof *xy);
     if (!xy) return vae_fail(err, VAE_ERR_NOMEM, "out of memory for the view");
     vae_recording_frame_latents(a->r, vae_recording_n_frames(a->r) - 1, p->model, a->mu, NULL);

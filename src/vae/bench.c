@@ -69,7 +69,7 @@ int vae_bench_layers_of(const VaeModel *m, VaeBenchLayerRef *out) {
 
 void vae_bench_layer_name(const VaeModel *m, const VaeBenchLayerRef *l, char *buf, size_t len) {
     if (l->lin == &m->head)
-        snprintf(buf, len, m->cfg.kind == VAE_KIND_AE ? "enc.mu" : "enc.mu+logvar");
+        snprintf(buf, len, vae_kind_is_stochastic(m->cfg.kind) ? "enc.mu+logvar" : "enc.mu");
     else if (l->lin && l->lin >= m->dec && l->lin < m->dec + m->n_dec)
         snprintf(buf, len, "dec.%d", (int)(l->lin - m->dec));
     else if (l->lin)

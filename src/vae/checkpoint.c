@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "config_meta.h"
+#include "pca.h"
 #include "trainer.h"
 
 /* ---- configuration <-> metadata --------------------------------------------------- */
@@ -176,6 +177,7 @@ VaeStatus vae_checkpoint_load(const char *path, VaeModel *m, VaeCkptMeta *meta,
                 goto done;
             }
     }
+    if (c.kind == VAE_KIND_PCA && (s = vae_pca_check(m, path, err)) != VAE_OK) goto done;
     if (meta) {
         memset(meta, 0, sizeof *meta);
         const char *v;

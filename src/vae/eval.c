@@ -9,6 +9,7 @@
 
 #include "latents.h"
 #include "nn.h"
+#include "pca.h"
 #include "rng.h"
 #include "step.h"
 #include "trainer.h"
@@ -107,11 +108,14 @@ struct VaeScorer {
     VaeStepBuffers sb; /* sb.x holds the rows to score */
     IwBuffers w;       /* with iw > 1 */
     int iw;
+    double *mse, *bce; /* (max_batch) each row's */
 };
 
 static void scorer_free(VaeScorer *sc) {
     vae_step_buffers_free(&sc->sb);
     if (sc->iw > 1) iw_free(&sc->w);
+    free(sc->mse);
+    free(sc->bce);
 }
 
 static VaeStatus scorer_init(VaeScorer *sc, const VaeModel *m, int batch, int iw,
@@ -119,10 +123,17 @@ static VaeStatus scorer_init(VaeScorer *sc, const VaeModel *m, int batch, int iw
     memset(sc, 0, sizeof *sc);
     if (iw < 0 || iw > VAE_IW_MAX)
         return vae_fail(err, VAE_ERR_ARG, "--iw %d out of range (0..%d)", iw, VAE_IW_MAX);
-    if (iw > 1 && m->cfg.kind == VAE_KIND_AE)
-        return vae_fail(err, VAE_ERR_ARG, "importance weighting needs a VAE (this model is an AE)");
+    if (iw > 1 && !vae_kind_is_stochastic(m->cfg.kind))
+        return vae_fail(err, VAE_ERR_ARG, "importance weighting needs a VAE (this model is a %s)",
+                        vae_kind_name(m->cfg.kind));
     VaeStatus st = vae_step_buffers_init(&sc->sb, m, batch, err);
     if (st != VAE_OK) return st;
+    sc->mse = malloc(sizeof(double) * (size_t)batch);
+    sc->bce = malloc(sizeof(double) * (size_t)batch);
+    if (!sc->mse || !sc->bce) {
+        scorer_free(sc);
+        return vae_fail(err, VAE_ERR_NOMEM, "cannot allocate the scores");
+    }
     if (iw > 1 && (st = iw_init(&sc->w, m, iw, err)) != VAE_OK) {
         vae_step_buffers_free(&sc->sb);
         return st;
@@ -131,17 +142,56 @@ static VaeStatus scorer_init(VaeScorer *sc, const VaeModel *m, int batch, int iw
     return VAE_OK;
 }
 
+/* A pca's forward over the b rows of sb->x: its code in the head (as a model's forward
+ * leaves it), its pixel values in ws.logits, the errors of every row; the Bernoulli figure
+ * is the recon, there is no kl. */
+static void pca_forward(const VaeModel *m, VaeScorer *sc, int b, VaeLossValues *loss) {
+    VaeStepBuffers *sb = &sc->sb;
+    const int D = m->n_in;
+    vae_model_encode(m, &sb->ws, sb->x, NULL, b, sb->z0, NULL);
+    vae_model_decode_logits(m, &sb->ws, sb->z0, NULL, b, sb->ws.logits);
+    loss->recon = loss->kl = loss->kl_used = 0.0;
+    for (int r = 0; r < b; r++) {
+        const float *y = sb->ws.logits + (size_t)r * D, *x = sb->x + (size_t)r * D;
+        double se = 0.0, ce = 0.0;
+        for (int i = 0; i < D; i++) {
+            double p = y[i] < VAE_PCA_BCE_EPS       ? VAE_PCA_BCE_EPS
+                       : y[i] > 1 - VAE_PCA_BCE_EPS ? 1 - VAE_PCA_BCE_EPS
+                                                    : y[i];
+            se += (y[i] - x[i]) * (y[i] - x[i]);
+            ce -= x[i] * log(p) + (1 - x[i]) * log(1 - p);
+        }
+        sc->mse[r] = se;
+        sc->bce[r] = sb->row_recon[r] = ce;
+        sb->row_kl[r] = 0.0;
+        loss->recon += ce / b;
+    }
+    loss->loss = loss->recon;
+}
+
+/* The squared error and cross-entropy of a VAE's or AE's decodes, from its logits. */
+static void model_errors(const VaeModel *m, VaeScorer *sc, int b) {
+    const float *logits = sc->sb.ws.logits, *x = sc->sb.x;
+    vae_mse_sigmoid(logits, x, b, m->n_in, sc->mse, NULL, 0.0f);
+    vae_bce_logits(logits, x, b, m->n_in, sc->bce, NULL, 0.0f);
+}
+
 /* Scores the b rows of sc->sb.x: one z sample each for -ELBO (as the training step
  * computes it, beta 1), then the importance-weighted bound of each row. scores (b) may be
  * NULL; loss gets the batch means. The draws come from rng in this order: the batch's eps,
  * then each row's importance samples. */
 static void score_batch(VaeScorer *sc, const VaeModel *m, const uint8_t *labels, int b, VaeRng *rng,
                         VaeImageScore *scores, VaeLossValues *loss, double *sum_iw) {
-    const int L = m->cfg.latent, ae = m->cfg.kind == VAE_KIND_AE;
+    const int L = m->cfg.latent, ae = !vae_kind_is_stochastic(m->cfg.kind);
     VaeStepBuffers *sb = &sc->sb;
     VaeLossParams lp = {1.0f, 0.0f, 0.0f, 0, NULL};
     if (!ae) vae_rng_normals(rng, sb->eps, b * L);
-    vae_step_forward(m, sb, labels, b, &lp, loss);
+    if (m->cfg.kind == VAE_KIND_PCA) {
+        pca_forward(m, sc, b, loss);
+    } else {
+        vae_step_forward(m, sb, labels, b, &lp, loss);
+        model_errors(m, sc, b);
+    }
     for (int r = 0; r < b; r++) {
         const float *h = sb->ws.head + (size_t)r * m->head_out; /* mu, then clamped logvar */
         double iw = sc->iw > 1
@@ -152,6 +202,8 @@ static void score_batch(VaeScorer *sc, const VaeModel *m, const uint8_t *labels,
         scores[r].recon = sb->row_recon[r];
         scores[r].kl = ae ? 0.0 : sb->row_kl[r];
         scores[r].neg_elbo = scores[r].recon + scores[r].kl;
+        scores[r].mse = sc->mse[r];
+        scores[r].bce = sc->bce[r];
         scores[r].iwae_nll = iw;
     }
 }
@@ -205,13 +257,13 @@ VaeStatus vae_evaluate_per_image(const VaeModel *m, const VaeSplit *s, int iw, u
     if (s->rows * s->cols != m->n_in)
         return vae_fail(err, VAE_ERR_ARG, "images are %dx%d but the model expects %dx%d", s->rows,
                         s->cols, m->cfg.input_h, m->cfg.input_w);
-    const int L = m->cfg.latent, ae = m->cfg.kind == VAE_KIND_AE;
+    const int L = m->cfg.latent, ae = !vae_kind_is_stochastic(m->cfg.kind);
     VaeScorer sc;
     VaeStatus st = scorer_init(&sc, m, EVAL_BATCH, iw, err);
     if (st != VAE_OK) return st;
     VaeRng rng;
     vae_rng_seed(&rng, seed, 0xe7a1);
-    double sum_recon = 0, sum_kl = 0, sum_iw = 0;
+    double sum_recon = 0, sum_kl = 0, sum_iw = 0, sum_mse = 0, sum_bce = 0;
     VaeLatentSums sums;
     memset(&sums, 0, sizeof sums);
     int idx[EVAL_BATCH];
@@ -226,6 +278,8 @@ VaeStatus vae_evaluate_per_image(const VaeModel *m, const VaeSplit *s, int iw, u
                     &sum_iw);
         sum_recon += loss.recon * b;
         sum_kl += loss.kl * b;
+        for (int r = 0; r < b; r++)
+            sum_mse += sc.mse[r], sum_bce += sc.bce[r];
         for (int r = 0; r < b; r++) {
             const float *h = sc.sb.ws.head + (size_t)r * m->head_out;
             vae_latent_sums_add(&sums, h, ae ? NULL : h + L, 1, L);
@@ -238,6 +292,8 @@ VaeStatus vae_evaluate_per_image(const VaeModel *m, const VaeSplit *s, int iw, u
     out->recon = sum_recon / n;
     out->kl = sum_kl / n;
     out->neg_elbo = out->recon + out->kl;
+    out->mse = sum_mse / n;
+    out->bce = sum_bce / n;
     out->iw = iw > 1 ? iw : 0;
     out->iwae_nll = iw > 1 ? sum_iw / n : 0.0;
     VaeLatentStats ls;

@@ -178,7 +178,7 @@ void vae_model_posterior_samples_from(const VaeModel *m, const float *mu, const 
     const int L = m->cfg.latent;
     float sd[VAE_MAX_LATENT];
     for (int j = 0; j < L; j++)
-        sd[j] = m->cfg.kind == VAE_KIND_AE ? 0.0f : expf(0.5f * lv[j]);
+        sd[j] = !vae_kind_is_stochastic(m->cfg.kind) ? 0.0f : expf(0.5f * lv[j]);
     VaeRng r;
     vae_rng_seed(&r, seed, 0xf10f);
     for (int i = 0; i < n; i++)

@@ -132,7 +132,7 @@ static void encode_worker(void *ctx, int wi, int n_workers) {
         vae_data_batch(sp, w->idx, b, w->x);
         for (int m = 0; m < e->n_models; m++) {
             const VaeModel *model = e->models[m];
-            int L = model->cfg.latent, vae = model->cfg.kind != VAE_KIND_AE;
+            int L = model->cfg.latent, vae = vae_kind_is_stochastic(model->cfg.kind);
             /* logvar comes from the same head product as mu: only a copy more */
             vae_model_encode(model, &w->ws[m], w->x, sp->labels + i0, b, w->mu, vae ? w->lv : NULL);
             size_t n = (size_t)b * (size_t)L * sizeof *w->mu, at = (size_t)i0 * (size_t)L;
@@ -153,7 +153,7 @@ void vae_split_encode(VaeSplitEncoder *e, const VaeModel *const *models, float *
         memset(&all, 0, sizeof all);
         for (int i = 0; i < e->n_workers; i++)
             vae_latent_sums_merge(&all, &e->w[i].sums[m]);
-        vae_latent_stats_finish(&all, models[m]->cfg.latent, models[m]->cfg.kind != VAE_KIND_AE,
-                                &stats[m]);
+        vae_latent_stats_finish(&all, models[m]->cfg.latent,
+                                vae_kind_is_stochastic(models[m]->cfg.kind), &stats[m]);
     }
 }

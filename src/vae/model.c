@@ -43,7 +43,8 @@ void vae_config_set_arch(VaeConfig *c, VaeArch a) {
 }
 
 VaeStatus vae_config_check(const VaeConfig *c, char err[VAE_ERR_LEN]) {
-    if (c->kind != VAE_KIND_VAE && c->kind != VAE_KIND_AE && c->kind != VAE_KIND_CVAE)
+    if (c->kind != VAE_KIND_VAE && c->kind != VAE_KIND_AE && c->kind != VAE_KIND_CVAE &&
+        c->kind != VAE_KIND_PCA)
         return vae_fail(err, VAE_ERR_ARG, "unknown model kind %d", (int)c->kind);
     if (c->arch != VAE_ARCH_MLP && c->arch != VAE_ARCH_CONV)
         return vae_fail(err, VAE_ERR_ARG, "unknown architecture %d", (int)c->arch);
@@ -58,7 +59,11 @@ VaeStatus vae_config_check(const VaeConfig *c, char err[VAE_ERR_LEN]) {
     if (c->latent < 1 || c->latent > VAE_MAX_LATENT)
         return vae_fail(err, VAE_ERR_ARG, "latent size %d out of range 1..%d", c->latent,
                         VAE_MAX_LATENT);
-    if (c->n_hidden < 1 || c->n_hidden > VAE_MAX_HIDDEN)
+    if (c->kind == VAE_KIND_PCA && (c->n_hidden != 0 || c->flows != 0))
+        return vae_fail(err, VAE_ERR_ARG, "a pca has no hidden layers and no flows");
+    if (c->kind == VAE_KIND_PCA && c->arch != VAE_ARCH_MLP)
+        return vae_fail(err, VAE_ERR_ARG, "a pca is linear: no conv architecture");
+    if (c->kind != VAE_KIND_PCA && (c->n_hidden < 1 || c->n_hidden > VAE_MAX_HIDDEN))
         return vae_fail(err, VAE_ERR_ARG, "%d hidden layers: need 1..%d", c->n_hidden,
                         VAE_MAX_HIDDEN);
     for (int i = 0; i < c->n_hidden; i++)
@@ -68,7 +73,7 @@ VaeStatus vae_config_check(const VaeConfig *c, char err[VAE_ERR_LEN]) {
         return vae_fail(err, VAE_ERR_ARG, "classes %d out of range 1..64", c->classes);
     if (c->flows < 0 || c->flows > VAE_MAX_FLOWS)
         return vae_fail(err, VAE_ERR_ARG, "flows %d out of range 0..%d", c->flows, VAE_MAX_FLOWS);
-    if (c->flows > 0 && c->kind == VAE_KIND_AE)
+    if (c->flows > 0 && !vae_kind_is_stochastic(c->kind))
         return vae_fail(err, VAE_ERR_ARG, "flows need a stochastic posterior (kind vae or cvae)");
     if (c->likelihood != VAE_LIK_BERNOULLI && c->likelihood != VAE_LIK_GAUSSIAN)
         return vae_fail(err, VAE_ERR_ARG, "unknown likelihood %d", (int)c->likelihood);
@@ -80,8 +85,13 @@ const char *vae_kind_name(VaeKind k) {
     case VAE_KIND_VAE: return "vae";
     case VAE_KIND_AE: return "ae";
     case VAE_KIND_CVAE: return "cvae";
+    case VAE_KIND_PCA: return "pca";
     }
     return "?";
+}
+
+int vae_kind_is_stochastic(VaeKind k) {
+    return k == VAE_KIND_VAE || k == VAE_KIND_CVAE;
 }
 
 const char *vae_likelihood_name(VaeLikelihood l) {
@@ -109,6 +119,8 @@ int vae_kind_parse(const char *s, VaeKind *k) {
         *k = VAE_KIND_AE;
     else if (!strcmp(s, "cvae"))
         *k = VAE_KIND_CVAE;
+    else if (!strcmp(s, "pca"))
+        *k = VAE_KIND_PCA;
     else
         return 0;
     return 1;
@@ -126,6 +138,10 @@ int vae_likelihood_parse(const char *s, VaeLikelihood *l) {
 
 int vae_hidden_parse(const char *s, VaeConfig *c) {
     int n = 0, h[VAE_MAX_HIDDEN];
+    if (!strcmp(s, "none")) {
+        c->n_hidden = 0;
+        return 1;
+    }
     const char *p = s;
     while (*p) {
         char *end;
@@ -146,7 +162,7 @@ int vae_hidden_parse(const char *s, VaeConfig *c) {
 
 void vae_hidden_format(const VaeConfig *c, char *buf, size_t len) {
     size_t used = 0;
-    buf[0] = 0;
+    snprintf(buf, len, "%s", c->n_hidden ? "" : "none");
     for (int i = 0; i < c->n_hidden && used < len; i++)
         used += (size_t)snprintf(buf + used, len - used, i ? ",%d" : "%d", c->hidden[i]);
 }
@@ -247,7 +263,7 @@ VaeStatus vae_model_layout(VaeModel *m, const VaeConfig *cfg, char err[VAE_ERR_L
     if (conv) place_encoder_convs(m, &at);
     m->enc_in = m->feat + cond;
     m->dec_in = L + cond;
-    m->head_out = cfg->kind == VAE_KIND_AE ? L : 2 * L;
+    m->head_out = vae_kind_is_stochastic(cfg->kind) ? 2 * L : L;
     m->n_enc = nh;
     m->n_dec = conv ? 1 : nh + 1;
 
@@ -257,12 +273,12 @@ VaeStatus vae_model_layout(VaeModel *m, const VaeConfig *cfg, char err[VAE_ERR_L
         m->enc[i] = place_linear(m, &at, name, i ? cfg->hidden[i - 1] : m->enc_in, cfg->hidden[i]);
     }
     /* The head: mu rows then logvar rows contiguous, so one sgemm computes both. */
-    int H = cfg->hidden[nh - 1];
+    int H = nh ? cfg->hidden[nh - 1] : m->enc_in; /* a pca projects the pixels */
     m->head = (VaeLinear){H, m->head_out, at, 0};
     m->head.b = align16(at + (size_t)m->head_out * H);
     add_info(m, "enc.mu.weight", L, H, m->head.w);
     add_info(m, "enc.mu.bias", L, 0, m->head.b);
-    if (cfg->kind != VAE_KIND_AE) {
+    if (vae_kind_is_stochastic(cfg->kind)) {
         add_info(m, "enc.logvar.weight", L, H, m->head.w + (size_t)L * H);
         add_info(m, "enc.logvar.bias", L, 0, m->head.b + (size_t)L);
     }
@@ -495,7 +511,7 @@ void vae_model_encode(const VaeModel *m, VaeWorkspace *ws, const float *x, const
             for (int j = 0; j < L; j++) {
                 mu[(size_t)(at + r) * L + j] = h[j];
                 if (!logvar) continue;
-                float lv = m->cfg.kind == VAE_KIND_AE ? 0.0f : h[L + j];
+                float lv = !vae_kind_is_stochastic(m->cfg.kind) ? 0.0f : h[L + j];
                 lv = lv < VAE_LOGVAR_MIN   ? VAE_LOGVAR_MIN
                      : lv > VAE_LOGVAR_MAX ? VAE_LOGVAR_MAX
                                            : lv;
@@ -505,8 +521,15 @@ void vae_model_encode(const VaeModel *m, VaeWorkspace *ws, const float *x, const
     }
 }
 
+static void clamp01(float *x, size_t n) {
+    for (size_t i = 0; i < n; i++)
+        x[i] = x[i] < 0.0f ? 0.0f : x[i] > 1.0f ? 1.0f : x[i];
+}
+
+/* squash: the decoder's output as pixel values to show (sigmoid of the logits, a pca's
+ * values clipped), else as it comes out of the last layer. */
 static void decode(const VaeModel *m, VaeWorkspace *ws, const float *z, const uint8_t *labels,
-                   int b, float *probs, int sigmoid) {
+                   int b, float *probs, int squash) {
     const float *p = m->params;
     int L = m->cfg.latent;
     for (int at = 0; at < b; at += ws->max_batch) {
@@ -528,7 +551,10 @@ static void decode(const VaeModel *m, VaeWorkspace *ws, const float *z, const ui
             in = out;
         }
         if (conv) vae_conv_decode(m, ws, n, result);
-        if (sigmoid) vae_sigmoid(result, (size_t)n * m->n_in);
+        if (squash && m->cfg.kind == VAE_KIND_PCA)
+            clamp01(result, (size_t)n * m->n_in);
+        else if (squash)
+            vae_sigmoid(result, (size_t)n * m->n_in);
     }
 }
 

@@ -17,7 +17,10 @@
  *            dec.conv.0: ConvTranspose2d 64 -> 64, 3x3, stride 2, pad 1, output pad 1, ReLU,
  *            dec.conv.1: 64 -> 32 (same), ReLU, dec.conv.2: 32 -> 1, 3x3, stride 1, pad 1
  *            (logits).
- * Conv weights are PyTorch's: Conv2d [out, in, kh, kw], ConvTranspose2d [in, out, kh, kw]. */
+ * Conv weights are PyTorch's: Conv2d [out, in, kh, kw], ConvTranspose2d [in, out, kh, kw].
+ *
+ * A pca (pca.h) is the same with no hidden layers and no squashing: enc.mu: in -> L, the
+ * projection onto the components, and dec.0: L -> in giving pixel values, not logits. */
 #ifndef VAE_MODEL_H
 #define VAE_MODEL_H
 
@@ -33,7 +36,7 @@
 #define VAE_LOGVAR_MIN (-30.0f)
 #define VAE_LOGVAR_MAX 20.0f
 
-typedef enum { VAE_KIND_VAE = 0, VAE_KIND_AE, VAE_KIND_CVAE } VaeKind;
+typedef enum { VAE_KIND_VAE = 0, VAE_KIND_AE, VAE_KIND_CVAE, VAE_KIND_PCA } VaeKind;
 typedef enum { VAE_LIK_BERNOULLI = 0, VAE_LIK_GAUSSIAN } VaeLikelihood;
 typedef enum { VAE_ARCH_MLP = 0, VAE_ARCH_CONV } VaeArch;
 
@@ -42,7 +45,7 @@ typedef struct {
     VaeArch arch;               /* mlp (the reference) or conv (Keras's) */
     int input_h, input_w;       /* 28, 28 */
     int latent;                 /* 2 */
-    int n_hidden;               /* 2 (conv: 1) */
+    int n_hidden;               /* 2 (conv: 1; 0 for a pca, and only for it) */
     int hidden[VAE_MAX_HIDDEN]; /* 512, 256 (conv: the encoder's dense 16) */
     int classes;                /* number of labels (one-hot width for cvae) */
     int flows;                  /* planar flows after the sample (0 = none) */
@@ -56,6 +59,9 @@ void vae_config_set_arch(VaeConfig *c, VaeArch a);
 /* Check ranges; err names the offending field. */
 VaeStatus vae_config_check(const VaeConfig *c, char err[VAE_ERR_LEN]);
 const char *vae_kind_name(VaeKind k);
+/* Whether the kind encodes to a distribution (enc.logvar; a prior, a KL): vae and cvae. An
+ * AE and a pca encode to a point. */
+int vae_kind_is_stochastic(VaeKind k);
 const char *vae_likelihood_name(VaeLikelihood l);
 const char *vae_arch_name(VaeArch a);
 int vae_arch_parse(const char *s, VaeArch *a); /* "mlp" or "conv"; 1 on success */
@@ -64,7 +70,7 @@ int vae_likelihood_parse(const char *s, VaeLikelihood *l);
 /* "planar:K" (K in 0..VAE_MAX_FLOWS), "planar" (= planar:4) or "none" -> *k flows; 1 on
  * success. The --flow flag of `vae train` and the explorer. */
 int vae_flow_parse(const char *s, int *k);
-/* "512,256" -> n_hidden/hidden; 1 on success */
+/* "512,256" -> n_hidden/hidden, "none" -> no hidden layer (a pca's); 1 on success */
 int vae_hidden_parse(const char *s, VaeConfig *c);
 void vae_hidden_format(const VaeConfig *c, char *buf, size_t len);
 
@@ -171,8 +177,9 @@ void vae_workspace_free(VaeWorkspace *ws);
  * b may exceed ws->max_batch: it runs in chunks. */
 void vae_model_encode(const VaeModel *m, VaeWorkspace *ws, const float *x, const uint8_t *labels,
                       int b, float *mu, float *logvar);
-/* Decode b latent points z (b, latent) into probabilities (b, n_in) = sigmoid(logits).
- * labels needed for cvae. For flows the caller passes z after the flow. */
+/* Decode b latent points z (b, latent) into probabilities (b, n_in) = sigmoid(logits), a
+ * pca's pixel values clipped into [0, 1]: what to show. labels needed for cvae. For flows
+ * the caller passes z after the flow. */
 void vae_model_decode(const VaeModel *m, VaeWorkspace *ws, const float *z, const uint8_t *labels,
                       int b, float *probs);
 
@@ -180,7 +187,8 @@ void vae_model_decode(const VaeModel *m, VaeWorkspace *ws, const float *z, const
  * decoder costs about ten times the reference MLP's). */
 double vae_model_decode_flops(const VaeModel *m);
 
-/* The same, leaving the decoder's logits (b, n_in) instead of probabilities. */
+/* The same, leaving the decoder's logits (b, n_in) instead of probabilities; for a pca its
+ * pixel values, unclipped (what scores it). */
 void vae_model_decode_logits(const VaeModel *m, VaeWorkspace *ws, const float *z,
                              const uint8_t *labels, int b, float *logits);
 

@@ -333,6 +333,12 @@ void vae_recording_frame_latents(const VaeRecording *r, int i, int m, float *mu,
     if (logvar && r->lv_at[m] == SIZE_MAX) memset(logvar, 0, n * sizeof *logvar);
 }
 
+void vae_recording_frame_point(const VaeRecording *r, int i, int m, int point, float *mu) {
+    const uint16_t *h = r->frame_pool + (size_t)r->frames.order[i] * r->frame_halves;
+    size_t L = (size_t)r->setup.cfg[m].latent;
+    vae_f16_to_f32(h + r->mu_at[m] + (size_t)point * L, mu, L);
+}
+
 VaeRecordLoss vae_recording_frame_loss(const VaeRecording *r, int i, int m) {
     return r->frame_loss[(size_t)r->frames.order[i] * (size_t)r->setup.n_models + (size_t)m];
 }

@@ -110,6 +110,9 @@ int vae_recording_frame_at(const VaeRecording *r, int64_t step);
 /* Frame i's latents of model m as floats: mu (n_points, L); logvar (the same, may be
  * NULL; zeros for an AE). */
 void vae_recording_frame_latents(const VaeRecording *r, int i, int m, float *mu, float *logvar);
+/* Frame i's mu of one image (point) of model m: mu (latent). A trail of one image over
+ * the run reads its few halves from each frame, not whole frames. */
+void vae_recording_frame_point(const VaeRecording *r, int i, int m, int point, float *mu);
 VaeRecordLoss vae_recording_frame_loss(const VaeRecording *r, int i, int m);
 
 /* Decoders, oldest first. */

@@ -200,6 +200,8 @@ VaeStatus vae_trainer_create_shared(VaeTrainer **out, const VaeConfig *cfg, cons
     if (shared && shared->threads != (tc->threads > 1 ? tc->threads : 1))
         return vae_fail(err, VAE_ERR_ARG, "the shared workers are %d threads, the trainer wants %d",
                         shared->threads, tc->threads);
+    if (cfg->kind == VAE_KIND_PCA) /* nothing to descend: vae_pca_fit computes it */
+        return vae_fail(err, VAE_ERR_ARG, "a pca is fitted, not trained");
     if (!train || train->n < 1) return vae_fail(err, VAE_ERR_ARG, "no training images");
     if (train->rows * train->cols != cfg->input_h * cfg->input_w)
         return vae_fail(err, VAE_ERR_ARG, "images are %dx%d but the model expects %dx%d",

@@ -104,7 +104,11 @@ int vae_trainer_epoch_index(const VaeTrainer *t); /* completed epochs */
 typedef struct {
     int n;
     double neg_elbo, recon, kl; /* per sample means, nats; one z sample per image */
-    double iwae_nll;            /* with iw > 1: -log mean_k p(x,z_k)/q(z_k|x), else 0 */
+    /* the decoded image's error whatever the likelihood: the summed squared error, and the
+     * Bernoulli cross-entropy (nats; a pca's values clipped into (eps, 1 - eps) first). A
+     * pca's recon is that cross-entropy, its kl 0. */
+    double mse, bce;
+    double iwae_nll; /* with iw > 1: -log mean_k p(x,z_k)/q(z_k|x), else 0 */
     int iw;
     int active_units;              /* dims with Var_x[mu] > 0.01 */
     double kl_dim[VAE_MAX_LATENT]; /* mean KL per latent dimension */
@@ -121,6 +125,7 @@ VaeStatus vae_evaluate(const VaeModel *m, const VaeSplit *s, int iw, uint64_t se
 typedef struct {
     double neg_elbo; /* recon + kl: one z sample, as vae_evaluate and training compute it */
     double recon, kl;
+    double mse, bce; /* as VaeEvalStats's */
     double iwae_nll; /* with iw > 1: the importance-weighted estimate of -log p(x), else 0 */
 } VaeImageScore;
 

@@ -106,7 +106,7 @@ static void job_adam(void *ctx, int w, int n) {
 static void fill_shards(VaeTrainer *t, const int *idx, int b) {
     const VaeSplit *d = t->train;
     const int L = t->model.cfg.latent, D = t->model.n_in, W = t->n_shards;
-    const int vae = t->model.cfg.kind != VAE_KIND_AE;
+    const int vae = vae_kind_is_stochastic(t->model.cfg.kind);
     for (int i = 0, row = 0; i < W; i++) {
         struct Shard *shard = &t->shard[i];
         shard->row0 = row;
@@ -131,7 +131,7 @@ static void fill_shards(VaeTrainer *t, const int *idx, int b) {
 /* The batch's loss from the shards' means; with free bits, the KL the objective uses. */
 static VaeLossValues batch_loss(const VaeTrainer *t, int b) {
     const int L = t->model.cfg.latent, W = t->n_shards;
-    const int vae = t->model.cfg.kind != VAE_KIND_AE;
+    const int vae = vae_kind_is_stochastic(t->model.cfg.kind);
     const VaeLossParams lp = t->lp;
     VaeLossValues loss = {0, 0, 0, 0};
     for (int i = 0; i < W; i++) {
@@ -197,7 +197,7 @@ VaeStatus vae_trainer_step(VaeTrainer *t, VaeStepStats *st) {
     const int *idx = t->order + t->pos;
     t->pos += b;
     const int L = t->model.cfg.latent, W = t->n_shards;
-    const int vae = t->model.cfg.kind != VAE_KIND_AE;
+    const int vae = vae_kind_is_stochastic(t->model.cfg.kind);
 
     fill_shards(t, idx, b);
     if (!t->owns_shared) zero_gaps(t);

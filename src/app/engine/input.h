@@ -29,6 +29,8 @@ enum {
     APP_KEY_RIGHT,
     APP_KEY_UP,
     APP_KEY_DOWN,
+    APP_KEY_HOME,
+    APP_KEY_END,
     APP_KEY_OTHER = 0x1fff, /* a key the explorer has no use for */
 };
 

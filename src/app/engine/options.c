@@ -18,8 +18,12 @@ static const char preamble[] =
     "\n";
 static const char epilogue[] = "\nkeys and mouse (also H or F1 in the window):\n";
 
+/* A trained kind: a PCA is not trained (--pca computes one, --model loads one). */
 static int parse_kind(const char *v, void *dst) {
-    return vae_kind_parse(v, dst);
+    VaeKind k;
+    if (!vae_kind_parse(v, &k) || k == VAE_KIND_PCA) return 0;
+    *(VaeKind *)dst = k;
+    return 1;
 }
 static int parse_likelihood(const char *v, void *dst) {
     return vae_likelihood_parse(v, dst);
@@ -97,6 +101,14 @@ static int options_table(AppOptions *o, VaeOpt *t) {
         {"--ae-model", VAE_OPT_STR, &o->ae_path, "FILE", "start the AE from a checkpoint"},
         {"--no-train", VAE_OPT_FLAG, &o->no_train, NULL,
          "explore the checkpoints only (needs --model)"},
+        {"--replay", VAE_OPT_STR, &o->replay, "FILE",
+         "open a recording (vae train --record, Shift+S) and replay it:\nno training, every tool "
+         "on the recorded models"},
+        {"--no-record", VAE_OPT_FLAG, &o->no_record, NULL,
+         "do not record the run (no timeline, no replay)"},
+        {"--pca", VAE_OPT_FLAG, &o->pca, NULL,
+         "also a PCA of the training split, computed at launch, in a pane\nof its own (its latent "
+         "size: the first model's)"},
         {"--fork", VAE_OPT_PARSE, o, "SETTING=V",
          "also train a fork of the first model with one setting changed:\nbeta=4, lr=1e-4, "
          "likelihood=gaussian, seed=7, free-bits=0.5,\ndropout=0.2 (again for more forks)",
@@ -146,6 +158,8 @@ static int options_table(AppOptions *o, VaeOpt *t) {
         {"--frames", VAE_OPT_LONG, &o->frames, "N", "quit after N frames", 1, 1000000000},
         {"--screenshot", VAE_OPT_STR, &o->screenshot, "FILE", "save the last frame as PNG"},
         {"--script", VAE_OPT_STR, &o->script, "FILE", "timed input events (see docs/explorer.md)"},
+        {"--image", VAE_OPT_STR, &o->image, "FILE.png",
+         "start with this picture in the draw tool (D), encoded"},
         {"--stats", VAE_OPT_FLAG, &o->stats, NULL,
          "print frames, fps, p50/p99 frame ms, training samples/s at exit"},
         {"--help", VAE_OPT_FLAG, &o->help, NULL, "this text"},
@@ -205,8 +219,15 @@ int app_args_parse(AppOptions *o, int argc, char **argv, char *err, int err_len)
         snprintf(err, (size_t)err_len, "--ae-model with several --model: give each as --model");
         return -1;
     }
-    if (o->n_models + (o->ae_path != NULL) + o->n_forks > APP_MAX_MODELS) {
+    if (o->n_models + (o->ae_path != NULL) + o->n_forks + o->pca > APP_MAX_MODELS) {
         snprintf(err, (size_t)err_len, "at most %d models with the forks", APP_MAX_MODELS);
+        return -1;
+    }
+    if (o->replay &&
+        (o->n_models || o->ae_path || o->no_train || o->n_forks || o->shape_flag || o->pca)) {
+        snprintf(err, (size_t)err_len,
+                 "--replay shows the recorded models: not with --model, --ae-model, --no-train, "
+                 "--fork, --pca or a model's shape");
         return -1;
     }
     if (o->ae_path && !o->model_path && o->no_train) {

@@ -23,7 +23,7 @@ int app_save_models(const VaeModel *const *models, int n_models, const AppSaveIn
     for (int m = 0; m < n_models; m++) {
         const VaeModel *mod = models[m];
         VaeCkptMeta meta = {0};
-        meta.beta = mod->cfg.kind == VAE_KIND_AE ? 0 : info->beta[m];
+        meta.beta = vae_kind_is_stochastic(mod->cfg.kind) ? info->beta[m] : 0;
         snprintf(meta.dataset, sizeof meta.dataset, "%s", info->dataset);
         meta.epoch = info->epoch;
         meta.step = info->step;

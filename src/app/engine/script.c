@@ -31,6 +31,8 @@ static const struct {
     {"hover", APP_EV_HOVER, 1},
     {"settle", APP_EV_SETTLE, 0},
     {"steps", APP_EV_STEPS, 1},
+    {"drop", APP_EV_DROP, 1},
+    {"type", APP_EV_TYPE, 1},
 };
 
 const char *app_script_kind_name(AppEventKind k) {
@@ -115,7 +117,8 @@ static int parse_head(char **tok, int n, AppScriptEvent *ev, char *err, int err_
     return c;
 }
 
-/* The one argument of wheel, key, screenshot, steps and hover. 1, or -1 with a message. */
+/* The one argument of wheel, key, screenshot, steps, hover, drop and type. 1, or -1 with a message.
+ */
 static int parse_single(char *a, AppScriptEvent *ev, char *err, int err_len) {
     long v;
     switch (ev->kind) {
@@ -138,7 +141,7 @@ static int parse_single(char *a, AppScriptEvent *ev, char *err, int err_len) {
         ev->x = (int)v;
         return 1;
     }
-    default: /* key, screenshot */
+    default: /* key, screenshot, drop, type */
         if (strlen(a) >= APP_SCRIPT_TEXT) {
             snprintf(err, (size_t)err_len, "argument too long");
             return -1;
@@ -193,7 +196,9 @@ static int parse_line(char *line, AppScriptEvent *ev, char *err, int err_len) {
     case APP_EV_KEY:
     case APP_EV_SCREENSHOT:
     case APP_EV_STEPS:
-    case APP_EV_HOVER: return parse_single(tok[2], ev, err, err_len);
+    case APP_EV_HOVER:
+    case APP_EV_DROP:
+    case APP_EV_TYPE: return parse_single(tok[2], ev, err, err_len);
     default: return parse_coords(tok + 2, ev, err, err_len);
     }
 }

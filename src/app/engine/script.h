@@ -23,6 +23,8 @@ typedef enum {
     APP_EV_HOVER,      /* hover INDEX: the cursor onto test image INDEX's dot in pane 1 */
     APP_EV_SETTLE,     /* settle: hold the script until the screen shows every command's state */
     APP_EV_STEPS,      /* steps N: hold the script until the screen shows step N or later */
+    APP_EV_DROP,       /* drop PATH: a file dropped on the window */
+    APP_EV_TYPE,       /* type TEXT: text typed (no blanks; a path, say) */
 } AppEventKind;
 
 #define APP_SCRIPT_TEXT 256              /* longest key name or path + 1 */
@@ -37,7 +39,7 @@ typedef struct {
     int button;
     int x, y, x2, y2; /* window points; wheel: y = DY; resize: x, y = W, H; hover: x = INDEX;
                          steps: x = N */
-    char *text;       /* key name or screenshot path (owned; NULL for the other kinds): a long
+    char *text;       /* key name, path or typed text (owned; NULL for the other kinds): a long
                          soak script is hundreds of thousands of events, so no fixed buffer */
 } AppScriptEvent;
 

@@ -7,7 +7,10 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "clock.h"
 #include "latents.h"
+#include "pca.h"
+#include "replay.h"
 #include "sizes.h"
 
 static int failf(char *err, int len, const char *what, const char *detail) {
@@ -34,15 +37,22 @@ static double bce_floor(const VaeSplit *sp) {
     return sp->n > 0 ? sum / sp->n : 0;
 }
 
+/* The built-in dataset to open: a recording's own (when built in), else --dataset. */
+static const char *dataset_name(const AppSession *s, const AppOptions *o) {
+    if (!s->recorder.rec) return o->dataset;
+    const char *d = vae_recording_setup(s->recorder.rec)->dataset;
+    return !strcmp(d, "mnist") || !strcmp(d, "fashion") ? d : o->dataset;
+}
+
 static int open_data(AppSession *s, const AppOptions *o, char *err, int err_len) {
     char dirbuf[1200], e[VAE_ERR_LEN];
-    const char *dir = o->data_dir;
-    if (!dir && vae_dataset_find(o->dataset, dirbuf, sizeof dirbuf, e) != VAE_OK)
+    const char *dir = o->data_dir, *name = dataset_name(s, o);
+    if (!dir && vae_dataset_find(name, dirbuf, sizeof dirbuf, e) != VAE_OK)
         return failf(err, err_len, e, "");
     if (!dir) dir = dirbuf;
     if (!is_dir(dir)) return failf(err, err_len, dir, ": no such data directory");
     if (vae_dataset_load(&s->ds, dir, e) != VAE_OK) return failf(err, err_len, e, "");
-    if (!o->data_dir) vae_dataset_set_name(&s->ds, o->dataset);
+    if (!o->data_dir) vae_dataset_set_name(&s->ds, name);
     s->shown = o->scatter_train ? &s->ds.train : &s->ds.test;
     s->rows = s->ds.test.rows, s->cols = s->ds.test.cols, s->pixels = s->rows * s->cols;
     s->bce_floor = bce_floor(s->shown);
@@ -95,38 +105,110 @@ static int open_models(AppSession *s, const AppOptions *o, char *err, int err_le
     return 0;
 }
 
+/* --replay FILE: the recording, checked against the images it was made on. */
+static int open_replay(AppSession *s, const AppOptions *o, char *err, int err_len) {
+    char e[VAE_ERR_LEN];
+    VaeRecording *r;
+    if (vae_recording_load(&r, o->replay, e) != VAE_OK) return failf(err, err_len, e, "");
+    s->recorder.rec = r;
+    const VaeRecordSetup *su = vae_recording_setup(r);
+    if (su->n_models > APP_MAX_MODELS)
+        snprintf(err, (size_t)err_len, "%s: %d models recorded, the window shows at most %d",
+                 o->replay, su->n_models, APP_MAX_MODELS);
+    else if (vae_recording_n_frames(r) < 1)
+        snprintf(err, (size_t)err_len, "%s: no frames recorded", o->replay);
+    else
+        return 0;
+    return -1;
+}
+
+/* The recording's images must be the ones shown (their count and labels). */
+static int check_replay(AppSession *s, const AppOptions *o, char *err, int err_len) {
+    const VaeRecording *r = s->recorder.rec;
+    const VaeRecordSetup *su = vae_recording_setup(r);
+    int n = vae_recording_n_points(r);
+    if (n == s->shown->n && !memcmp(vae_recording_labels(r), s->shown->labels, (size_t)n)) {
+        for (int m = 0; m < su->n_models; m++)
+            if (su->cfg[m].input_h != s->rows || su->cfg[m].input_w != s->cols ||
+                su->cfg[m].latent < 2)
+                return failf(err, err_len, o->replay,
+                             ": its models do not take this data's images on a plane");
+        return 0;
+    }
+    snprintf(err, (size_t)err_len,
+             "%s: recorded on %d images of %s's %s split; the data shows %d others (--data, "
+             "--dataset, --scatter)",
+             o->replay, n, su->dataset, su->split, s->shown->n);
+    return -1;
+}
+
+/* --pca: the PCA of the training split with the first model's latent size, after the
+ * models (training: after the VAE and the AE at least), as if loaded from a checkpoint. */
+static int fit_pca(AppSession *s, const AppOptions *o, char *err, int err_len) {
+    int slot = o->no_train || s->n_loaded > 2 ? s->n_loaded : 2;
+    int latent = s->has_loaded[0] ? s->loaded[0].cfg.latent : o->cfg.latent;
+    if (slot >= APP_MAX_MODELS) return failf(err, err_len, "--pca: no room for another model", "");
+    char e[VAE_ERR_LEN];
+    double t0 = vae_now();
+    if (vae_pca_fit(&s->loaded[slot], &s->ds.train, latent, s->ds.classes, NULL, e) != VAE_OK)
+        return failf(err, err_len, "--pca: ", e);
+    s->has_loaded[slot] = 1, s->n_loaded = slot + 1;
+    s->loaded_meta[slot] = (VaeCkptMeta){0.0f, "", 0, 0, 0};
+    snprintf(s->loaded_meta[slot].dataset, sizeof s->loaded_meta[slot].dataset, "%s", s->ds.name);
+    fprintf(stderr, "vae-explorer: PCA of %d training images, %d components, in %.2f s\n",
+            s->ds.train.n, latent, vae_now() - t0);
+    return 0;
+}
+
+/* Whether any model trains: a fresh one, or a checkpoint that is not a PCA (PCAs alone are
+ * shown as they are). */
+static int trains_any(const AppSession *s) {
+    int any = s->n_loaded == 0;
+    for (int m = 0; m < s->n_loaded; m++)
+        any |= !s->has_loaded[m] || s->loaded[m].cfg.kind != VAE_KIND_PCA;
+    return any;
+}
+
 int app_session_open(AppSession *s, const AppOptions *o, char *err, int err_len) {
     memset(s, 0, sizeof *s);
     app_box_init(&s->box);
+    if (app_recorder_init(&s->recorder) != 0) return failf(err, err_len, "cannot make a lock", "");
+    if (o->replay && open_replay(s, o, err, err_len) != 0) return -1;
     if (open_data(s, o, err, err_len) != 0) return -1;
+    int batch = o->tc.batch > 0 ? o->tc.batch : 128;
+    s->steps_per_epoch = (s->ds.train.n + batch - 1) / batch;
+    if (o->replay) {
+        s->recording = 1;
+        return check_replay(s, o, err, err_len);
+    }
     if (o->model_path && o->shape_flag)
         return failf(
             err, err_len,
             "--kind, --arch, --hidden, --latent, --likelihood and --flow shape a fresh model; "
             "with --model the checkpoint's are used (drop them)",
             "");
-    return open_models(s, o, err, err_len);
+    if (open_models(s, o, err, err_len) != 0) return -1;
+    if (o->pca && fit_pca(s, o, err, err_len) != 0) return -1;
+    s->recording = !o->no_train && !o->no_record && trains_any(s);
+    return 0;
 }
 
-/* The models to train: the checkpoints, or a fresh VAE from the flags; beside a single
- * model, an AE of the same shape and likelihood without flows. */
+/* The models to train: the checkpoints (a PCA among them stays as it is), a fresh VAE
+ * from the flags in the first place if none is loaded there, and in the second an AE of the
+ * first model's shape and likelihood without flows. */
 static int training_models(AppSession *s, const AppOptions *o, AppTrainerConfig *tc, char *err,
                            int err_len) {
-    VaeConfig base = s->has_loaded[0] ? s->loaded[0].cfg : o->cfg;
-    if (!s->has_loaded[0]) {
+    int first = s->has_loaded[0] && s->loaded[0].cfg.kind != VAE_KIND_PCA;
+    VaeConfig base = first ? s->loaded[0].cfg : o->cfg;
+    if (!first) {
         base.input_h = s->rows, base.input_w = s->cols;
         base.classes = s->ds.classes;
     }
-    tc->n_models = s->n_loaded ? s->n_loaded : 1;
+    tc->n_models = s->n_loaded > 2 ? s->n_loaded : 2;
     for (int m = 0; m < tc->n_models; m++) {
         tc->cfg[m] = s->has_loaded[m] ? s->loaded[m].cfg : base;
         tc->init[m] = s->has_loaded[m] ? &s->loaded[m] : NULL;
-    }
-    if (tc->n_models == 1) {
-        tc->cfg[1] = base;
-        tc->cfg[1].kind = VAE_KIND_AE;
-        tc->cfg[1].flows = 0;
-        tc->n_models = 2;
+        if (m > 0 && !s->has_loaded[m]) tc->cfg[m].kind = VAE_KIND_AE, tc->cfg[m].flows = 0;
     }
     char e[VAE_ERR_LEN];
     for (int m = 0; m < tc->n_models; m++)
@@ -139,13 +221,17 @@ static int start_training(AppSession *s, const AppOptions *o, char *err, int err
     memset(&tc, 0, sizeof tc);
     if (training_models(s, o, &tc, err, err_len) != 0) return -1;
     tc.tc = o->tc;
-    if (s->has_loaded[0] && !o->beta_set && s->loaded[0].cfg.kind != VAE_KIND_AE &&
+    if (s->has_loaded[0] && !o->beta_set && vae_kind_is_stochastic(s->loaded[0].cfg.kind) &&
         s->loaded_meta[0].beta > 0)
         tc.tc.beta = s->loaded_meta[0].beta; /* carry on as the checkpoint was trained */
     tc.ds = &s->ds;
     tc.shown = s->shown;
     tc.epochs = o->epochs;
     tc.tc.threads = o->threads; /* data-parallel shards of each batch, as `vae train` */
+    if (s->recording) {
+        tc.recorder = &s->recorder;
+        atomic_store(&s->recorder.live, 1);
+    }
     s->trainer = app_trainer_start(&tc, &s->box, err, err_len);
     if (!s->trainer) return -1;
     s->n_models = tc.n_models;
@@ -188,15 +274,41 @@ static int publish_checkpoints(AppSession *s, const AppOptions *o, char *err, in
     return 0;
 }
 
+/* --replay: the recording's last frame, as if a trainer had just published it (the
+ * replay tool scrubs back from there). */
+static int publish_replay(AppSession *s, char *err, int err_len) {
+    const VaeRecording *r = s->recorder.rec;
+    s->n_models = vae_recording_setup(r)->n_models;
+    AppPast past = {0};
+    past.snap = app_box_acquire(&s->box);
+    char e[VAE_ERR_LEN] = "out of memory building the snapshot";
+    if (!past.snap ||
+        app_past_build(&past, r, 0, vae_recording_n_frames(r) - 1, NULL, s->steps_per_epoch, e)) {
+        app_box_discard(&s->box, past.snap);
+        past.snap = NULL;
+        app_past_free(&past);
+        return failf(err, err_len, e, "");
+    }
+    AppSnapshot *snap = past.snap, *unread;
+    past.snap = NULL; /* the box's */
+    app_past_free(&past);
+    snap->seq = snap->latents_seq = 1;
+    snap->paused = 1;
+    app_box_publish(&s->box, snap, &unread);
+    return 0;
+}
+
 int app_session_start(AppSession *s, const AppOptions *o, char *err, int err_len) {
-    return o->no_train ? publish_checkpoints(s, o, err, err_len)
-                       : start_training(s, o, err, err_len);
+    return o->replay                       ? publish_replay(s, err, err_len)
+           : o->no_train || !trains_any(s) ? publish_checkpoints(s, o, err, err_len)
+                                           : start_training(s, o, err, err_len);
 }
 
 void app_session_close(AppSession *s) {
     app_trainer_stop(s->trainer); /* joined before anything it reads is freed */
     s->trainer = NULL;
     app_box_destroy(&s->box);
+    app_recorder_free(&s->recorder);
     for (int m = 0; m < APP_MAX_MODELS; m++)
         if (s->has_loaded[m]) vae_model_free(&s->loaded[m]);
     vae_dataset_free(&s->ds);

@@ -13,8 +13,8 @@ long app_snapshot_live(void) {
     return atomic_load(&live_snapshots);
 }
 
-int app_snapshot_set_models(AppSnapshot *dst, const VaeModel *const *models, int n_models,
-                            int n_points, int encoders) {
+int app_snapshot_shape(AppSnapshot *dst, const VaeConfig *const *cfg, int n_models, int n_points,
+                       int encoders) {
     char err[VAE_ERR_LEN];
     for (int i = 0; i < APP_MAX_MODELS; i++) {
         VaeModel *d = &dst->model[i];
@@ -25,22 +25,18 @@ int app_snapshot_set_models(AppSnapshot *dst, const VaeModel *const *models, int
             dst->mu[i] = dst->lv[i] = NULL;
             continue;
         }
-        const VaeModel *s = models[i];
         /* a fresh arena when the shape changes, or when encoder pages written earlier
          * would stay resident for nothing */
-        if (!d->params || d->n_params != s->n_params || memcmp(&d->cfg, &s->cfg, sizeof d->cfg) ||
-            (dst->encoders && !encoders)) {
+        if (!d->params || memcmp(&d->cfg, cfg[i], sizeof d->cfg) || (dst->encoders && !encoders)) {
             vae_model_free(d);
             memset(d, 0, sizeof *d);
-            if (vae_model_init(d, &s->cfg, err) != VAE_OK) return -1;
+            if (vae_model_init(d, cfg[i], err) != VAE_OK) return -1;
         }
-        size_t from = encoders ? 0 : vae_model_encoder_params(s);
-        memcpy(d->params + from, s->params + from, (s->n_params - from) * sizeof *s->params);
         if (!dst->mu[i] || !dst->lv[i] || dst->n_points != n_points ||
-            dst->mu_latent[i] != s->cfg.latent) {
+            dst->mu_latent[i] != cfg[i]->latent) {
             free(dst->mu[i]), free(dst->lv[i]);
-            size_t n = (size_t)(n_points > 0 ? n_points : 1) * (size_t)s->cfg.latent;
-            dst->mu_latent[i] = s->cfg.latent;
+            size_t n = (size_t)(n_points > 0 ? n_points : 1) * (size_t)cfg[i]->latent;
+            dst->mu_latent[i] = cfg[i]->latent;
             dst->mu[i] = calloc(n, sizeof(float));
             dst->lv[i] = calloc(n, sizeof(float));
             if (!dst->mu[i] || !dst->lv[i]) return -1;
@@ -49,6 +45,21 @@ int app_snapshot_set_models(AppSnapshot *dst, const VaeModel *const *models, int
     dst->n_models = n_models;
     dst->n_points = n_points;
     dst->encoders = encoders;
+    return 0;
+}
+
+int app_snapshot_set_models(AppSnapshot *dst, const VaeModel *const *models, int n_models,
+                            int n_points, int encoders) {
+    const VaeConfig *cfg[APP_MAX_MODELS] = {NULL};
+    for (int i = 0; i < n_models && i < APP_MAX_MODELS; i++)
+        cfg[i] = &models[i]->cfg;
+    if (app_snapshot_shape(dst, cfg, n_models, n_points, encoders) != 0) return -1;
+    for (int i = 0; i < n_models; i++) {
+        const VaeModel *s = models[i];
+        size_t from = encoders ? 0 : vae_model_encoder_params(s);
+        memcpy(dst->model[i].params + from, s->params + from,
+               (s->n_params - from) * sizeof *s->params);
+    }
     return 0;
 }
 
@@ -62,6 +73,12 @@ int app_snapshot_set_history(AppSnapshot *dst, const AppLossPoint *hist, int n) 
     if (n) memcpy(dst->hist, hist, (size_t)n * sizeof *hist);
     dst->n_hist = n;
     return 0;
+}
+
+AppSnapshot *app_snapshot_create(void) {
+    AppSnapshot *s = calloc(1, sizeof *s);
+    if (s) atomic_fetch_add(&live_snapshots, 1);
+    return s;
 }
 
 void app_snapshot_free(AppSnapshot *s) {
@@ -95,9 +112,8 @@ AppSnapshot *app_box_acquire(AppSnapshotBox *b) {
     s = atomic_exchange_explicit(&b->ready, NULL, memory_order_acq_rel);
     if (s) return s;
     if (atomic_load_explicit(&b->live, memory_order_relaxed) >= APP_BOX_SNAPSHOTS) return NULL;
-    s = calloc(1, sizeof *s);
+    s = app_snapshot_create();
     if (!s) return NULL;
-    atomic_fetch_add(&live_snapshots, 1);
     atomic_fetch_add_explicit(&b->live, 1, memory_order_relaxed);
     return s;
 }

@@ -33,10 +33,11 @@ typedef struct AppSnapshot {
      * the trainer to save; the encoder tensors' pages are never written (vae_model_init
      * calloc's), which saves half of each model's memory per snapshot. */
     VaeModel model[APP_MAX_MODELS];
-    int encoders;                          /* 1: the encoder tensors are filled too */
-    int n_points;                          /* test images */
-    float *mu[APP_MAX_MODELS];             /* (n_points, latent of that model): mu per test image */
-    float *lv[APP_MAX_MODELS];             /* (n_points, latent): its logvar (0 for an AE) */
+    int encoders;              /* 1: the encoder tensors are filled too (checkpoints; a trainer's
+                                  while a tool asks: app_trainer_want_encoders) */
+    int n_points;              /* test images */
+    float *mu[APP_MAX_MODELS]; /* (n_points, latent of that model): mu per test image */
+    float *lv[APP_MAX_MODELS]; /* (n_points, latent): its logvar (0 for an AE) */
     int mu_latent[APP_MAX_MODELS];         /* allocation shape of mu (internal) */
     VaeLatentStats lstats[APP_MAX_MODELS]; /* per-dimension KL and activity, with mu */
     int64_t latents_step;                  /* step at which the latents were computed */
@@ -62,8 +63,13 @@ typedef struct AppSnapshot {
  * 0 on success, -1 on allocation failure. */
 int app_snapshot_set_models(AppSnapshot *dst, const VaeModel *const *models, int n_models,
                             int n_points, int encoders);
+/* Make dst's arenas fit models of these configurations and n_points latents (kept when
+ * they do, so a recycled snapshot does not allocate), copying nothing. 0 / -1. */
+int app_snapshot_shape(AppSnapshot *dst, const VaeConfig *const *cfg, int n_models, int n_points,
+                       int encoders);
 /* Copy n points of history into dst (growing its buffer). 0 / -1. */
 int app_snapshot_set_history(AppSnapshot *dst, const AppLossPoint *hist, int n);
+AppSnapshot *app_snapshot_create(void); /* zeroed, or NULL */
 void app_snapshot_free(AppSnapshot *s); /* NULL is fine */
 /* Snapshots alive in the process (for leak checks in tests). */
 long app_snapshot_live(void);

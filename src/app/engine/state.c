@@ -28,15 +28,34 @@ void app_state_init(AppState *s, const AppOptions *o, AppSession *session) {
 void app_state_free(AppState *s) {
     for (int m = 0; m < APP_MAX_MODELS; m++)
         vae_workspace_free(&s->ws[m]);
-    app_snapshot_free(s->snap);
-    s->snap = NULL;
+    app_snapshot_free(s->live);
+    s->snap = s->live = NULL;
+}
+
+/* The decode workspaces follow the shown snapshot's model shapes (sized for a batch). */
+static int fit_workspaces(AppState *s) {
+    char err[VAE_ERR_LEN];
+    for (int m = 0; s->snap && m < s->snap->n_models; m++)
+        if (s->ws[m].max_batch == 0 &&
+            vae_workspace_init(&s->ws[m], &s->snap->model[m], APP_DECODE_BATCH, err) != VAE_OK)
+            return -1;
+    return 0;
+}
+
+int app_state_show(AppState *s, const AppSnapshot *past) {
+    AppSnapshot *snap = past ? (AppSnapshot *)past : s->live;
+    s->past = past;
+    s->fresh |= snap != s->snap || past; /* a past snapshot shown again was rebuilt */
+    s->snap = snap;
+    return fit_workspaces(s);
 }
 
 int app_state_take_snapshot(AppState *s) {
-    AppSnapshot *snap = app_box_take(&s->session->box, s->snap);
-    s->fresh = snap != s->snap;
-    if (!s->fresh) return 0;
-    s->snap = snap;
+    AppSnapshot *snap = app_box_take(&s->session->box, s->live);
+    s->fresh = 0;
+    if (snap == s->live) return 0;
+    s->live = snap;
+    if (!s->past) s->snap = snap, s->fresh = 1;
     if (snap->n_events != s->events_seen && snap->message[0]) /* also for logs and tests */
         fprintf(stderr, "vae-explorer: trainer: %s\n", snap->message);
     s->events_seen = snap->n_events;
@@ -44,13 +63,15 @@ int app_state_take_snapshot(AppState *s) {
         s->saves_seen = snap->saves;
         app_toast(s, snap->save_failed, "%s", snap->save_msg);
     }
-    /* the workspaces follow the snapshot's model shapes (sized for a batch of decodes) */
-    char err[VAE_ERR_LEN];
-    for (int m = 0; m < snap->n_models; m++)
-        if (s->ws[m].max_batch == 0 &&
-            vae_workspace_init(&s->ws[m], &snap->model[m], APP_DECODE_BATCH, err) != VAE_OK)
-            return -1;
-    return 0;
+    return fit_workspaces(s);
+}
+
+void app_state_use_encoders(AppState *s, int on) {
+    int before = s->encoder_users > 0;
+    s->encoder_users += on ? 1 : -1;
+    if (s->encoder_users < 0) s->encoder_users = 0;
+    int now = s->encoder_users > 0;
+    if (now != before) app_trainer_want_encoders(s->session->trainer, now);
 }
 
 void app_toast(AppState *s, int error, const char *fmt, ...) {
@@ -109,6 +130,7 @@ const char *app_model_name(const VaeModel *m) {
     return !m                             ? "-"
            : m->cfg.kind == VAE_KIND_AE   ? "AE"
            : m->cfg.kind == VAE_KIND_CVAE ? "CVAE"
+           : m->cfg.kind == VAE_KIND_PCA  ? "PCA"
                                           : "VAE";
 }
 

@@ -48,8 +48,10 @@ typedef struct AppState {
     const AppOptions *opt;
     AppSession *session;
     AppWorker *worker;               /* the tools' background thread (worker.h) */
-    AppSnapshot *snap;               /* the current snapshot, NULL before the first */
-    int fresh;                       /* snap arrived this frame */
+    AppSnapshot *snap;               /* what the tools show: live, or a past state */
+    AppSnapshot *live;               /* the newest from the session, NULL before the first */
+    const AppSnapshot *past;         /* the replay tool's past state shown instead, or NULL */
+    int fresh;                       /* snap changed this frame */
     int events_seen;                 /* trainer events already echoed to stderr */
     unsigned saves_seen;             /* the trainer's saves already told */
     VaeWorkspace ws[APP_MAX_MODELS]; /* decode scratch of the render thread, per model */
@@ -57,6 +59,8 @@ typedef struct AppState {
     float u;           /* pixels per point (high-DPI scale) */
     int width, height; /* the window, pixels */
     AppRect panel;     /* the side panel */
+    int band_pt;       /* height of the band under the planes a tool asks for (points) */
+    AppRect band;      /* that band (the replay's timeline), under every pane */
     AppPane pane[APP_MAX_PANES];
     int n_panes;
     int layout_dirty; /* the panes changed: lay out before the next draw */
@@ -68,6 +72,11 @@ typedef struct AppState {
                               NULL: of the tools that want it, the last one turned on */
     int same_z;            /* every pane decodes the code under the pointer (compare, B) */
     int cls;               /* the class a CVAE decodes */
+    /* the user's own image (draw tool: drawn or loaded), centred as MNIST's (28x28, 1 =
+       ink), or NULL; drawn_version changes with it */
+    const float *drawn;
+    unsigned drawn_version;
+    int encoder_users; /* tools that encode images of their own (app_state_use_encoders) */
     /* the window */
     int help, quit;
     char screenshot[1024]; /* save this frame as PNG when set */
@@ -79,9 +88,21 @@ typedef struct AppState {
 
 void app_state_init(AppState *s, const AppOptions *o, AppSession *session);
 void app_state_free(AppState *s);
-/* Take the newest snapshot, if any (s->fresh), and make the decode workspaces fit its
- * models. Tells trainer events on stderr and saves in a toast. 0, or -1 out of memory. */
+/* Take the newest snapshot, if any, and make the decode workspaces fit its models (s->fresh
+ * when what the tools show changed). Tells trainer events on stderr and saves in a toast.
+ * 0, or -1 out of memory. */
 int app_state_take_snapshot(AppState *s);
+/* Show past (owned by the caller, valid until it shows another or NULL) instead of the
+ * live snapshot; NULL: the live one again. 0, or -1 out of memory. */
+int app_state_show(AppState *s, const AppSnapshot *past);
+
+/* A tool starts (on) or stops needing each model's encoder in the snapshots (to encode an
+ * image that is not on the plane): the trainer is asked while any tool needs them. */
+void app_state_use_encoders(AppState *s, int on);
+/* Whether the current snapshot can encode (carries the encoders). */
+static inline int app_can_encode(const AppState *s) {
+    return s->snap && s->snap->encoders;
+}
 
 /* A message in the footer for a few seconds. */
 void app_toast(AppState *s, int error, const char *fmt, ...)
@@ -105,11 +126,17 @@ int app_dot_at(const AppState *s, int x, int y);
  * flows if the model has any (vae_latent_codes from the snapshot's mu: a trainer's
  * snapshot has no encoder), so decoding it gives the image's reconstruction. */
 void app_image_code(const AppState *s, int model, int i, float *z);
-/* Whether model m is a VAE kind (has a posterior; its panes show the prior). */
+/* Whether model m is a VAE kind (has a posterior; its panes show the prior): not an AE or
+ * a PCA. */
 static inline int app_is_vae(const VaeModel *m) {
-    return m && m->cfg.kind != VAE_KIND_AE;
+    return m && vae_kind_is_stochastic(m->cfg.kind);
 }
-/* "VAE", "AE", "CVAE" (or "-" for NULL): how panels and titles name a model. */
+/* Whether model m of the snapshot trains: not with --no-train, and never a PCA. */
+static inline int app_is_trained(const AppState *s, int m) {
+    return s->session->trainer && s->snap && m >= 0 && m < s->snap->n_models &&
+           s->snap->model[m].cfg.kind != VAE_KIND_PCA;
+}
+/* "VAE", "AE", "CVAE", "PCA" (or "-" for NULL): how panels and titles name a model. */
 const char *app_model_name(const VaeModel *m);
 /* How the window names model m of the snapshot: its label ("VAE", "VAE beta=4"). */
 const char *app_snap_label(const AppSnapshot *snap, int m);

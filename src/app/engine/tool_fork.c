@@ -75,6 +75,11 @@ static int input(void *self, AppState *s, const AppInput *in) {
     }
     int p = app_pane_at(s, s->mx, s->my);
     fk->parent = s->pane[p < 0 ? 0 : p].model;
+    if (!app_is_trained(s, fk->parent)) {
+        app_toast(s, 1, "%s is computed in closed form, not trained: nothing to fork or change",
+                  app_snap_label(s->snap, fk->parent));
+        return 1;
+    }
     fk->armed = 1;
     fk->in_place = (in->mods & APP_MOD_SHIFT) != 0;
     s->redraw |= APP_REDRAW_ALL;
@@ -82,8 +87,9 @@ static int input(void *self, AppState *s, const AppInput *in) {
 }
 
 static const AppHelpLine help[] = {
-    {"F", "fork the pane's model with one setting changed"},
-    {"Shift+F", "change one setting of the pane's model in place"},
+    {"F", "fork the pane's model, one setting changed"},
+    {"Shift+F", "change one setting in place, as it trains"},
+    {"B L R K D", "beta, BCE / MSE, lr, KL clipping, dropout"},
 };
 
 const AppTool app_tool_fork = {

@@ -8,6 +8,8 @@
 
 #define APP_TOOLS(X)                                                                               \
     X(fork)     /* forks of a model with one setting changed (a menu: first when open) */          \
+    X(draw)     /* the user's own digit: drawn, dropped or typed (a path: keys first) */           \
+    X(replay)   /* the timeline: scrub, play, trails; the recording's exports */                   \
     X(window)   /* help, quit, screenshot, save */                                                 \
     X(compare)  /* which models the panes show */                                                  \
     X(train)    /* training commands; the status */                                                \
@@ -19,6 +21,7 @@
     X(prior)    /* generation: codes from the prior through every model */                         \
     X(interp)   /* interpolation between two images or two points */                               \
     X(hover)    /* the image under the pointer: its ring, reconstructions, posterior */            \
+    X(repair)   /* the drawn or hovered image corrupted, reconstructed and inpainted */            \
     X(attr)     /* attribute vectors between two groups, applied to the hovered image */           \
     X(traverse) /* per-dimension traversals of the hovered image's code, by KL */                  \
     X(cursor)   /* the code under the pointer, decoded */

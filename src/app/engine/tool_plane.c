@@ -49,7 +49,8 @@ static int input(void *self, AppState *s, const AppInput *in) {
             return 1;
         }
         if (in->button == APP_BUTTON_LEFT && in->clicks >= 2) {
-            s->pane[p].view.user = 0; /* auto-fit again */
+            s->pane[p].view.user = 0; /* auto-fit again, afresh (not within 3 % of the old) */
+            s->pane[p].view.scale = 0;
             s->pane[p].fit_seq = 0;
             return 1;
         }

@@ -26,6 +26,10 @@ static void screenshot_key(AppState *s) {
 static void save_key(AppState *s) {
     const AppSnapshot *snap = s->snap;
     if (!snap) return;
+    if (!snap->encoders && !s->session->trainer) { /* a replay's decoders only */
+        app_toast(s, 1, "a replay holds no encoders to save (Shift+S saves the recording)");
+        return;
+    }
     if (!snap->encoders) { /* a trainer's snapshot: the trainer saves */
         app_trainer_save(s->session->trainer);
         return;

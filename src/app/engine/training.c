@@ -31,14 +31,15 @@ static const double speed_rate[APP_SPEED_LEVELS] = {0, 64, 32, 16, 8, 4, 2};
 
 static void live_models(const AppTrainer *t, const VaeModel **models) {
     for (int m = 0; m < t->n_models; m++)
-        models[m] = vae_trainer_model(t->tr[m]);
+        models[m] = app_model_of(t, m);
 }
 
 /* ---- publication ------------------------------------------------------------------ */
 
 static void fill_status(AppTrainer *t, AppSnapshot *s, double samples_per_s) {
+    static const VaeTrainConfig untrained; /* a fitted model's settings: all 0 */
     for (int m = 0; m < t->n_models; m++) {
-        const VaeTrainConfig *tc = vae_trainer_config(t->tr[m]);
+        const VaeTrainConfig *tc = t->tr[m] ? vae_trainer_config(t->tr[m]) : &untrained;
         AppModelInfo *in = &s->info[m];
         in->beta = tc->beta, in->lr = tc->lr, in->beta_eff = t->beta_eff[m];
         in->kl_warmup = tc->kl_warmup, in->free_bits = tc->free_bits, in->dropout = tc->dropout;
@@ -48,8 +49,8 @@ static void fill_status(AppTrainer *t, AppSnapshot *s, double samples_per_s) {
     s->latents_step = t->latents_step;
     s->latents_seq = t->latents_seq;
     s->commands = t->commands_seen;
-    s->step = vae_trainer_steps(t->tr[0]);
-    s->epoch = vae_trainer_epoch_index(t->tr[0]);
+    s->step = app_lead_steps(t);
+    s->epoch = vae_trainer_epoch_index(t->tr[t->lead]);
     s->samples_per_s = samples_per_s;
     s->paused = atomic_load_explicit(&t->paused, memory_order_relaxed);
     s->speed = atomic_load_explicit(&t->speed, memory_order_relaxed);
@@ -68,7 +69,8 @@ static int publish(AppTrainer *t, double samples_per_s) {
     if (!s) return -1;
     const VaeModel *models[APP_MAX_MODELS];
     live_models(t, models);
-    if (app_snapshot_set_models(s, models, t->n_models, t->shown->n, 0) != 0 ||
+    int encoders = atomic_load_explicit(&t->want_encoders, memory_order_relaxed);
+    if (app_snapshot_set_models(s, models, t->n_models, t->shown->n, encoders) != 0 ||
         app_snapshot_set_history(s, t->hist.points, t->hist.n) != 0) {
         app_box_discard(t->box, s);
         return -1;
@@ -82,6 +84,7 @@ static int publish(AppTrainer *t, double samples_per_s) {
     s->seq = ++t->seq;
     fill_status(t, s, samples_per_s);
     app_box_publish(t->box, s, &t->reuse);
+    app_record_publish(t);
     return 0;
 }
 
@@ -94,7 +97,7 @@ static void encode_now(AppTrainer *t) {
     live_models(t, models);
     t->state_gen++;
     vae_split_encode(t->sync_enc, models, t->last_mu, t->last_lv, t->last_stats);
-    t->latents_step = vae_trainer_steps(t->tr[0]);
+    t->latents_step = app_lead_steps(t);
     t->latents_seq = t->seq + 1;
 }
 
@@ -103,18 +106,21 @@ static void save_now(AppTrainer *t) {
     const VaeModel *models[APP_MAX_MODELS];
     live_models(t, models);
     AppSaveInfo info = {
-        t->ds->name, vae_trainer_steps(t->tr[0]), vae_trainer_epoch_index(t->tr[0]), {0}, t->seed};
+        t->ds->name, app_lead_steps(t), vae_trainer_epoch_index(t->tr[t->lead]), {0}, t->seed};
     for (int m = 0; m < t->n_models; m++)
-        info.beta[m] = vae_trainer_config(t->tr[m])->beta;
+        info.beta[m] = t->tr[m] ? vae_trainer_config(t->tr[m])->beta : 0;
     t->save_failed =
         app_save_models(models, t->n_models, &info, t->save_msg, (int)sizeof t->save_msg) != 0;
     t->saves++;
 }
 
-static void on_log(void *ud, const char *msg) {
-    AppTrainer *t = ud;
+void app_trainer_log(AppTrainer *t, const char *msg) {
     snprintf(t->message, sizeof t->message, "%.*s", (int)sizeof t->message - 1, msg);
     t->n_events++;
+}
+
+static void on_log(void *ud, const char *msg) {
+    app_trainer_log(ud, msg);
 }
 
 /* ---- the loop's steps ---------------------------------------------------------------- */
@@ -122,6 +128,7 @@ static void on_log(void *ud, const char *msg) {
 /* The UI's values of model m's settings into its trainer. */
 static void apply_settings(AppTrainer *t, int m) {
     VaeTrainer *tr = t->tr[m];
+    if (!tr) return; /* fitted: no settings */
     vae_trainer_set_beta(tr, app_setting(t, APP_SET_BETA, m));
     vae_trainer_set_lr(tr, app_setting(t, APP_SET_LR, m));
     vae_trainer_set_free_bits(tr, app_setting(t, APP_SET_FREE_BITS, m));
@@ -144,9 +151,11 @@ static void apply_commands(AppTrainer *t, Loop *L) {
         L->resets_seen = resets;
         char e[VAE_ERR_LEN];
         for (int m = 0; m < t->n_models; m++) /* fresh weights; a fork its parent's again */
-            if (t->fork_of[m] < 0 || vae_trainer_fork(t->tr[m], t->tr[t->fork_of[m]], e) != VAE_OK)
+            if (t->tr[m] && (t->fork_of[m] < 0 ||
+                             vae_trainer_fork(t->tr[m], t->tr[t->fork_of[m]], e) != VAE_OK))
                 vae_trainer_reset(t->tr[m], t->model_seed[m]);
         app_history_clear(&t->hist);
+        app_record_restart(t); /* steps start again: a new recording */
         t->message[0] = 0;
         t->n_events = 0;
         L->epochs_done_paused = 0;
@@ -181,9 +190,12 @@ static void stop_with(AppTrainer *t, Loop *L, const char *msg) {
     L->force = 1;
 }
 
-/* One step of every model, in turn; their finite losses go into the history. */
+/* One step of every model trained, in turn; their finite losses go into the history. */
 static void train_once(AppTrainer *t, Loop *L) {
+    int trained = 0;
     for (int m = 0; m < t->n_models; m++) {
+        if (!t->tr[m]) continue;
+        trained++;
         VaeStepStats st;
         memset(&st, 0, sizeof st);
         VaeStatus rc = vae_trainer_step(t->tr[m], &st);
@@ -198,10 +210,11 @@ static void train_once(AppTrainer *t, Loop *L) {
         if (st.skipped || !isfinite(st.loss) || !isfinite(st.recon) || !isfinite(st.kl)) continue;
         app_history_add_step(&t->hist, m, (float)st.recon, (float)st.kl, (float)st.loss);
     }
-    long long n = (long long)vae_trainer_config(t->tr[0])->batch * t->n_models;
+    long long n = (long long)vae_trainer_config(t->tr[t->lead])->batch * trained;
     atomic_fetch_add_explicit(&t->samples, n, memory_order_relaxed);
     L->samples_rate += n;
-    if (t->epochs > 0 && !L->epochs_done_paused && vae_trainer_epoch_index(t->tr[0]) >= t->epochs) {
+    if (t->epochs > 0 && !L->epochs_done_paused &&
+        vae_trainer_epoch_index(t->tr[t->lead]) >= t->epochs) {
         char msg[64];
         snprintf(msg, sizeof msg, "paused after %d epochs", t->epochs);
         L->epochs_done_paused = 1;
@@ -237,8 +250,7 @@ static void refresh_latents(AppTrainer *t, Loop *L, double now) {
     /* a held-out evaluation with the latents every HELDOUT_S: a forward pass of the test
      * split per model, at the worker's low priority */
     int evaluate = now - L->t_eval >= HELDOUT_S;
-    if (app_latent_worker_submit(t->worker, models, vae_trainer_steps(t->tr[0]), t->state_gen,
-                                 evaluate)) {
+    if (app_latent_worker_submit(t->worker, models, app_lead_steps(t), t->state_gen, evaluate)) {
         L->t_lat = now;
         if (evaluate) L->t_eval = now;
     }
@@ -246,7 +258,7 @@ static void refresh_latents(AppTrainer *t, Loop *L, double now) {
 
 static void maybe_publish(AppTrainer *t, Loop *L, double now) {
     if (!L->force && (L->paused || now - L->t_pub < PUBLISH_S)) return;
-    app_history_close(&t->hist, t->n_models, vae_trainer_steps(t->tr[0]));
+    app_history_close(&t->hist, t->n_models, app_lead_steps(t));
     /* a step still queued is a command not yet shown */
     t->commands_seen =
         L->commands - (atomic_load_explicit(&t->step_requests, memory_order_relaxed) > 0);
@@ -277,13 +289,22 @@ static void pace(AppTrainer *t, int idle, double t0) {
 
 /* ---- the thread -------------------------------------------------------------------- */
 
-/* Model m's trainer (sharing the workers), its log, its latents' buffers. 0, or -1 with
- * a sentence in e. */
+/* Model m's trainer (sharing the workers) and its log, or for a PCA a copy of init (it is
+ * fitted, not trained); its latents' buffers. 0, or -1 with a sentence in e. */
 static int add_trainer(AppTrainer *t, int m, const VaeConfig *cfg, const VaeModel *init,
                        const VaeTrainConfig *tc, char *e) {
-    if (vae_trainer_create_shared(&t->tr[m], cfg, init, tc, &t->ds->train, t->shared, e) != VAE_OK)
-        return -1;
-    vae_trainer_set_log(t->tr[m], on_log, t);
+    if (cfg->kind == VAE_KIND_PCA) {
+        if (!init) {
+            snprintf(e, VAE_ERR_LEN, "a PCA comes fitted (vae_pca_fit), not to train");
+            return -1;
+        }
+        if (vae_model_clone(&t->fitted[m], init, e) != VAE_OK) return -1;
+    } else {
+        if (vae_trainer_create_shared(&t->tr[m], cfg, init, tc, &t->ds->train, t->shared, e) !=
+            VAE_OK)
+            return -1;
+        vae_trainer_set_log(t->tr[m], on_log, t);
+    }
     size_t n = (size_t)t->shown->n * (size_t)cfg->latent + 1;
     t->last_mu[m] = calloc(n, sizeof(float));
     t->last_lv[m] = calloc(n, sizeof(float));
@@ -321,7 +342,14 @@ static int setup(AppTrainer *t, const AppTrainerConfig *c) {
         tc.seed = t->model_seed[m];
         if (add_trainer(t, m, &c->cfg[m], c->init[m], &tc, e) != 0) goto fail;
     }
+    while (t->lead < c->n_models && !t->tr[t->lead])
+        t->lead++;
+    if (t->lead == c->n_models) {
+        snprintf(e, VAE_ERR_LEN, "no model to train (a PCA is fitted, not trained)");
+        goto fail;
+    }
     if (start_encoders(t, e) != 0) goto fail;
+    app_record_restart(t);
     return 0;
 fail:
     snprintf(t->start_err, sizeof t->start_err, "%s", e);
@@ -347,6 +375,10 @@ static void fork_label(const AppTrainer *t, const AppFork *f, char *out, size_t 
 static void fork_model(AppTrainer *t, Loop *L, const AppFork *f) {
     int m = t->n_models, p = f->parent;
     char e[VAE_ERR_LEN];
+    if (!t->tr[p]) {
+        on_log(t, "fork failed: a PCA is fitted, not trained");
+        return;
+    }
     VaeConfig cfg = vae_trainer_model(t->tr[p])->cfg;
     VaeTrainConfig tc = *vae_trainer_config(t->tr[p]);
     tc.seed = t->model_seed[m] = f->what == APP_FORK_SEED ? (uint64_t)f->value : t->model_seed[p];
@@ -375,6 +407,7 @@ static void fork_model(AppTrainer *t, Loop *L, const AppFork *f) {
     apply_settings(t, m);
     if (start_encoders(t, e) != 0) on_log(t, e);
     atomic_store_explicit(&t->models_ui, t->n_models, memory_order_release);
+    app_record_restart(t); /* a recording's models are fixed: a new one with the fork */
     L->force = 1;
 }
 
@@ -400,6 +433,7 @@ static void *trainer_main(void *arg) {
     while (!atomic_load_explicit(&t->stop, memory_order_relaxed)) {
         apply_commands(t, &L);
         apply_forks(t, &L);
+        app_record_settings(t, L.paused);
         int stepping = L.paused && take_step_request(t);
         if (stepping) L.force = 1;
         double t0 = vae_now();
@@ -408,6 +442,7 @@ static void *trainer_main(void *arg) {
         measure_rate(&L, now);
         refresh_latents(t, &L, now);
         maybe_publish(t, &L, now);
+        if (t->record.pending) app_record_publish(t); /* its lock was busy */
         if (!L.paused) { /* running time, publishing included, slow-motion sleeps excluded */
             double busy = atomic_load_explicit(&t->run_seconds, memory_order_relaxed);
             atomic_store_explicit(&t->run_seconds, busy + (vae_now() - t0), memory_order_relaxed);
@@ -443,6 +478,7 @@ AppTrainer *app_trainer_start(const AppTrainerConfig *c, AppSnapshotBox *box, ch
     t->n_models = t->n_first = c->n_models;
     t->epochs = c->epochs;
     t->seed = c->tc.seed;
+    t->record.out = c->recorder;
     for (int m = 0; m < c->n_models; m++) {
         float v[APP_N_SETTINGS] = {c->tc.beta, c->tc.lr, c->tc.free_bits, c->tc.dropout,
                                    (float)c->cfg[m].likelihood};
@@ -501,6 +537,7 @@ void app_trainer_stop(AppTrainer *t) {
     }
     for (int m = 0; m < APP_MAX_MODELS; m++) {
         vae_trainer_destroy(t->tr[m]);
+        vae_model_free(&t->fitted[m]);
         free(t->last_mu[m]), free(t->last_lv[m]);
     }
     vae_train_shared_destroy(t->shared);
@@ -508,5 +545,6 @@ void app_trainer_stop(AppTrainer *t) {
     vae_split_encoder_destroy(t->sync_enc);
     app_snapshot_free(t->reuse);
     app_history_free(&t->hist);
+    app_record_free(t);
     free(t);
 }

@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "data.h"
+#include "recorder.h"
 #include "snapshot.h"
 #include "trainer.h"
 
@@ -42,6 +43,7 @@ typedef struct {
     const VaeSplit *shown;                /* the split whose latents snapshots carry (in ds) */
     int epochs;                           /* pause after this many epochs; 0 = never */
     int start_paused;
+    AppRecorder *recorder; /* record the run into it (borrowed), or NULL */
 } AppTrainerConfig;
 
 /* Create the trainers (on the new thread, which its workers inherit their priority from)
@@ -57,6 +59,9 @@ void app_trainer_stop(AppTrainer *t);
 void app_trainer_toggle_pause(AppTrainer *t);
 void app_trainer_step_once(AppTrainer *t); /* one step of each model while paused */
 void app_trainer_reset(AppTrainer *t);     /* fresh parameters, history cleared */
+/* Whether the snapshots carry each model's encoder too (a tool that encodes an image of
+ * the user's asks; they hold only the decoders otherwise). */
+void app_trainer_want_encoders(AppTrainer *t, int on);
 /* Set a setting of model m (-1: every model; beta and free bits: every VAE kind); values
  * are clamped to the setting's range. Scale multiplies each model's current value. */
 void app_trainer_set(AppTrainer *t, AppSetting what, int m, float value);

@@ -29,6 +29,12 @@ void app_trainer_step_once(AppTrainer *t) {
     command_done(t);
 }
 
+void app_trainer_want_encoders(AppTrainer *t, int on) {
+    if (!t) return;
+    atomic_store_explicit(&t->want_encoders, on != 0, memory_order_relaxed);
+    command_done(t); /* the next snapshot, published at once, has them (or not) */
+}
+
 void app_trainer_reset(AppTrainer *t) {
     if (!t) return;
     atomic_fetch_add_explicit(&t->reset_requests, 1, memory_order_relaxed);
@@ -42,7 +48,8 @@ static const float setting_hi[APP_N_SETTINGS] = {100.0f, 1e-1f, 10.0f, 0.95f, 1.
 /* Whether setting `what` applies to model m when set for every model: beta and free bits
  * only to models with a KL term. */
 static int applies(const AppTrainer *t, AppSetting what, int m) {
-    return (what != APP_SET_BETA && what != APP_SET_FREE_BITS) || t->kind[m] != VAE_KIND_AE;
+    return (what != APP_SET_BETA && what != APP_SET_FREE_BITS) ||
+           vae_kind_is_stochastic(t->kind[m]);
 }
 
 static void store(AppTrainer *t, AppSetting what, int m, float v) {

@@ -57,7 +57,7 @@ VaeStatus vae_recording_pools(VaeRecording *r, int cap_frames, int cap_decoders,
                               char err[VAE_ERR_LEN]);
 
 static inline int vae_record_has_logvar(const VaeConfig *c) {
-    return c->kind != VAE_KIND_AE;
+    return vae_kind_is_stochastic(c->kind);
 }
 
 #endif
