@@ -5,7 +5,8 @@
 #   scripts/bench-explorer.sh [--rounds N] [--frames F] [--seconds S] [--build DIR] [--four]
 #                             [--tools] [--pca] [-- ARGS]
 #
-# ARGS go to vae-explorer (e.g. -- --dataset fashion: 10,000 test points).
+# ARGS go to vae-explorer (e.g. -- --dataset fashion: 10,000 test points; -- --arch conv:
+# the convolutional models, and then the headless reference benches them too).
 # --four: four panes, four models training (the VAE, the AE, forks with beta=4 and with
 #   likelihood=gaussian), with the prior samples (Z), attribute vectors (V) and traversals
 #   (T) on from the first frames; the headless reference stays the VAE and AE benches.
@@ -85,6 +86,9 @@ if [ "$four" = 1 ] || [ "$tools" = 1 ]; then
 fi
 [ "$four" = 1 ] && set -- --fork beta=4 --fork likelihood=gaussian "$@"
 [ "$pca" = 1 ] && set -- --pca "$@"
+bench_arch=mlp
+prev=""
+for a in "$@"; do [ "$prev" = --arch ] && bench_arch=$a; prev=$a; done
 
 run_window() {
     if [ -n "${DISPLAY:-}" ] || [ -n "${SDL_VIDEODRIVER:-}" ]; then
@@ -100,8 +104,8 @@ median() { sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print ""; else if (N
 for r in $(seq 1 "$rounds"); do
     still=$(run_window --frames "$frames" --stats --script "$tmp/still.script" "$@" 2>"$tmp/err" | grep 'frames=' | tail -n 1)
     w=$(run_window --frames "$frames" --stats --script "$tmp/circle.script" "$@" 2>>"$tmp/err" | grep 'frames=' | tail -n 1)
-    bv=$("$build/vae" bench --kind vae --seconds "$secs" 2>>"$tmp/err" | grep 'samples_per_s=' | tail -n 1)
-    ba=$("$build/vae" bench --kind ae --seconds "$secs" 2>>"$tmp/err" | grep 'samples_per_s=' | tail -n 1)
+    bv=$("$build/vae" bench --arch "$bench_arch" --kind vae --seconds "$secs" 2>>"$tmp/err" | grep 'samples_per_s=' | tail -n 1)
+    ba=$("$build/vae" bench --arch "$bench_arch" --kind ae --seconds "$secs" 2>>"$tmp/err" | grep 'samples_per_s=' | tail -n 1)
     p99=$(kv p99_ms "$w") fps=$(kv fps "$w") wsps=$(kv train_samples_per_s "$w")
     sp99=$(kv p99_ms "$still") rss=$(kv peak_rss_mb "$w") srss=$(kv peak_rss_mb "$still")
     vsps=$(kv samples_per_s "$bv") asps=$(kv samples_per_s "$ba")

@@ -7,12 +7,17 @@ plain PyTorch so that any difference in quality or speed is ours to explain.
 
 Run with Debian's Python (python3-torch): /usr/bin/python3 scripts/torch_ref.py CMD ...
 
-    train  --data DIR --epochs N --seed S [--kind vae|ae|cvae] [--hidden 512,256]
-           [--latent 2] [--beta B] [--likelihood bernoulli|gaussian] [--batch 128]
-           [--lr 1e-3] [--steps N] [--train-limit N] [--threads T] [--out F.safetensors]
+    train  --data DIR --epochs N --seed S [--kind vae|ae|cvae] [--arch mlp|conv]
+           [--hidden 512,256] [--latent 2] [--beta B] [--likelihood bernoulli|gaussian]
+           [--batch 128] [--lr 1e-3] [--steps N] [--train-limit N] [--threads T]
+           [--out F.safetensors]
     eval   --data DIR --model F.safetensors [--seed S]
     decode --model F.safetensors --z X,Y [--label L]
-    bench  [--batch 128] [--seconds S] [--threads T]
+    bench  [--batch 128] [--seconds S] [--threads T] [--arch mlp|conv]
+
+--arch conv is Keras's convolutional VAE (model.h of the C library): Conv2d 1->32->64 (3x3,
+stride 2, pad 1) before the dense layers, ConvTranspose2d 64->64->32 (stride 2, pad 1,
+output pad 1) -> 1 (stride 1) after the decoder's one dense layer; --hidden defaults to 16.
 
 Only numpy, torch and the standard library are used; nothing is downloaded.
 """
@@ -131,8 +136,9 @@ def to_float(u8):
 
 class Cfg:
     def __init__(self, kind="vae", latent=2, hidden=(512, 256), input_hw=(28, 28), classes=10,
-                 likelihood="bernoulli"):
+                 likelihood="bernoulli", arch="mlp"):
         self.kind = kind
+        self.arch = arch
         self.latent = int(latent)
         self.hidden = tuple(int(h) for h in hidden)
         self.input_hw = tuple(int(v) for v in input_hw)
@@ -142,6 +148,17 @@ class Cfg:
     @property
     def n_in(self):
         return self.input_hw[0] * self.input_hw[1]
+
+    @property
+    def feat_shape(self):
+        """What the dense trunk reads: (pixels,) or the conv features (64, H/4, W/4)."""
+        if self.arch == "conv":
+            return (64, self.input_hw[0] // 4, self.input_hw[1] // 4)
+        return (self.n_in,)
+
+    @property
+    def feat(self):
+        return int(np.prod(self.feat_shape))
 
 
 class VAE(nn.Module):
@@ -154,8 +171,11 @@ class VAE(nn.Module):
         super().__init__()
         self.cfg = cfg
         c = cfg.classes if cfg.kind == "cvae" else 0
+        conv = cfg.arch == "conv"
         self.enc = nn.Module()
-        prev = cfg.n_in + c
+        if conv:
+            self.enc.conv = nn.ModuleList([nn.Conv2d(1, 32, 3, 2, 1), nn.Conv2d(32, 64, 3, 2, 1)])
+        prev = cfg.feat + c
         for i, h in enumerate(cfg.hidden):
             self.enc.add_module(str(i), nn.Linear(prev, h))
             prev = h
@@ -164,10 +184,16 @@ class VAE(nn.Module):
             self.enc.add_module("logvar", nn.Linear(prev, cfg.latent))
         self.dec = nn.Module()
         prev = cfg.latent + c
-        for i, h in enumerate(reversed(cfg.hidden)):
+        dec_hidden = () if conv else tuple(reversed(cfg.hidden))
+        for i, h in enumerate(dec_hidden):
             self.dec.add_module(str(i), nn.Linear(prev, h))
             prev = h
-        self.dec.add_module(str(len(cfg.hidden)), nn.Linear(prev, cfg.n_in))
+        self.dec.add_module(str(len(dec_hidden)), nn.Linear(prev, cfg.feat))
+        if conv:
+            self.dec.conv = nn.ModuleList([
+                nn.ConvTranspose2d(64, 64, 3, 2, 1, output_padding=1),
+                nn.ConvTranspose2d(64, 32, 3, 2, 1, output_padding=1),
+                nn.ConvTranspose2d(32, 1, 3, 1, 1)])
 
     def _onehot(self, y, n):
         return F.one_hot(y.long(), self.cfg.classes).to(torch.float32) if n else None
@@ -175,8 +201,13 @@ class VAE(nn.Module):
     def encode(self, x, y=None):
         """-> mu, logvar (clamped; zeros for ae)."""
         h = x
+        if self.cfg.arch == "conv":
+            h = h.reshape(x.shape[0], 1, *self.cfg.input_hw)
+            for layer in self.enc.conv:
+                h = F.relu(layer(h))
+            h = h.flatten(1)
         if self.cfg.kind == "cvae":
-            h = torch.cat([x, self._onehot(y, 1)], dim=1)
+            h = torch.cat([h, self._onehot(y, 1)], dim=1)
         for i in range(len(self.cfg.hidden)):
             h = F.relu(getattr(self.enc, str(i))(h))
         mu = self.enc.mu(h)
@@ -190,6 +221,13 @@ class VAE(nn.Module):
         h = z
         if self.cfg.kind == "cvae":
             h = torch.cat([z, self._onehot(y, 1)], dim=1)
+        if self.cfg.arch == "conv":
+            h = F.relu(getattr(self.dec, "0")(h)).reshape(z.shape[0], *self.cfg.feat_shape)
+            for i, layer in enumerate(self.dec.conv):
+                h = layer(h)
+                if i < len(self.dec.conv) - 1:
+                    h = F.relu(h)
+            return h.flatten(1)
         n = len(self.cfg.hidden)
         for i in range(n):
             h = F.relu(getattr(self.dec, str(i))(h))
@@ -298,7 +336,7 @@ def cfg_from_meta(meta, path="checkpoint"):
         hw = tuple(int(v) for v in meta["input"].split(","))
         return Cfg(kind=meta["kind"], latent=int(meta["latent"]), hidden=hidden, input_hw=hw,
                    classes=int(meta.get("classes", "10")),
-                   likelihood=meta.get("likelihood", "bernoulli"))
+                   likelihood=meta.get("likelihood", "bernoulli"), arch=meta.get("arch", "mlp"))
     except (KeyError, ValueError) as e:
         die("%s: bad or missing metadata (%s)" % (path, e))
 
@@ -325,7 +363,7 @@ def make_meta(cfg, beta, dataset, epoch, step, seed):
         "input": "%d,%d" % cfg.input_hw, "classes": str(cfg.classes),
         "likelihood": cfg.likelihood, "activation": "relu", "beta": repr(float(beta)),
         "dataset": dataset, "epoch": str(epoch), "step": str(step), "seed": str(seed),
-        "flows": "0",
+        "arch": cfg.arch, "flows": "0",
     }
 
 
@@ -422,8 +460,9 @@ def cmd_train(a):
     if a.train_limit:
         tr_img, tr_lab = tr_img[:a.train_limit], tr_lab[:a.train_limit]
     classes = max(int(tr_lab.max()), int(te_lab.max())) + 1
-    cfg = Cfg(kind=a.kind, latent=a.latent, hidden=parse_hidden(a.hidden), input_hw=(rows, cols),
-              classes=classes, likelihood=a.likelihood)
+    hidden = parse_hidden(a.hidden or ("16" if a.arch == "conv" else "512,256"))
+    cfg = Cfg(kind=a.kind, latent=a.latent, hidden=hidden, input_hw=(rows, cols),
+              classes=classes, likelihood=a.likelihood, arch=a.arch)
     log = (lambda m: print(m, file=sys.stderr)) if not a.quiet else None
     t0 = time.time()
     model, epochs, steps = train(cfg, tr_img, tr_lab, a.epochs, a.seed, beta=a.beta,
@@ -474,11 +513,11 @@ def cmd_decode(a):
     sys.stdout.write("".join(",".join("%.8g" % v for v in row) + "\n" for row in p))
 
 
-def bench_once(torch_threads, blas_threads, batch, seconds, warmup_s):
+def bench_once(torch_threads, blas_threads, batch, seconds, warmup_s, arch="mlp"):
     """Training samples/s of the reference config on random-uniform [0, 1] data."""
     set_threads(torch_threads, blas_threads)
     torch.manual_seed(0)
-    cfg = Cfg()
+    cfg = Cfg(arch=arch, hidden=(16,) if arch == "conv" else (512, 256))
     model = VAE(cfg)
     opt = torch.optim.Adam(model.parameters(), lr=1e-3, betas=(0.9, 0.999), eps=1e-8)
     pool = [torch.rand(batch, cfg.n_in) for _ in range(8)]
@@ -519,13 +558,13 @@ def cmd_bench(a):
                    if max(tt, bt) == t]
     best = None
     for t, tt, bt in configs:
-        sps = bench_once(tt, bt, a.batch, a.seconds, a.warmup)
+        sps = bench_once(tt, bt, a.batch, a.seconds, a.warmup, a.arch)
         print("threads=%d torch_threads=%d blas_threads=%d samples_per_s=%.1f" % (t, tt, bt, sps),
               file=sys.stderr)
         if best is None or sps > best[0]:
             best = (sps, t, tt, bt)
-    print("samples_per_s=%.1f threads=%d batch=%d torch_threads=%d blas_threads=%d"
-          % (best[0], best[1], a.batch, best[2], best[3]))
+    print("samples_per_s=%.1f threads=%d batch=%d torch_threads=%d blas_threads=%d arch=%s"
+          % (best[0], best[1], a.batch, best[2], best[3], a.arch))
 
 
 def main(argv=None):
@@ -543,7 +582,8 @@ def main(argv=None):
     t.add_argument("--epochs", type=int, default=30)
     t.add_argument("--seed", type=int, default=0)
     t.add_argument("--kind", choices=["vae", "ae", "cvae"], default="vae")
-    t.add_argument("--hidden", default="512,256")
+    t.add_argument("--arch", choices=["mlp", "conv"], default="mlp")
+    t.add_argument("--hidden", default=None, help="default 512,256 (conv: 16)")
     t.add_argument("--latent", type=int, default=2)
     t.add_argument("--beta", type=float, default=1.0)
     t.add_argument("--likelihood", choices=["bernoulli", "gaussian"], default="bernoulli")
@@ -572,6 +612,7 @@ def main(argv=None):
     b.add_argument("--seconds", type=float, default=10.0)
     b.add_argument("--warmup", type=float, default=1.0)
     b.add_argument("--threads", type=int, default=0)
+    b.add_argument("--arch", choices=["mlp", "conv"], default="mlp")
 
     a = p.parse_args(argv)
     {"train": cmd_train, "eval": cmd_eval, "decode": cmd_decode, "bench": cmd_bench}[a.cmd](a)

@@ -121,8 +121,9 @@ if ! "$VAE" train --data "$W/good" --hidden 16 --epochs 1 --batch 32 --quiet --o
     cat "$W/train.err" >&2
     exit 1
 fi
-# ... and a 1-D one and a conditional one, for the generation commands
-for f in "L1 --latent 1" "CV --kind cvae"; do
+# ... and a 1-D one and a conditional one, for the generation commands, and a
+# convolutional one (--arch conv), whose shapes are broken below too
+for f in "L1 --latent 1" "CV --kind cvae" "CONV --arch conv"; do
     set -- $f
     if ! "$VAE" train --data "$W/good" --hidden 16 --epochs 1 --batch 32 --quiet "$2" "$3" \
         --out "$W/$1.safetensors" >/dev/null 2>"$W/train.err"; then
@@ -133,16 +134,20 @@ for f in "L1 --latent 1" "CV --kind cvae"; do
 done
 L1=$W/L1.safetensors
 CV=$W/CV.safetensors
-python3 - "$W" "$M" <<'EOF' || { echo "bad_input: checkpoint fixtures failed" >&2; exit 1; }
+python3 - "$W" "$M" "$W/CONV.safetensors" <<'EOF' || { echo "bad_input: checkpoint fixtures failed" >&2; exit 1; }
 import json, os, random, struct, sys
 W, M = sys.argv[1], sys.argv[2]
-b = open(M, "rb").read()
-n = struct.unpack("<Q", b[:8])[0]
-hdr = json.loads(b[8 : 8 + n])
-meta = hdr.pop("__metadata__")
-data = b[8 + n :]
-ts = sorted(hdr.items(), key=lambda kv: kv[1]["data_offsets"][0])
-tensors = [[k, v["dtype"], v["shape"], data[v["data_offsets"][0] : v["data_offsets"][1]]] for k, v in ts]
+
+def st_read(path):
+    b = open(path, "rb").read()
+    n = struct.unpack("<Q", b[:8])[0]
+    hdr = json.loads(b[8 : 8 + n])
+    meta = hdr.pop("__metadata__")
+    data = b[8 + n :]
+    ts = sorted(hdr.items(), key=lambda kv: kv[1]["data_offsets"][0])
+    return b, n, meta, data, [[k, v["dtype"], v["shape"], data[v["data_offsets"][0] : v["data_offsets"][1]]] for k, v in ts]
+
+b, n, meta, data, tensors = st_read(M)
 
 def st_bytes(tensors, meta):
     hdr, off, blob = {}, 0, b""
@@ -159,7 +164,7 @@ def st_bytes(tensors, meta):
 def out(name, data):
     open(os.path.join(W, name), "wb").write(data)
 
-def edit(fn):
+def edit(fn, tensors=tensors, meta=meta):
     t = [list(x) for x in tensors]
     m = dict(meta)
     r = fn(t, m)
@@ -218,6 +223,22 @@ def nonfinite(value):
     return f
 out("nan.safetensors", edit(nonfinite(float("nan"))))
 out("inf.safetensors", edit(nonfinite(float("-inf"))))
+# the conv checkpoint: shapes that disagree with its metadata
+_, _, cmeta, _, ctensors = st_read(sys.argv[3])
+def conv_edit(name, fn):
+    out(name, edit(fn, ctensors, cmeta))
+def reshape(name, shape):
+    def f(t, m):
+        x = next(x for x in t if x[0] == name)
+        x[2] = shape
+    return f
+conv_edit("conv_kernel.safetensors", reshape("enc.conv.1.weight", [64, 32, 9, 1]))
+conv_edit("conv_flat.safetensors", reshape("enc.conv.1.weight", [64, 288]))
+conv_edit("conv_convt_layout.safetensors", reshape("dec.conv.1.weight", [32, 64, 3, 3]))
+conv_edit("conv_as_mlp.safetensors", lambda t, m: m.update(arch="mlp"))
+conv_edit("conv_arch_unknown.safetensors", lambda t, m: m.update(arch="resnet"))
+conv_edit("conv_input.safetensors", lambda t, m: m.update(input="30,30"))
+out("mlp_as_conv.safetensors", edit(lambda t, m: m.update(arch="conv")))
 h = {"__metadata__": meta}
 off = 0
 for name, dt, shape, raw in tensors:
@@ -460,6 +481,15 @@ expect 2 "$(C weird_dtype)"      "unknown dtype"                      -- info --
 expect 2 "$(C meta_mismatch)"    "metadata disagrees with shapes"     -- info --model "$(C meta_mismatch)"
 expect 2 "$(C meta_latent)"      "metadata latent not a number"       -- info --model "$(C meta_latent)"
 expect 2 "$(C meta_kind)"        "metadata kind unknown"              -- info --model "$(C meta_kind)"
+expect 2 '"enc.conv.1.weight"'  "conv weight [64, 32, 9, 1]"         -- info --model "$(C conv_kernel)"
+expect 2 '"enc.conv.1.weight"'  "conv weight flattened to 2-D"       -- info --model "$(C conv_flat)"
+expect 2 '"dec.conv.1.weight"'  "ConvTranspose2d weight as Conv2d's" -- info --model "$(C conv_convt_layout)"
+expect 2 "$(C conv_as_mlp)"      "conv tensors, metadata arch mlp"    -- info --model "$(C conv_as_mlp)"
+expect 2 '"resnet"'             "metadata arch unknown"              -- info --model "$(C conv_arch_unknown)"
+expect 2 "multiples of 4"       "conv metadata input 30,30"          -- info --model "$(C conv_input)"
+expect 2 "$(C mlp_as_conv)"      "mlp tensors, metadata arch conv"    -- decode --model "$(C mlp_as_conv)" --z 0,0
+expect 2 "--arch"               "--arch resnet"                      -- train --arch resnet --data "$W/good" --out "$W/x"
+expect 2 "--arch"               "train --init with another --arch"   -- train --init "$M" --arch conv --data "$D/good" --out "$W/x"
 expect 2 "$(C nan)"              "a NaN weight"                       -- info --model "$(C nan)"
 expect 2 "$(C inf)"              "an Inf weight"                      -- decode --model "$(C inf)" --z 0,0
 expect 2 "$(C ctrl_name)"        "control characters in a tensor name" -- info --model "$(C ctrl_name)"

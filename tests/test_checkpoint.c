@@ -12,8 +12,9 @@ static void path_in_tmp(char *buf, size_t len, const char *name) {
     snprintf(buf, len, "%s/%s", check_tmpdir(), name);
 }
 
-static void round_trip(VaeKind kind, int latent, const char *hidden) {
+static void round_trip(VaeArch arch, VaeKind kind, int latent, const char *hidden) {
     VaeConfig c = vae_config_default();
+    vae_config_set_arch(&c, arch);
     c.kind = kind;
     c.latent = latent;
     CHECK(vae_hidden_parse(hidden, &c));
@@ -42,14 +43,27 @@ static void round_trip(VaeKind kind, int latent, const char *hidden) {
     VaeStFile st;
     CHECK(vae_st_read(&st, path, err) == VAE_OK);
     const VaeStTensor *t = vae_st_find(&st, "enc.0.weight");
+    const int conv = arch == VAE_ARCH_CONV, feat = conv ? 64 * 7 * 7 : 784;
     CHECK(t && t->ndim == 2 && t->shape[0] == c.hidden[0] &&
-          t->shape[1] == 784 + (kind == VAE_KIND_CVAE ? 10 : 0));
+          t->shape[1] == feat + (kind == VAE_KIND_CVAE ? 10 : 0));
     t = vae_st_find(&st, "dec.0.weight");
     CHECK(t && t->shape[1] == latent + (kind == VAE_KIND_CVAE ? 10 : 0));
     char last[32];
-    snprintf(last, sizeof last, "dec.%d.weight", c.n_hidden);
+    snprintf(last, sizeof last, "dec.%d.weight", conv ? 0 : c.n_hidden);
     t = vae_st_find(&st, last);
-    CHECK(t && t->shape[0] == 784 && t->shape[1] == c.hidden[0]);
+    CHECK(t && t->shape[0] == feat && t->shape[1] == (conv ? a.dec_in : c.hidden[0]));
+    if (conv) { /* nn.Conv2d [out, in, kh, kw], nn.ConvTranspose2d [in, out, kh, kw] */
+        t = vae_st_find(&st, "enc.conv.1.weight");
+        CHECK(t && t->ndim == 4 && t->shape[0] == 64 && t->shape[1] == 32 && t->shape[2] == 3 &&
+              t->shape[3] == 3);
+        t = vae_st_find(&st, "dec.conv.1.weight");
+        CHECK(t && t->ndim == 4 && t->shape[0] == 64 && t->shape[1] == 32);
+        t = vae_st_find(&st, "dec.conv.1.bias");
+        CHECK(t && t->ndim == 1 && t->shape[0] == 32);
+        t = vae_st_find(&st, "dec.conv.2.weight");
+        CHECK(t && t->shape[0] == 32 && t->shape[1] == 1);
+    }
+    CHECK(!strcmp(vae_st_meta(&st, "arch"), conv ? "conv" : "mlp"));
     CHECK((vae_st_find(&st, "enc.logvar.weight") != NULL) == (kind != VAE_KIND_AE));
     CHECK(vae_st_find(&st, "enc.mu.bias") != NULL);
     const char *keys[] = {"format",  "kind",       "latent",     "hidden", "input",
@@ -75,6 +89,7 @@ static void expect_reject(const char *what, const char *rename_from, const char 
     CHECK(vae_model_init(&m, &c, err) == VAE_OK);
     vae_model_init_params(&m, 1);
     VaeStWriteTensor t[VAE_MAX_PARAMS];
+    memset(t, 0, sizeof t); /* dtype F32, no raw bytes or chunks */
     for (int i = 0; i < m.n_info; i++) {
         t[i].name = m.info[i].name;
         t[i].ndim = m.info[i].ndim;
@@ -102,11 +117,54 @@ static void expect_reject(const char *what, const char *rename_from, const char 
     vae_model_free(&m);
 }
 
+/* A checkpoint from before the conv architecture has no "arch": it loads as an mlp. The
+ * same tensors said to be conv are rejected. */
+static void old_file_is_mlp(void) {
+    VaeConfig c = vae_config_default();
+    VaeModel m, back;
+    char err[VAE_ERR_LEN], path[512];
+    CHECK(vae_model_init(&m, &c, err) == VAE_OK);
+    vae_model_init_params(&m, 3);
+    path_in_tmp(path, sizeof path, "old.safetensors");
+    CHECK(vae_checkpoint_save(path, &m, NULL, err) == VAE_OK);
+    VaeStFile st;
+    CHECK(vae_st_read(&st, path, err) == VAE_OK);
+    VaeStWriteTensor t[VAE_MAX_PARAMS];
+    memset(t, 0, sizeof t);
+    for (int i = 0; i < st.n_tensors; i++) {
+        t[i].name = st.tensors[i].name;
+        t[i].ndim = st.tensors[i].ndim;
+        memcpy(t[i].shape, st.tensors[i].shape, sizeof t[i].shape);
+        t[i].data = st.tensors[i].data;
+    }
+    VaeStMeta md[32];
+    int n = 0;
+    for (int i = 0; i < st.n_meta && n < 32; i++)
+        if (strcmp(st.meta[i].key, "arch") != 0) md[n++] = st.meta[i];
+    for (int pass = 0; pass < 2; pass++) {
+        if (pass == 1) md[n++] = (VaeStMeta){"arch", "conv"};
+        CHECK(vae_st_write(path, t, st.n_tensors, md, n, err) == VAE_OK);
+        VaeStatus s = vae_checkpoint_load(path, &back, NULL, err);
+        if (pass == 0) {
+            CHECK_MSG(s == VAE_OK && back.cfg.arch == VAE_ARCH_MLP, "no arch: %s", err);
+        } else {
+            CHECK_MSG(s == VAE_ERR_FORMAT && strstr(err, "tensors"), "said conv: %s", err);
+        }
+        if (s == VAE_OK) vae_model_free(&back);
+    }
+    vae_st_free(&st);
+    vae_model_free(&m);
+}
+
 int main(void) {
-    round_trip(VAE_KIND_VAE, 2, "512,256");
-    round_trip(VAE_KIND_AE, 2, "512,256");
-    round_trip(VAE_KIND_CVAE, 2, "512,256");
-    round_trip(VAE_KIND_VAE, 8, "64,32,16");
+    round_trip(VAE_ARCH_MLP, VAE_KIND_VAE, 2, "512,256");
+    round_trip(VAE_ARCH_MLP, VAE_KIND_AE, 2, "512,256");
+    round_trip(VAE_ARCH_MLP, VAE_KIND_CVAE, 2, "512,256");
+    round_trip(VAE_ARCH_MLP, VAE_KIND_VAE, 8, "64,32,16");
+    round_trip(VAE_ARCH_CONV, VAE_KIND_VAE, 2, "16");
+    round_trip(VAE_ARCH_CONV, VAE_KIND_AE, 2, "16");
+    round_trip(VAE_ARCH_CONV, VAE_KIND_CVAE, 8, "32,16");
+    old_file_is_mlp();
     expect_reject("a renamed tensor", "dec.1.weight", "dec.9.weight", 0, NULL, NULL,
                   "dec.1.weight");
     expect_reject("a wrong shape", "enc.1.weight", "enc.1.weight", 1, NULL, NULL, "enc.1.weight");

@@ -1,11 +1,14 @@
 /* The fast paths against plain references: the vectorised exp / log1p against libm in
  * double, the NaN/Inf scan, Adam against torch.optim.Adam's formula in double, and the
- * encode-only workspace against a full one. */
+ * encode-only workspace against a full one, Conv2d / ConvTranspose2d against the direct sum. */
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "adam.h"
 #include "check.h"
+#include "conv.h"
+#include "data.h"
 #include "half.h"
 #include "model.h"
 #include "nn.h"
@@ -188,6 +191,123 @@ static void test_encoder_workspace(void) {
     }
 }
 
+/* ---- convolutions against the definition ---------------------------------------- */
+
+/* Direct Conv2d in double over CNHW tensors: out[o, b, y, x] = bias[o] +
+ * sum_{c, ky, kx} w[o, c, ky, kx] in[c, b, y s - p + ky, x s - p + kx]. The transposed
+ * convolution scatters each input through the same taps:
+ * out[c, b, y s - p + ky, x s - p + kx] += w[o, c, ky, kx] in[o, b, y, x]. */
+static void direct_conv(double *img, double *patch, const float *x, const float *w,
+                        const float *bias, int B, const VaeConvShape *s, int transposed) {
+    const int k = s->k;
+    size_t hw = (size_t)s->h * s->w, ohw = (size_t)s->oh * s->ow;
+    for (int o = 0; o < s->oc && !transposed; o++)
+        for (size_t i = 0; i < (size_t)B * ohw; i++)
+            patch[(size_t)o * B * ohw + i] = bias[o];
+    for (int c = 0; c < s->c && transposed; c++)
+        for (size_t i = 0; i < (size_t)B * hw; i++)
+            img[(size_t)c * B * hw + i] = bias[c];
+    for (int o = 0; o < s->oc; o++)
+        for (int c = 0; c < s->c; c++)
+            for (int b = 0; b < B; b++)
+                for (int y = 0; y < s->oh; y++)
+                    for (int xx = 0; xx < s->ow; xx++)
+                        for (int ky = 0; ky < k; ky++)
+                            for (int kx = 0; kx < k; kx++) {
+                                int iy = y * s->stride - s->pad + ky;
+                                int ix = xx * s->stride - s->pad + kx;
+                                if (iy < 0 || iy >= s->h || ix < 0 || ix >= s->w) continue;
+                                double wv = w[((size_t)(o * s->c + c) * k + ky) * k + kx];
+                                size_t pi = ((size_t)o * B + b) * ohw + (size_t)y * s->ow + xx;
+                                size_t ii = ((size_t)c * B + b) * hw + (size_t)iy * s->w + ix;
+                                if (transposed)
+                                    img[ii] += wv * x[pi];
+                                else
+                                    patch[pi] += wv * x[ii];
+                            }
+}
+
+static void check_conv_direct(const VaeConvShape *s, int B, int transposed, int per_chunk,
+                              const char *label) {
+    size_t img = (size_t)s->c * B * s->h * s->w, patch = (size_t)s->oc * B * s->oh * s->ow;
+    size_t n_in = transposed ? patch : img, n_out = transposed ? img : patch;
+    size_t n_w = (size_t)s->oc * s->c * s->k * s->k, cap = vae_conv_cols(s, per_chunk);
+    float *x = malloc(sizeof(float) * n_in), *w = malloc(sizeof(float) * n_w);
+    float *bias = malloc(sizeof(float) * 64), *out = malloc(sizeof(float) * n_out);
+    float *cols = malloc(sizeof(float) * cap);
+    double *want_img = calloc(img, sizeof(double)), *want_patch = calloc(patch, sizeof(double));
+    VaeRng g;
+    vae_rng_seed(&g, 8, 2);
+    vae_rng_normals(&g, x, (int)n_in);
+    vae_rng_normals(&g, w, (int)n_w);
+    vae_rng_normals(&g, bias, 64);
+    if (transposed)
+        vae_convt2d_forward(out, x, w, bias, B, s, cols, cap);
+    else
+        vae_conv2d_forward(out, x, w, bias, B, s, cols, cap);
+    direct_conv(want_img, want_patch, x, w, bias, B, s, transposed);
+    const double *want = transposed ? want_img : want_patch;
+    double worst = 0;
+    for (size_t i = 0; i < n_out; i++) {
+        double d = fabs(out[i] - want[i]) / (1.0 + fabs(want[i]));
+        if (d > worst) worst = d;
+    }
+    printf("%-44s max rel err %.2g\n", label, worst);
+    CHECK_MSG(worst < 1e-4, "%s: im2col result differs from the direct sum by %g", label, worst);
+    free(x), free(w), free(bias), free(out), free(cols), free(want_img), free(want_patch);
+}
+
+static void test_conv_direct(void) {
+    /* the model's own layers (Keras's), at a small batch, whole and chunked */
+    VaeConvShape e0 = vae_conv_shape(1, 32, 28, 28, 3, 2, 1),
+                 e1 = vae_conv_shape(32, 64, 14, 14, 3, 2, 1);
+    VaeConvShape d0 = vae_convt_shape(64, 64, 7, 7, 3, 2, 1, 1);
+    VaeConvShape d1 = vae_convt_shape(64, 32, 14, 14, 3, 2, 1, 1);
+    VaeConvShape d2 = vae_convt_shape(32, 1, 28, 28, 3, 1, 1, 0);
+    CHECK(e1.oh == 7 && e1.ow == 7 && d0.h == 14 && d1.h == 28 && d2.h == 28 && d2.w == 28);
+    check_conv_direct(&e0, 3, 0, 3, "conv 1->32 s2 p1 28x28");
+    check_conv_direct(&e1, 3, 0, 2, "conv 32->64 s2 p1 14x14, chunked");
+    check_conv_direct(&d0, 3, 1, 3, "convT 64->64 s2 p1 op1 7x7");
+    check_conv_direct(&d1, 2, 1, 1, "convT 64->32 s2 p1 op1 14x14, chunked");
+    check_conv_direct(&d2, 2, 1, 2, "convT 32->1 s1 p1 28x28");
+    /* odd geometry: stride 3, no padding, a 5x5 kernel, non-square input */
+    VaeConvShape o = vae_conv_shape(2, 3, 11, 9, 5, 3, 0);
+    check_conv_direct(&o, 2, 0, 1, "conv 2->3 5x5 s3 p0 11x9");
+    VaeConvShape ot = vae_convt_shape(3, 2, 3, 2, 5, 3, 2, 2);
+    check_conv_direct(&ot, 2, 1, 2, "convT 3->2 5x5 s3 p2 op2 3x2");
+}
+
+/* Dynamic binarisation: only 0 and 1, each pixel 1 as often as its grey level; a split's
+ * binarised once is the same for a seed. */
+static void test_binarize(void) {
+    enum { N = 200000 };
+    static float x[N];
+    VaeRng r;
+    vae_rng_seed(&r, 4, 4);
+    for (int i = 0; i < N; i++)
+        x[i] = (float)(i % 5) / 4.0f; /* 0, 0.25, 0.5, 0.75, 1 */
+    vae_data_binarize(x, N, &r);
+    long ones[5] = {0}, other = 0;
+    for (int i = 0; i < N; i++) {
+        other += x[i] != 0.0f && x[i] != 1.0f;
+        ones[i % 5] += x[i] == 1.0f;
+    }
+    CHECK(other == 0 && ones[0] == 0 && ones[4] == N / 5);
+    for (int g = 1; g < 4; g++)
+        CHECK_MSG(fabs((double)ones[g] / (N / 5) - g / 4.0) < 0.01, "grey %d/4: %ld of %d", g,
+                  ones[g], N / 5);
+    uint8_t a[64], b[64];
+    for (int i = 0; i < 64; i++)
+        a[i] = b[i] = (uint8_t)(i * 4);
+    VaeSplit sa = {a, NULL, 1, 8, 8}, sb = {b, NULL, 1, 8, 8};
+    vae_split_binarize(&sa, 9);
+    vae_split_binarize(&sb, 9);
+    int binary = 1;
+    for (int i = 0; i < 64; i++)
+        binary &= a[i] == 0 || a[i] == 255;
+    CHECK(binary && memcmp(a, b, sizeof a) == 0 && a[0] == 0);
+}
+
 int main(void) {
     test_exp_log1p();
     test_sigmoid();
@@ -195,5 +315,7 @@ int main(void) {
     test_half();
     test_adam();
     test_encoder_workspace();
+    test_conv_direct();
+    test_binarize();
     return CHECK_DONE();
 }

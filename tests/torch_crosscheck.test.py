@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """Cross-check the C implementation against the PyTorch reference (scripts/torch_ref.py).
 
-Forward: checkpoints written by `vae train` (kind vae and ae) load into the torch model with
+Forward: checkpoints written by `vae train` (kind vae and ae, arch mlp and conv: Conv2d and
+ConvTranspose2d state dicts) load into the torch model with
 strict state_dict loading (names and shapes of SPEC §5), carry the SPEC §5 metadata, and
 `vae decode` / `vae encode` / `vae eval` agree with torch on them.
 Reverse: checkpoints written by torch_ref.py load in `vae eval` / `vae decode` /
@@ -79,44 +80,48 @@ def have_idx(d):
                                "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"))
 
 
-def expected_names(kind, n_hidden):
-    names = []
-    for i in range(n_hidden):
-        names += ["enc.%d.weight" % i, "enc.%d.bias" % i]
-    heads = ["mu"] if kind == "ae" else ["mu", "logvar"]
-    for h in heads:
-        names += ["enc.%s.weight" % h, "enc.%s.bias" % h]
-    for i in range(n_hidden + 1):
-        names += ["dec.%d.weight" % i, "dec.%d.bias" % i]
-    return names
-
-
-def expected_shapes(kind, hidden, latent, n_in, classes):
+def expected_shapes(kind, hidden, latent, n_in, classes, arch="mlp"):
+    """name -> shape of every tensor: nn.Linear (out, in), nn.Conv2d [out, in, kh, kw],
+    nn.ConvTranspose2d [in, out, kh, kw]."""
     c = classes if kind == "cvae" else 0
     s = {}
-    prev = n_in + c
+    conv = arch == "conv"
+    feat = 64 * 7 * 7 if conv else n_in
+    if conv:
+        s["enc.conv.0.weight"], s["enc.conv.0.bias"] = (32, 1, 3, 3), (32,)
+        s["enc.conv.1.weight"], s["enc.conv.1.bias"] = (64, 32, 3, 3), (64,)
+    prev = feat + c
     for i, h in enumerate(hidden):
         s["enc.%d.weight" % i], s["enc.%d.bias" % i] = (h, prev), (h,)
         prev = h
     for h in (["mu"] if kind == "ae" else ["mu", "logvar"]):
         s["enc.%s.weight" % h], s["enc.%s.bias" % h] = (latent, prev), (latent,)
     prev = latent + c
-    for i, h in enumerate(list(reversed(hidden)) + [n_in]):
+    for i, h in enumerate(([] if conv else list(reversed(hidden))) + [feat]):
         s["dec.%d.weight" % i], s["dec.%d.bias" % i] = (h, prev), (h,)
         prev = h
+    if conv:
+        s["dec.conv.0.weight"], s["dec.conv.0.bias"] = (64, 64, 3, 3), (64,)
+        s["dec.conv.1.weight"], s["dec.conv.1.bias"] = (64, 32, 3, 3), (32,)
+        s["dec.conv.2.weight"], s["dec.conv.2.bias"] = (32, 1, 3, 3), (1,)
     return s
 
 
-def load_strict(tag, path, kind):
+HIDDEN = {"mlp": (512, 256), "conv": (16,)}
+
+
+def load_strict(tag, path, kind, arch="mlp"):
     """Load with strict=True; check names, order-independent, and shapes. -> (model, meta)."""
     tensors, meta = ref.st_read(path)
-    names = expected_names(kind, 2)
+    shapes = expected_shapes(kind, HIDDEN[arch], 2, 784, 10, arch)
+    names = sorted(shapes)
     check("%s: tensor names are the SPEC §5 state_dict names" % tag,
-          sorted(tensors) == sorted(names),
-          "got %s" % sorted(tensors) if sorted(tensors) != sorted(names) else "%d tensors" % len(names))
-    shapes = expected_shapes(kind, (512, 256), 2, 784, 10)
+          sorted(tensors) == names,
+          "got %s" % sorted(tensors) if sorted(tensors) != names else "%d tensors" % len(names))
     bad = [(k, tuple(v.shape), shapes.get(k)) for k, v in tensors.items() if tuple(v.shape) != shapes.get(k)]
-    check("%s: tensor shapes are nn.Linear (out, in)" % tag, not bad, "mismatches %s" % bad if bad else "")
+    check("%s: tensor shapes are nn.Linear (out, in)%s" % (
+          tag, ", nn.Conv2d, nn.ConvTranspose2d" if arch == "conv" else ""), not bad,
+          "mismatches %s" % bad if bad else "")
     try:
         model = ref.VAE(ref.cfg_from_meta(meta, path))
         model.load_state_dict({k: torch.from_numpy(v.copy()) for k, v in tensors.items()}, strict=True)
@@ -128,8 +133,9 @@ def load_strict(tag, path, kind):
     return model, meta
 
 
-def check_meta(tag, meta, kind, epoch=None, seed=None):
-    want = {"format": "vae-explorer/1", "kind": kind, "latent": "2", "hidden": "512,256",
+def check_meta(tag, meta, kind, epoch=None, seed=None, arch="mlp"):
+    want = {"format": "vae-explorer/1", "kind": kind, "latent": "2",
+            "hidden": ",".join(str(h) for h in HIDDEN[arch]), "arch": arch,
             "input": "28,28", "classes": "10", "likelihood": "bernoulli", "activation": "relu"}
     if epoch is not None:
         want["epoch"] = str(epoch)
@@ -330,18 +336,18 @@ def main():
     print("data %s: %d test images %dx%d" % (data, len(te_img), rows, cols), flush=True)
 
     # ---- forward: checkpoints made by `vae train` ----
-    for kind in ("vae", "ae"):
-        tag = "C %s" % kind
-        path = os.path.join(TMP, "crosscheck-c-%s.safetensors" % kind)
+    for kind, arch in (("vae", "mlp"), ("ae", "mlp"), ("vae", "conv"), ("ae", "conv")):
+        tag = "C %s%s" % (kind, " conv" if arch == "conv" else "")
+        path = os.path.join(TMP, "crosscheck-c-%s-%s.safetensors" % (kind, arch))
         if os.path.exists(path):
             os.unlink(path)
-        rc, out, err = run([VAE, "train", "--data", data, "--kind", kind, "--epochs", "1",
-                            "--seed", "1", "--out", path])
+        rc, out, err = run([VAE, "train", "--data", data, "--kind", kind, "--arch", arch,
+                            "--epochs", "1", "--seed", "1", "--out", path])
         if not check("%s: vae train --epochs 1 --seed 1" % tag, rc == 0 and os.path.exists(path),
                      "status %d: %s" % (rc, err.strip()[-300:]) if rc != 0 else ""):
             continue
-        model, meta = load_strict(tag, path, kind)
-        check_meta(tag, meta, kind, epoch=1, seed=1)
+        model, meta = load_strict(tag, path, kind, arch)
+        check_meta(tag, meta, kind, epoch=1, seed=1, arch=arch)
         if model is None:
             continue
         check_decode(tag, model, path)
@@ -349,19 +355,20 @@ def main():
         check_eval(tag, model, path, data, kind, te_img, te_lab)
 
     # ---- reverse: checkpoints made by torch_ref.py ----
-    for kind in ("vae", "ae"):
-        tag = "torch %s" % kind
-        path = os.path.join(TMP, "crosscheck-torch-%s.safetensors" % kind)
+    for kind, arch in (("vae", "mlp"), ("ae", "mlp"), ("vae", "conv")):
+        tag = "torch %s%s" % (kind, " conv" if arch == "conv" else "")
+        path = os.path.join(TMP, "crosscheck-torch-%s-%s.safetensors" % (kind, arch))
         if os.path.exists(path):
             os.unlink(path)
         rc, out, err = run([sys.executable, os.path.join(ROOT, "scripts", "torch_ref.py"), "train",
-                            "--data", data, "--kind", kind, "--epochs", "1", "--steps", "200",
-                            "--train-limit", "4000", "--seed", "3", "--quiet", "--out", path])
+                            "--data", data, "--kind", kind, "--arch", arch, "--epochs", "1",
+                            "--steps", "200", "--train-limit", "4000", "--seed", "3", "--quiet",
+                            "--out", path])
         if not check("%s: torch_ref.py train --steps 200" % tag, rc == 0 and os.path.exists(path),
                      "status %d: %s" % (rc, err.strip()[-300:]) if rc != 0 else out.strip()):
             continue
-        model, meta = load_strict(tag, path, kind)
-        check_meta(tag, meta, kind, seed=3)
+        model, meta = load_strict(tag, path, kind, arch)
+        check_meta(tag, meta, kind, seed=3, arch=arch)
         if model is None:
             continue
         rc, out, err = run([sys.executable, os.path.join(ROOT, "scripts", "torch_ref.py"), "eval",

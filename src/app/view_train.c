@@ -240,6 +240,7 @@ static int settings(const AppState *s, char (*tok)[64]) {
     const AppSnapshot *snap = s->snap;
     const VaeModel *m0 = &snap->model[0];
     int training = s->session->trainer != NULL, n = 0;
+    if (m0->cfg.arch == VAE_ARCH_CONV) snprintf(tok[n++], 64, "conv (Keras's VAE)");
     snprintf(tok[n++], 64, "%s", vae_likelihood_name(m0->cfg.likelihood));
     /* grey pixels: no reconstruction gets a Bernoulli likelihood's loss to 0 */
     if (m0->cfg.likelihood == VAE_LIK_BERNOULLI && s->session->bce_floor > 0)
@@ -290,7 +291,7 @@ static int status(const AppDraw *d, SDL_Rect r, int draw) {
         y += lh;
         if (draw) elbo_line(g, snap, m, x, y);
     }
-    char tok[10][64];
+    char tok[12][64];
     y = tokens(g, draw, tok, settings(s, tok), x, y, w);
     for (int m = 0; m < snap->n_models; m++)
         if (snap->lstats[m].valid) y = kl_dims(g, draw, s, m, x, y);

@@ -70,6 +70,10 @@ int cli_parse_floats(const char *s, float *out, int max, int *n) {
 
 int cli_model_config(const CliModelFlags *f, int classes, VaeConfig *cfg) {
     *cfg = vae_config_default();
+    VaeArch arch = VAE_ARCH_MLP;
+    if (f->arch && !vae_arch_parse(f->arch, &arch))
+        return cli_error(CLI_USAGE, "--arch must be mlp or conv, got \"%s\"", f->arch);
+    vae_config_set_arch(cfg, arch);
     if (f->kind && !vae_kind_parse(f->kind, &cfg->kind))
         return cli_error(CLI_USAGE, "--kind must be vae, ae, cvae or pca, got \"%s\"", f->kind);
     if (f->hidden && !vae_hidden_parse(f->hidden, cfg))

@@ -44,8 +44,9 @@ int cli_load_model(const char *path, VaeModel *m, VaeCkptMeta *meta);
 
 /* Model-shape flags shared by train and bench. */
 typedef struct {
-    const char *kind, *hidden, *likelihood;
+    const char *kind, *hidden, *likelihood; /* hidden NULL: the architecture's default */
     int latent;
+    const char *arch;
 } CliModelFlags;
 int cli_model_config(const CliModelFlags *f, int classes, VaeConfig *cfg);
 

@@ -18,6 +18,31 @@ static int cmp_double(const void *a, const void *b) {
 
 #define BENCH_ROUNDS 10 /* turns of training and of the sgemm limit */
 
+/* Each layer's kernels against its GEMMs alone (one thread, whole batch). */
+static void print_layers(const VaeModel *m, int batch, double seconds) {
+    VaeBenchLayer ls[VAE_BENCH_MAX_LAYER_ROWS];
+    int n;
+    char err[VAE_ERR_LEN];
+    if (vae_bench_layers(m, batch, seconds, ls, &n, err) != VAE_OK) {
+        fprintf(stderr, "vae: bench: %s\n", err);
+        return;
+    }
+    double total = 0, gemm = 0;
+    for (int i = 0; i < n; i++)
+        total += ls[i].forward + ls[i].backward, gemm += ls[i].sgemm;
+    printf("layers (one thread, whole batch; us per step; sgemm = its GEMMs alone):\n");
+    for (int i = 0; i < n; i++) {
+        const VaeBenchLayer *l = &ls[i];
+        double own = l->forward + l->backward;
+        printf("  %-14s forward=%7.0f backward=%7.0f share=%5.1f%% sgemm=%7.0f "
+               "sgemm_fraction=%.2f gflops=%.1f\n",
+               l->name, l->forward * 1e6, l->backward * 1e6, 100 * own / total, l->sgemm * 1e6,
+               own > 0 ? l->sgemm / own : 0, own > 0 ? l->flops / own * 1e-9 : 0);
+    }
+    printf("  %-14s %7.0f us, sgemm %7.0f us: sgemm_fraction=%.2f\n", "all layers", total * 1e6,
+           gemm * 1e6, total > 0 ? gemm / total : 0);
+}
+
 /* Synthetic data: the cost of a step does not depend on the pixels. */
 static VaeSplit synthetic_split(int n) {
     VaeSplit sp = {NULL, NULL, n, 28, 28};
@@ -41,6 +66,7 @@ static void print_profile(const VaeModel *m, const VaeSplit *sp, int batch, floa
            "backward=%.0f adam=%.0f total=%.0f (sgemm=%.0f elementwise_and_overhead=%.0f)\n",
            pr.data * 1e6, pr.noise * 1e6, pr.forward * 1e6, pr.backward * 1e6, pr.adam * 1e6,
            pr.total * 1e6, pr.sgemm * 1e6, (pr.forward + pr.backward - pr.sgemm) * 1e6);
+    print_layers(m, batch, seconds / 2);
 }
 
 /* --decode: one decode and a 32x32 grid, with the BLAS threads the explorer would use. */
@@ -59,7 +85,7 @@ int cmd_bench(int argc, char **argv) {
     int threads = vae_default_threads(), batch = 128, prof = 0, blas = 0, decode = 0, nearest = 0;
     const char *data = NULL, *dataset = NULL;
     float seconds = 5.0f;
-    CliModelFlags mf = {"vae", "512,256", "bernoulli", 2};
+    CliModelFlags mf = {"vae", NULL, "bernoulli", 2, "mlp"};
     const VaeOpt opts[] = {
         {"--threads", VAE_OPT_INT, &threads, "T", "training threads (default: the CPUs online)"},
         {"--blas-threads", VAE_OPT_FLAG, &blas, NULL,
@@ -67,7 +93,9 @@ int cmd_bench(int argc, char **argv) {
         {"--batch", VAE_OPT_INT, &batch, "B", "minibatch size (default 128)"},
         {"--seconds", VAE_OPT_FLOAT, &seconds, "S", "time per measurement (default 5)"},
         {"--kind", VAE_OPT_STR, &mf.kind, "KIND", "vae, ae or cvae (default vae)"},
-        {"--hidden", VAE_OPT_STR, &mf.hidden, "H1,H2", "hidden sizes (default 512,256)"},
+        {"--hidden", VAE_OPT_STR, &mf.hidden, "H1,H2",
+         "dense hidden sizes (default 512,256; conv: 16)"},
+        {"--arch", VAE_OPT_STR, &mf.arch, "A", "mlp or conv (default mlp)"},
         {"--latent", VAE_OPT_INT, &mf.latent, "N", "latent dimensions (default 2)"},
         {"--profile", VAE_OPT_FLAG, &prof, NULL, "also print where the time of a step goes"},
         {"--decode", VAE_OPT_FLAG, &decode, NULL, "also time one decode and a 32x32 grid decode"},

@@ -41,7 +41,7 @@ static int write_per_image(const char *path, const VaeSplit *s, const VaeImageSc
 
 int cmd_eval(int argc, char **argv) {
     const char *data = NULL, *dataset = NULL, *model = NULL, *per_image = NULL;
-    int iw = 0, threads = 0;
+    int iw = 0, threads = 0, binarize = 0;
     uint64_t seed = 0;
     const VaeOpt opts[] = {
         {"--data", VAE_OPT_STR, &data, "DIR", "IDX dataset directory (default: --dataset)"},
@@ -50,6 +50,9 @@ int cmd_eval(int argc, char **argv) {
         {"--iw", VAE_OPT_INT, &iw, "K", "also the importance-weighted NLL bound with K samples"},
         {"--seed", VAE_OPT_U64, &seed, "S", "seed of the z samples (default 0)"},
         {"--threads", VAE_OPT_INT, &threads, "T", "OpenBLAS threads"},
+        {"--binarize", VAE_OPT_FLAG, &binarize, NULL,
+         "score a binarised test set (each pixel Bernoulli of its grey level, drawn once "
+         "with a fixed seed): for models trained with train --binarize"},
         {"--per-image", VAE_OPT_STR, &per_image, "FILE.csv",
          "also write each test image's index,label,neg_elbo,recon,kl\n(and iwae_nll with --iw); "
          "their means are the line's figures"},
@@ -87,6 +90,7 @@ int cmd_eval(int argc, char **argv) {
         goto done;
     }
     if (threads > 0) vae_blas_set_threads(threads);
+    if (binarize) vae_split_binarize(&ds.test, 2026); /* the same binary images every run */
     EvalUi ui;
     cli_progress_init(&ui.bar);
     VaeEvalStats ev;
@@ -112,6 +116,8 @@ int cmd_eval(int argc, char **argv) {
     printf(" n=%d kind=%s likelihood=%s", ev.n, vae_kind_name(m.cfg.kind),
            vae_likelihood_name(m.cfg.likelihood));
     if (m.cfg.flows) printf(" flows=planar:%d", m.cfg.flows);
+    if (m.cfg.arch != VAE_ARCH_MLP) printf(" arch=%s", vae_arch_name(m.cfg.arch));
+    if (binarize) printf(" binarized=1");
     printf("\n");
     rc = CLI_OK;
 done:

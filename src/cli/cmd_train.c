@@ -65,6 +65,7 @@ static int load_init(const char *init, const CliModelFlags *mf, const CliModelFl
     if (mf->likelihood != mf_default->likelihood && cfg->likelihood != sc->likelihood)
         bad = "--likelihood";
     if (mf->latent != mf_default->latent && cfg->latent != sc->latent) bad = "--latent";
+    if (mf->arch != mf_default->arch && cfg->arch != sc->arch) bad = "--arch";
     if (mf->hidden != mf_default->hidden &&
         (cfg->n_hidden != sc->n_hidden ||
          memcmp(cfg->hidden, sc->hidden, sizeof cfg->hidden[0] * (size_t)cfg->n_hidden)))
@@ -156,7 +157,7 @@ static int check_flags(const char *out, const char *record, int epochs, int thre
 int cmd_train(int argc, char **argv) {
     const char *data = NULL, *dataset = NULL, *out = NULL, *init = NULL, *flow = NULL;
     const char *record = NULL;
-    CliModelFlags mf = {"vae", "512,256", "bernoulli", 2};
+    CliModelFlags mf = {"vae", NULL, "bernoulli", 2, "mlp"};
     const CliModelFlags mf_default = mf; /* a flag given on the command line differs */
     VaeTrainConfig tc = vae_train_config_default();
     int epochs = 30, threads = vae_default_threads(), quiet = 0;
@@ -177,7 +178,10 @@ int cmd_train(int argc, char **argv) {
         {"--likelihood", VAE_OPT_STR, &mf.likelihood, "L", "bernoulli (BCE) or gaussian (MSE)"},
         {"--flow", VAE_OPT_STR, &flow, "planar:K",
          "K planar normalising flows on the posterior sample, K <= 32 (default none)"},
-        {"--hidden", VAE_OPT_STR, &mf.hidden, "H1,H2", "hidden layer sizes (default 512,256)"},
+        {"--hidden", VAE_OPT_STR, &mf.hidden, "H1,H2",
+         "dense hidden sizes (default 512,256; conv: the encoder's dense layer, 16)"},
+        {"--arch", VAE_OPT_STR, &mf.arch, "A",
+         "mlp (dense layers) or conv (Keras's convolutional VAE) (default mlp)"},
         {"--latent", VAE_OPT_INT, &mf.latent, "N", "latent dimensions (default 2)"},
         {"--seed", VAE_OPT_U64, &tc.seed, "S", "random seed (default 0)"},
         {"--threads", VAE_OPT_INT, &threads, "T",
@@ -188,6 +192,8 @@ int cmd_train(int argc, char **argv) {
         {"--record", VAE_OPT_STR, &record, "FILE",
          "also record the run for replay (vae animate): the test split's latents and the "
          "decoder at steps spread in log(step), the losses; rewritten after epochs"},
+        {"--binarize", VAE_OPT_FLAG, &tc.binarize, NULL,
+         "dynamic binarisation: each pixel drawn as Bernoulli(grey level) at every use"},
         {"--quiet", VAE_OPT_FLAG, &quiet, NULL, "no progress output"},
     };
     const CliCommand cmd = {

@@ -3,79 +3,135 @@
 
 #include <cblas.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "adam.h"
+#include "bench_impl.h"
 #include "clock.h"
+#include "conv.h"
 #include "parallel.h"
 #include "rng.h"
 #include "step.h"
 
-#define MAX_GEMMS (2 * VAE_MAX_HIDDEN + 2)
+/* ---- the GEMMs of a training step ------------------------------------------------- */
 
-typedef struct {
-    int in, out;
-    float *a, *w, *c, *dc, *da, *dw; /* activations, weight, output and their gradients */
-} Gemm;
+static void add_gemm(VaeBenchGemms *g, int layer, int forward, int ta, int tb, int m, int n, int k,
+                     int reps) {
+    g->op[g->n++] = (VaeBenchGemm){layer, forward, ta, tb, m, n, k, reps};
+}
 
-/* The linear layers of one model, in forward order. */
-static int layers_of(const VaeModel *m, const VaeLinear **out) {
+/* A dense layer's products (nn.c): forward; input gradient (unless first), weight gradient. */
+static void linear_gemms(VaeBenchGemms *g, const VaeLinear *l, int rows, int layer, int pass,
+                         int dinp) {
+    if (pass == 0) add_gemm(g, layer, 1, 0, 1, rows, l->out, l->in, 1);
+    if (pass == 1 && dinp) add_gemm(g, layer, 0, 0, 0, rows, l->in, l->out, 1);
+    if (pass == 1) add_gemm(g, layer, 0, 1, 0, l->out, l->in, rows, 1);
+}
+
+/* A conv layer's products per chunk of images (conv.c): the whole chunks, then the rest. */
+static void conv_gemms(VaeBenchGemms *g, const VaeConvLayer *l, int rows, size_t cap, int layer,
+                       int pass, int dinp) {
+    const VaeConvShape *s = &l->s;
+    const int ckk = s->c * s->k * s->k, ohw = s->oh * s->ow;
+    size_t per = vae_conv_cols(s, 1);
+    int nb = cap / per >= (size_t)rows ? rows : (int)(cap / per);
+    for (int part = 0; part < 2; part++) {
+        int n = part ? rows % nb : nb, reps = part ? 1 : rows / nb;
+        if (n == 0 || reps == 0) continue;
+        if (pass == 0) {
+            if (l->transposed)
+                add_gemm(g, layer, 1, 1, 0, ckk, n * ohw, s->oc, reps);
+            else
+                add_gemm(g, layer, 1, 0, 0, s->oc, n * ohw, ckk, reps);
+            continue;
+        }
+        add_gemm(g, layer, 0, 0, 1, s->oc, ckk, n * ohw, reps); /* weight gradient */
+        if (dinp && l->transposed) add_gemm(g, layer, 0, 0, 0, s->oc, n * ohw, ckk, reps);
+        if (dinp && !l->transposed) add_gemm(g, layer, 0, 1, 0, ckk, n * ohw, s->oc, reps);
+    }
+}
+
+int vae_bench_layers_of(const VaeModel *m, VaeBenchLayerRef *out) {
     int n = 0;
+    for (int i = 0; i < m->n_econv; i++)
+        out[n++] = (VaeBenchLayerRef){NULL, &m->econv[i]};
     for (int i = 0; i < m->n_enc; i++)
-        out[n++] = &m->enc[i];
-    out[n++] = &m->head;
+        out[n++] = (VaeBenchLayerRef){&m->enc[i], NULL};
+    out[n++] = (VaeBenchLayerRef){&m->head, NULL};
     for (int i = 0; i < m->n_dec; i++)
-        out[n++] = &m->dec[i];
+        out[n++] = (VaeBenchLayerRef){&m->dec[i], NULL};
+    for (int i = 0; i < m->n_dconv; i++)
+        out[n++] = (VaeBenchLayerRef){NULL, &m->dconv[i]};
     return n;
 }
 
+void vae_bench_layer_name(const VaeModel *m, const VaeBenchLayerRef *l, char *buf, size_t len) {
+    if (l->lin == &m->head)
+        snprintf(buf, len, vae_kind_is_stochastic(m->cfg.kind) ? "enc.mu+logvar" : "enc.mu");
+    else if (l->lin && l->lin >= m->dec && l->lin < m->dec + m->n_dec)
+        snprintf(buf, len, "dec.%d", (int)(l->lin - m->dec));
+    else if (l->lin)
+        snprintf(buf, len, "enc.%d", (int)(l->lin - m->enc));
+    else if (l->conv->transposed)
+        snprintf(buf, len, "dec.conv.%d", (int)(l->conv - m->dconv));
+    else
+        snprintf(buf, len, "enc.conv.%d", (int)(l->conv - m->econv));
+}
+
+void vae_bench_gemms_of(const VaeModel *m, int rows, VaeBenchGemms *g) {
+    VaeBenchLayerRef ls[VAE_BENCH_MAX_LAYERS];
+    const int n = vae_bench_layers_of(m, ls);
+    const size_t cap = vae_conv_cols_cap(m, rows);
+    g->n = 0;
+    for (int pass = 0; pass < 2; pass++) /* forward in order, then backward in reverse */
+        for (int k = 0; k < n; k++) {
+            int i = pass ? n - 1 - k : k, dinp = i > 0; /* not the first layer's input */
+            if (ls[i].lin)
+                linear_gemms(g, ls[i].lin, rows, i, pass, dinp);
+            else
+                conv_gemms(g, ls[i].conv, rows, cap, i, pass, dinp);
+        }
+}
+
 double vae_bench_step_flops(const VaeModel *m, int batch) {
-    const VaeLinear *ls[MAX_GEMMS];
-    int n = layers_of(m, ls);
+    VaeBenchGemms g;
+    vae_bench_gemms_of(m, batch, &g);
     double f = 0;
-    for (int i = 0; i < n; i++) {
-        double mn = 2.0 * batch * ls[i]->in * ls[i]->out;
-        f += mn * (i == 0 ? 2 : 3); /* forward, dW, and dinp except for the first layer */
-    }
+    for (int i = 0; i < g.n; i++)
+        f += 2.0 * g.op[i].m * g.op[i].n * g.op[i].k * g.op[i].reps;
     return f;
 }
 
-/* The GEMMs of one training step at `rows` rows, with nothing else. */
+/* The GEMMs of one layer (or all), with their operands, run as one unit of work. */
 typedef struct {
-    int n;
-    Gemm g[MAX_GEMMS];
-    int rows;
-    double seconds, step_s; /* in: how long to run; out: seconds per step */
+    const VaeBenchGemms *g;
+    int layer;
+    float *a[VAE_BENCH_MAX_GEMMS], *b[VAE_BENCH_MAX_GEMMS], *c[VAE_BENCH_MAX_GEMMS];
+    double seconds, step_s; /* in: how long to run; out: seconds per run */
+    double best_s;          /* out: the fastest run */
 } GemmSet;
 
 static void gemm_set_free(GemmSet *s) {
-    for (int i = 0; i < s->n; i++) {
-        Gemm *g = &s->g[i];
-        free(g->a), free(g->w), free(g->c), free(g->dc), free(g->da), free(g->dw);
-    }
-    s->n = 0;
+    for (int i = 0; i < VAE_BENCH_MAX_GEMMS; i++)
+        free(s->a[i]), free(s->b[i]), free(s->c[i]);
 }
 
-static int gemm_set_init(GemmSet *s, const VaeModel *m, int rows) {
-    const VaeLinear *ls[MAX_GEMMS];
+static int gemm_set_init(GemmSet *s, const VaeBenchGemms *g, int layer) {
     memset(s, 0, sizeof *s);
-    int n = layers_of(m, ls);
-    s->rows = rows;
+    s->g = g;
+    s->layer = layer;
     VaeRng r;
     vae_rng_seed(&r, 1, 1);
-    for (int i = 0; i < n; i++, s->n++) {
-        Gemm *g = &s->g[i];
-        int in = ls[i]->in, out = ls[i]->out;
-        g->in = in;
-        g->out = out;
-        float **bufs[6] = {&g->a, &g->w, &g->c, &g->dc, &g->da, &g->dw};
-        size_t sizes[6] = {(size_t)rows * in,  (size_t)out * in,  (size_t)rows * out,
-                           (size_t)rows * out, (size_t)rows * in, (size_t)out * in};
-        for (int k = 0; k < 6; k++) {
+    for (int i = 0; i < g->n; i++) {
+        const VaeBenchGemm *o = &g->op[i];
+        if (layer >= 0 && o->layer != layer) continue;
+        size_t sizes[3] = {(size_t)o->m * o->k, (size_t)o->k * o->n, (size_t)o->m * o->n};
+        float **bufs[3] = {&s->a[i], &s->b[i], &s->c[i]};
+        for (int k = 0; k < 3; k++) {
             *bufs[k] = aligned_alloc(64, ((sizes[k] * 4 + 63) / 64) * 64);
             if (!*bufs[k]) {
-                s->n++;
                 gemm_set_free(s);
                 return -1;
             }
@@ -86,39 +142,44 @@ static int gemm_set_init(GemmSet *s, const VaeModel *m, int rows) {
     return 0;
 }
 
-/* The same calls, in the same order, as vae_step_forward / vae_step_backward. */
 static void *gemm_set_run(void *arg) {
     GemmSet *s = arg;
-    Gemm *g = s->g;
-    const int B = s->rows;
-    long steps = 0;
-    double t0 = vae_now(), t;
+    const VaeBenchGemms *g = s->g;
+    long runs = 0;
+    double t0 = vae_now(), t = t0, prev;
+    s->best_s = 1e9;
     do {
-        for (int i = 0; i < s->n; i++)
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, B, g[i].out, g[i].in, 1.0f, g[i].a,
-                        g[i].in, g[i].w, g[i].in, 1.0f, g[i].c, g[i].out);
-        for (int i = s->n - 1; i >= 0; i--) {
-            if (i > 0)
-                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, B, g[i].in, g[i].out, 1.0f,
-                            g[i].dc, g[i].out, g[i].w, g[i].in, 0.0f, g[i].da, g[i].in);
-            cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, g[i].out, g[i].in, B, 1.0f,
-                        g[i].dc, g[i].out, g[i].a, g[i].in, 0.0f, g[i].dw, g[i].in);
+        prev = t;
+        for (int i = 0; i < g->n; i++) {
+            const VaeBenchGemm *o = &g->op[i];
+            if (!s->a[i]) continue;
+            for (int r = 0; r < o->reps; r++)
+                cblas_sgemm(CblasRowMajor, o->ta ? CblasTrans : CblasNoTrans,
+                            o->tb ? CblasTrans : CblasNoTrans, o->m, o->n, o->k, 1.0f, s->a[i],
+                            o->ta ? o->m : o->k, s->b[i], o->tb ? o->k : o->n, 0.0f, s->c[i], o->n);
         }
-        steps++;
+        runs++;
         t = vae_now();
-    } while (t - t0 < s->seconds || steps < 5);
-    s->step_s = (t - t0) / steps;
+        if (t - prev < s->best_s) s->best_s = t - prev;
+    } while (t - t0 < s->seconds || runs < 5);
+    s->step_s = (t - t0) / runs;
     return NULL;
+}
+
+double vae_bench_gemms_time(const VaeBenchGemms *g, int layer, double seconds, int best) {
+    GemmSet s;
+    if (gemm_set_init(&s, g, layer) != 0) return 0;
+    s.seconds = seconds;
+    gemm_set_run(&s);
+    gemm_set_free(&s);
+    return best ? s.best_s : s.step_s;
 }
 
 /* Seconds per step of the GEMMs of `rows` rows on one thread; 0 if out of memory. */
 static double gemm_time(const VaeModel *m, int rows, double seconds) {
-    GemmSet s;
-    if (gemm_set_init(&s, m, rows) != 0) return 0;
-    s.seconds = seconds;
-    gemm_set_run(&s);
-    gemm_set_free(&s);
-    return s.step_s;
+    VaeBenchGemms g;
+    vae_bench_gemms_of(m, rows, &g);
+    return vae_bench_gemms_time(&g, -1, seconds, 0);
 }
 
 double vae_bench_sgemm_limit(const VaeModel *m, int batch, int threads, double seconds) {
@@ -127,11 +188,13 @@ double vae_bench_sgemm_limit(const VaeModel *m, int batch, int threads, double s
     vae_blas_set_threads(1);
     if (threads < 2) return best;
     if (threads > VAE_MAX_WORKERS) threads = VAE_MAX_WORKERS;
+    VaeBenchGemms shapes[VAE_MAX_WORKERS];
     GemmSet shard[VAE_MAX_WORKERS];
     pthread_t th[VAE_MAX_WORKERS];
     int ok = 1;
     for (int i = 0; i < threads; i++) {
-        ok &= gemm_set_init(&shard[i], m, batch / threads + (i < batch % threads)) == 0;
+        vae_bench_gemms_of(m, batch / threads + (i < batch % threads), &shapes[i]);
+        ok &= gemm_set_init(&shard[i], &shapes[i], -1) == 0;
         shard[i].seconds = seconds / 2;
     }
     if (ok) {

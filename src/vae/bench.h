@@ -27,6 +27,19 @@ typedef struct {
 VaeStatus vae_bench_profile(const VaeModel *m, const VaeSplit *sp, int batch, double seconds,
                             VaeBenchProfile *out, char err[VAE_ERR_LEN]);
 
+/* Where a step's time goes layer by layer: each layer's forward (with its ReLU) and
+ * backward kernels timed alone on one thread over a whole batch of random activations,
+ * beside its GEMMs alone (the sgemm-bound limit of that layer). bench_layers.c. */
+#define VAE_BENCH_MAX_LAYER_ROWS 16
+typedef struct {
+    char name[24];
+    double forward, backward; /* seconds per step */
+    double sgemm;             /* seconds per step of its GEMMs alone */
+    double flops;             /* of its GEMMs per step */
+} VaeBenchLayer;
+VaeStatus vae_bench_layers(const VaeModel *m, int batch, double seconds, VaeBenchLayer *out,
+                           int *n_out, char err[VAE_ERR_LEN]);
+
 /* One decode of a single latent point (the cursor's) and of a 32 x 32 grid as one batch,
  * best of repeated runs over about `seconds`, with the BLAS threads as they are set. */
 typedef struct {

@@ -13,8 +13,9 @@
 /* ---- configuration <-> metadata --------------------------------------------------- */
 
 void vae_config_meta_format(const VaeConfig *c, const char *prefix, VaeConfigMeta *out) {
-    static const char *const keys[VAE_CONFIG_META_KEYS] = {
-        "kind", "latent", "hidden", "input", "classes", "likelihood", "activation", "flows"};
+    static const char *const keys[VAE_CONFIG_META_KEYS] = {"kind",       "latent",  "hidden",
+                                                           "input",      "classes", "likelihood",
+                                                           "activation", "arch",    "flows"};
     for (int i = 0; i < VAE_CONFIG_META_KEYS; i++)
         snprintf(out->key[i], sizeof out->key[i], "%s%s", prefix, keys[i]);
     snprintf(out->value[0], 64, "%s", vae_kind_name(c->kind));
@@ -24,7 +25,8 @@ void vae_config_meta_format(const VaeConfig *c, const char *prefix, VaeConfigMet
     snprintf(out->value[4], 64, "%d", c->classes);
     snprintf(out->value[5], 64, "%s", vae_likelihood_name(c->likelihood));
     snprintf(out->value[6], 64, "relu");
-    snprintf(out->value[7], 64, "%d", c->flows);
+    snprintf(out->value[7], 64, "%s", vae_arch_name(c->arch));
+    snprintf(out->value[8], 64, "%d", c->flows);
 }
 
 /* The value of prefix + key, or NULL. */
@@ -54,7 +56,13 @@ VaeStatus vae_config_meta_parse(const VaeStFile *st, const char *prefix, const c
     *c = vae_config_default();
     const char *kind = meta_get(st, prefix, "kind"), *hidden = meta_get(st, prefix, "hidden");
     const char *input = meta_get(st, prefix, "input"), *lik = meta_get(st, prefix, "likelihood");
-    const char *act = meta_get(st, prefix, "activation");
+    const char *act = meta_get(st, prefix, "activation"), *arch = meta_get(st, prefix, "arch");
+    /* before the hidden sizes: a conv checkpoint's are its own; no "arch" (files older
+     * than the conv architecture) is an mlp */
+    if (arch && !vae_arch_parse(arch, &c->arch))
+        return vae_fail(err, VAE_ERR_FORMAT,
+                        "%s: unknown architecture \"%s\" (metadata \"%sarch\")", path, arch,
+                        prefix);
     if (!kind || !vae_kind_parse(kind, &c->kind))
         return vae_fail(err, VAE_ERR_FORMAT, "%s: bad or missing metadata \"%skind\"", path,
                         prefix);
@@ -88,8 +96,8 @@ VaeStatus vae_checkpoint_save(const char *path, const VaeModel *m, const VaeCkpt
         const VaeParamInfo *p = &m->info[i];
         t[i].name = p->name;
         t[i].ndim = p->ndim;
-        t[i].shape[0] = p->shape[0];
-        t[i].shape[1] = p->shape[1];
+        for (int d = 0; d < p->ndim; d++)
+            t[i].shape[d] = p->shape[d];
         t[i].data = m->params + p->offset;
     }
     VaeConfigMeta cm;
@@ -110,7 +118,7 @@ VaeStatus vae_checkpoint_save(const char *path, const VaeModel *m, const VaeCkpt
         md[n++] = (VaeStMeta){cm.key[i], cm.value[i]};
     for (int i = 1; i < 6; i++)
         md[n++] = (VaeStMeta){(char *)keys[i], vals[i]};
-    md[n++] = (VaeStMeta){cm.key[7], cm.value[7]};
+    md[n++] = (VaeStMeta){cm.key[VAE_CONFIG_META_KEYS - 1], cm.value[VAE_CONFIG_META_KEYS - 1]};
     return vae_st_write(path, t, m->n_info, md, n, err);
 }
 
@@ -147,14 +155,12 @@ VaeStatus vae_checkpoint_load(const char *path, VaeModel *m, VaeCkptMeta *meta,
             s = vae_fail(err, VAE_ERR_FORMAT, "%s: tensor \"%s\" is missing", path, p->name);
             goto done;
         }
-        int ok = t->ndim == p->ndim && t->shape[0] == p->shape[0] &&
-                 (p->ndim == 1 || t->shape[1] == p->shape[1]);
+        int ok = t->ndim == p->ndim;
+        for (int d = 0; ok && d < p->ndim; d++)
+            ok = t->shape[d] == p->shape[d];
         if (!ok) {
-            char want[32];
-            if (p->ndim == 2)
-                snprintf(want, sizeof want, "[%d, %d]", p->shape[0], p->shape[1]);
-            else
-                snprintf(want, sizeof want, "[%d]", p->shape[0]);
+            char want[64];
+            vae_param_shape_format(p, want, sizeof want);
             s = vae_fail(err, VAE_ERR_FORMAT,
                          "%s: tensor \"%s\" has the wrong shape for the metadata (want %s)", path,
                          p->name, want);

@@ -470,3 +470,16 @@ void vae_data_batch(const VaeSplit *s, const int *idx, int b, float *out) {
             dst[j] = (float)src[j] * scale;
     }
 }
+
+void vae_data_binarize(float *x, size_t n, VaeRng *r) {
+    for (size_t i = 0; i < n; i++)
+        x[i] = vae_rng_uniform(r) < x[i] ? 1.0f : 0.0f;
+}
+
+void vae_split_binarize(VaeSplit *s, uint64_t seed) {
+    VaeRng r;
+    vae_rng_seed(&r, seed, 0xb1a7);
+    const size_t n = (size_t)s->n * s->rows * s->cols;
+    for (size_t i = 0; i < n; i++)
+        s->images[i] = vae_rng_uniform(&r) * 255.0f < (float)s->images[i] ? 255 : 0;
+}

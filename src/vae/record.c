@@ -96,7 +96,8 @@ static VaeStatus lay_out(VaeRecording *r, char *err) {
             if (p->offset < enc) continue;
             VaeDecTensor *d = &r->dec_tensor[m][r->n_dec_tensors[m]++];
             memcpy(d->name, p->name, sizeof d->name);
-            d->ndim = p->ndim, d->shape[0] = p->shape[0], d->shape[1] = p->shape[1];
+            d->ndim = p->ndim;
+            memcpy(d->shape, p->shape, sizeof d->shape);
             d->arena = p->offset, d->at = dat, d->size = p->size;
             dat += p->size;
         }
@@ -186,9 +187,9 @@ void vae_recording_destroy(VaeRecording *r) {
 
 /* b has a's tensors (the likelihood may differ: it changes no shape) */
 static int same_shape(const VaeConfig *a, const VaeConfig *b) {
-    int same = a->kind == b->kind && a->latent == b->latent && a->n_hidden == b->n_hidden &&
-               a->input_h == b->input_h && a->input_w == b->input_w && a->classes == b->classes &&
-               a->flows == b->flows;
+    int same = a->kind == b->kind && a->arch == b->arch && a->latent == b->latent &&
+               a->n_hidden == b->n_hidden && a->input_h == b->input_h && a->input_w == b->input_w &&
+               a->classes == b->classes && a->flows == b->flows;
     for (int i = 0; same && i < a->n_hidden; i++)
         same = a->hidden[i] == b->hidden[i];
     return same;

@@ -103,6 +103,7 @@ static void add_decoders(Out *o, const VaeRecording *r, int64_t *steps) {
             snprintf(name, sizeof name, "m%d.%s", m, d->name);
             VaeStWriteTensor *t =
                 add(o, name, VAE_ST_F16, d->ndim + 1, D, d->shape[0], d->shape[1]);
+            t->shape[3] = d->shape[2], t->shape[4] = d->shape[3]; /* conv weights */
             gather(o, t, &r->decoders, r->dec_pool, r->dec_halves * 2, d->at * 2);
         }
 }
@@ -270,10 +271,9 @@ typedef struct {
 static const char *const dtype_names[] = {"F32", "F16", "I64", "U8"};
 
 /* The tensor called name, of dtype dt and shape d[0..ndim), or NULL with err set. */
+/* The tensor name of dtype dt and shape d (ndim <= 5), or NULL and err. */
 static const VaeStTensor *tensor(const VaeStFile *st, const char *nm, const char *name,
-                                 VaeStDtype dt, int ndim, int64_t d0, int64_t d1, int64_t d2,
-                                 char *err) {
-    const int64_t d[3] = {d0, d1, d2};
+                                 VaeStDtype dt, int ndim, const int64_t *d, char *err) {
     const VaeStTensor *t = vae_st_find(st, name);
     if (!t) {
         vae_fail(err, VAE_ERR_FORMAT, "%s: tensor \"%s\" is missing", nm, name);
@@ -298,7 +298,8 @@ static VaeStatus find_all(const VaeStFile *st, const char *nm, const VaeRecordin
     int64_t F = c->frames, D = c->decoders, E = c->events, C = c->curve, n = r->n_points;
     char name[48];
 #define NEED(slot, nam, dt, nd, a, b, d)                                                           \
-    if (!((slot) = tensor(st, nm, nam, dt, nd, a, b, d, err))) return VAE_ERR_FORMAT
+    if (!((slot) = tensor(st, nm, nam, dt, nd, (const int64_t[]){a, b, d}, err)))                  \
+    return VAE_ERR_FORMAT
     NEED(f->labels, "labels", VAE_ST_U8, 1, n, 0, 0);
     NEED(f->steps, "steps", VAE_ST_I64, 1, F, 0, 0);
     NEED(f->dsteps, "decoder_steps", VAE_ST_I64, 1, D, 0, 0);
@@ -321,7 +322,9 @@ static VaeStatus find_all(const VaeStFile *st, const char *nm, const VaeRecordin
         for (int k = 0; k < r->n_dec_tensors[m]; k++) {
             const VaeDecTensor *d = &r->dec_tensor[m][k];
             snprintf(name, sizeof name, "m%d.%s", m, d->name);
-            NEED(f->dec[m][k], name, VAE_ST_F16, d->ndim + 1, D, d->shape[0], d->shape[1]);
+            const int64_t shape[5] = {D, d->shape[0], d->shape[1], d->shape[2], d->shape[3]};
+            if (!(f->dec[m][k] = tensor(st, nm, name, VAE_ST_F16, d->ndim + 1, shape, err)))
+                return VAE_ERR_FORMAT;
         }
     }
 #undef NEED

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "conv.h"
 #include "flow.h"
 #include "nn.h"
 
@@ -15,6 +16,8 @@ static int max_width(const VaeModel *m) {
     if (m->head_out > w) w = m->head_out;
     for (int i = 0; i < m->cfg.n_hidden; i++)
         if (m->cfg.hidden[i] > w) w = m->cfg.hidden[i];
+    if (m->feat > w) w = m->feat;
+    if (vae_conv_max_width(m) > w) w = vae_conv_max_width(m);
     return w;
 }
 
@@ -29,6 +32,10 @@ VaeStatus vae_step_buffers_init(VaeStepBuffers *sb, const VaeModel *m, int max_b
     int ok = 1;
     ok &= (sb->x = malloc(sizeof(float) * B * D)) != NULL;
     ok &= (sb->xmask = malloc(sizeof(float) * B * D)) != NULL;
+    if (m->cfg.arch == VAE_ARCH_CONV) {
+        ok &= (sb->ximg = malloc(sizeof(float) * B * D)) != NULL;
+        ok &= (sb->dfeat = malloc(sizeof(float) * B * W)) != NULL;
+    }
     ok &= (sb->eps = malloc(sizeof(float) * B * L)) != NULL;
     ok &= (sb->zmask = malloc(sizeof(float) * B * L)) != NULL;
     ok &= (sb->z0 = malloc(sizeof(float) * B * L)) != NULL;
@@ -61,6 +68,8 @@ void vae_step_buffers_free(VaeStepBuffers *sb) {
     vae_workspace_free(&sb->ws);
     free(sb->x);
     free(sb->xmask);
+    free(sb->ximg);
+    free(sb->dfeat);
     free(sb->eps);
     free(sb->zmask);
     free(sb->z0);
@@ -95,7 +104,21 @@ void vae_step_forward(const VaeModel *m, VaeStepBuffers *sb, const uint8_t *labe
 
     /* encoder input: the batch itself, unless dropout or the one-hot needs a copy */
     const float *in = sb->x;
-    if (drop || cvae) {
+    if (m->cfg.arch == VAE_ARCH_CONV) {
+        const float *img = sb->x;
+        if (drop) {
+            for (size_t i = 0; i < (size_t)b * D; i++)
+                sb->ximg[i] = sb->x[i] * sb->xmask[i];
+            img = sb->ximg;
+        }
+        vae_conv_encode(m, ws, img, b);
+        for (int r = 0; r < b && cvae; r++) {
+            float *dst = ws->x + (size_t)r * m->enc_in + m->feat;
+            memset(dst, 0, sizeof(float) * (size_t)m->cfg.classes);
+            dst[labels[r]] = 1.0f;
+        }
+        in = ws->x;
+    } else if (drop || cvae) {
         for (int r = 0; r < b; r++) {
             float *dst = ws->x + (size_t)r * m->enc_in;
             const float *src = sb->x + (size_t)r * D, *mk = sb->xmask + (size_t)r * D;
@@ -154,13 +177,16 @@ void vae_step_forward(const VaeModel *m, VaeStepBuffers *sb, const uint8_t *labe
     }
 
     in = ws->zin;
+    const int conv = m->cfg.arch == VAE_ARCH_CONV;
     for (int i = 0; i < m->n_dec; i++) {
         const VaeLinear *l = &m->dec[i];
-        float *o = i == m->n_dec - 1 ? ws->logits : ws->g[i];
+        int last = i == m->n_dec - 1;
+        float *o = last && !conv ? ws->logits : ws->g[i];
         vae_linear_forward(o, in, p + l->w, p + l->b, b, l->in, l->out);
-        if (i < m->n_dec - 1) vae_relu_forward(o, (size_t)b * l->out);
+        if (!last || conv) vae_relu_forward(o, (size_t)b * l->out);
         in = o;
     }
+    if (conv) vae_conv_decode(m, ws, b, ws->logits);
 
     /* loss: gradients of the batch mean are computed here too (cheap, same pass) */
     float scale = 1.0f / (float)(lp->batch_total > 0 ? lp->batch_total : b);
@@ -236,6 +262,11 @@ void vae_step_backward(const VaeModel *m, VaeStepBuffers *sb, const uint8_t *lab
     const float *dout = sb->dlogits;
     float *bufs[2] = {sb->d0, sb->d1};
     int cur = 0;
+    const int conv = m->cfg.arch == VAE_ARCH_CONV;
+    if (conv) { /* d0 and d1 are the convolutions' scratch here */
+        vae_conv_decode_backward(m, ws, sb->dlogits, b, sb->dfeat, grads, sb->d0, sb->d1);
+        dout = sb->dfeat;
+    }
     for (int i = nd - 1; i >= 0; i--) {
         const VaeLinear *l = &m->dec[i];
         const float *inp = i ? ws->g[i - 1] : ws->zin;
@@ -292,12 +323,16 @@ void vae_step_backward(const VaeModel *m, VaeStepBuffers *sb, const uint8_t *lab
     for (int i = m->n_enc - 1; i >= 0; i--) {
         const VaeLinear *l = &m->enc[i];
         const float *inp =
-            i ? ws->h[i - 1] : (drop || m->cfg.kind == VAE_KIND_CVAE ? ws->x : sb->x);
-        float *dinp = i ? bufs[cur] : NULL;
+            i ? ws->h[i - 1] : (conv || drop || m->cfg.kind == VAE_KIND_CVAE ? ws->x : sb->x);
+        /* the input gradient of enc.0 is needed only by the convolutions below it */
+        float *dinp = i || conv ? bufs[cur] : NULL;
         vae_linear_backward(dinp, grads + l->w, grads + l->b, dout, inp, p + l->w, b, l->in, l->out,
                             0);
         if (i) vae_relu_backward(dinp, ws->h[i - 1], (size_t)b * l->in);
         dout = dinp;
         cur ^= 1;
     }
+    if (conv)
+        vae_conv_encode_backward(m, ws, drop ? sb->ximg : sb->x, dout, b, grads, sb->dfeat,
+                                 bufs[cur]);
 }

@@ -60,14 +60,15 @@ static BufShape buf_shape(const VaeModel *m, int rows) {
                   m->cfg.latent, m->cfg.flows, m->n_enc,  {0}};
     for (int i = 0; i < m->n_enc; i++)
         b.hidden[i] = m->cfg.hidden[i];
+    b.arch = m->cfg.arch;
     return b;
 }
 
 /* Buffers sized for a hold every buffer b needs (the same layers, none narrower). */
 static int buf_fits(const BufShape *a, const BufShape *b) {
-    int ok = a->n_enc == b->n_enc && a->rows >= b->rows && a->n_in >= b->n_in &&
-             a->enc_in >= b->enc_in && a->dec_in >= b->dec_in && a->head_out >= b->head_out &&
-             a->latent >= b->latent && a->flows >= b->flows;
+    int ok = a->arch == b->arch && a->n_enc == b->n_enc && a->rows >= b->rows &&
+             a->n_in >= b->n_in && a->enc_in >= b->enc_in && a->dec_in >= b->dec_in &&
+             a->head_out >= b->head_out && a->latent >= b->latent && a->flows >= b->flows;
     for (int i = 0; i < a->n_enc; i++)
         ok &= a->hidden[i] >= b->hidden[i];
     return ok;

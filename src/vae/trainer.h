@@ -22,6 +22,8 @@ typedef struct {
     uint64_t seed;
     int threads; /* data-parallel workers (shards of each batch); <= 1: the calling thread
                     only. Each worker calls BLAS itself: set BLAS to 1 thread when > 1. */
+    int binarize; /* dynamic binarisation: every pixel of every batch drawn as
+                     Bernoulli(grey level), so each epoch sees fresh binary images */
 } VaeTrainConfig;
 
 VaeTrainConfig vae_train_config_default(void);

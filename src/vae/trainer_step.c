@@ -113,6 +113,7 @@ static void fill_shards(VaeTrainer *t, const int *idx, int b) {
         shard->rows = b / W + (i < b % W);
         row += shard->rows;
         vae_data_batch(d, idx + shard->row0, shard->rows, shard->sb->x);
+        if (t->tc.binarize) vae_data_binarize(shard->sb->x, (size_t)shard->rows * D, &t->rng);
         if (vae) vae_rng_normals(&t->rng, shard->sb->eps, shard->rows * L);
     }
     for (int r = 0; r < b; r++)

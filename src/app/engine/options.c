@@ -31,6 +31,9 @@ static int parse_likelihood(const char *v, void *dst) {
 static int parse_flow(const char *v, void *dst) {
     return vae_flow_parse(v, dst);
 }
+static int parse_arch(const char *v, void *dst) {
+    return vae_arch_parse(v, dst);
+}
 static int parse_hidden(const char *v, void *dst) {
     return vae_hidden_parse(v, dst);
 }
@@ -133,11 +136,16 @@ static int options_table(AppOptions *o, VaeOpt *t) {
         {"--flow", VAE_OPT_PARSE, &o->cfg.flows, "planar:K",
          "K planar normalising flows on the posterior (default none)", 0, 0, parse_flow,
          &o->shape_flag},
-        {"--hidden", VAE_OPT_PARSE, &o->cfg, "H1,H2", "hidden sizes (default 512,256)", 0, 0,
-         parse_hidden, &o->shape_flag},
+        {"--arch", VAE_OPT_PARSE, &o->cfg.arch, "mlp|conv",
+         "mlp (dense layers, default) or conv (Keras's convolutional\nVAE); both models of the "
+         "window get it",
+         0, 0, parse_arch, &o->shape_flag},
+        {"--hidden", VAE_OPT_PARSE, &o->cfg, "H1,H2",
+         "dense hidden sizes (default 512,256; conv: 16)", 0, 0, parse_hidden, &o->hidden_set},
         {"--latent", VAE_OPT_INT, &o->cfg.latent, "L",
-         "latent size (default 2; the plane shows dims 1 and 2)\n(--kind --hidden --latent "
-         "--likelihood --flow shape a fresh\nmodel; with --model the checkpoint's are used)",
+         "latent size (default 2; the plane shows dims 1 and 2)\n(--kind --arch --hidden "
+         "--latent --likelihood --flow shape a\nfresh model; with --model the checkpoint's are "
+         "used)",
          2, VAE_MAX_LATENT, NULL, &o->shape_flag},
         {"--seed", VAE_OPT_U64, &o->tc.seed, "S", "random seed (default 1)", 0, 2147483647},
         {"--threads", VAE_OPT_INT, &o->threads, "T",
@@ -192,6 +200,13 @@ int app_args_parse(AppOptions *o, int argc, char **argv, char *err, int err_len)
     }
     o->scatter_train = !strcmp(o->scatter, "train");
     if (o->help) return 0;
+    if (!o->hidden_set) { /* the architecture's own sizes, whatever the order of the flags */
+        VaeConfig sizes = o->cfg;
+        vae_config_set_arch(&sizes, o->cfg.arch);
+        o->cfg.n_hidden = sizes.n_hidden;
+        memcpy(o->cfg.hidden, sizes.hidden, sizeof sizes.hidden);
+    }
+    o->shape_flag |= o->hidden_set;
     if (o->no_train && !o->model_path) {
         snprintf(err, (size_t)err_len, "--no-train needs --model FILE");
         return -1;

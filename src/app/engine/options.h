@@ -21,18 +21,19 @@ typedef struct {
     AppFork forks[APP_MAX_MODELS]; /* --fork SETTING=VALUE of the first model */
     int n_forks;
     int no_train;
-    const char *replay;     /* --replay FILE: a recording, no training */
-    int no_record;          /* --no-record: the window does not record its run */
-    int pca;                /* --pca: a PCA of the training split beside the models */
-    VaeConfig cfg;          /* --kind --hidden --latent --likelihood --flow (a fresh model) */
-    VaeTrainConfig tc;      /* --batch --lr --beta --kl-warmup --free-bits --dropout --seed */
-    int shape_flag;         /* a flag of cfg was given (conflicts with --model) */
-    int beta_set;           /* --beta given (else a checkpoint's beta is kept) */
-    int scatter_train;      /* --scatter train: the training set on the plane, not the test set */
-    int epochs;             /* --epochs N: pause after N epochs; 0 = train until stopped */
-    int threads;            /* --threads T: data-parallel training threads (default: CPUs) */
-    int width, height;      /* --size WxH, window points (adjacent: parsed together) */
-    long frames;            /* --frames N; 0 = run until quit */
+    const char *replay; /* --replay FILE: a recording, no training */
+    int no_record;      /* --no-record: the window does not record its run */
+    int pca;            /* --pca: a PCA of the training split beside the models */
+    VaeConfig cfg;      /* --kind --arch --hidden --latent --likelihood --flow (a fresh model) */
+    VaeTrainConfig tc;  /* --batch --lr --beta --kl-warmup --free-bits --dropout --seed */
+    int shape_flag;     /* a flag of cfg was given (conflicts with --model) */
+    int hidden_set;     /* --hidden given (else the architecture's default sizes) */
+    int beta_set;       /* --beta given (else a checkpoint's beta is kept) */
+    int scatter_train;  /* --scatter train: the training set on the plane, not the test set */
+    int epochs;         /* --epochs N: pause after N epochs; 0 = train until stopped */
+    int threads;        /* --threads T: data-parallel training threads (default: CPUs) */
+    int width, height;  /* --size WxH, window points (adjacent: parsed together) */
+    long frames;        /* --frames N; 0 = run until quit */
     const char *screenshot; /* --screenshot FILE */
     const char *script;     /* --script FILE */
     const char *image;      /* --image FILE.png: the draw tool starts with it */

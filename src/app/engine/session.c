@@ -182,10 +182,11 @@ int app_session_open(AppSession *s, const AppOptions *o, char *err, int err_len)
         return check_replay(s, o, err, err_len);
     }
     if (o->model_path && o->shape_flag)
-        return failf(err, err_len,
-                     "--kind, --hidden, --latent, --likelihood and --flow shape a fresh model; "
-                     "with --model the checkpoint's are used (drop them)",
-                     "");
+        return failf(
+            err, err_len,
+            "--kind, --arch, --hidden, --latent, --likelihood and --flow shape a fresh model; "
+            "with --model the checkpoint's are used (drop them)",
+            "");
     if (open_models(s, o, err, err_len) != 0) return -1;
     if (o->pca && fit_pca(s, o, err, err_len) != 0) return -1;
     s->recording = !o->no_train && !o->no_record && trains_any(s);

@@ -12,7 +12,10 @@
 #include "rng.h"
 #include "tool.h"
 
-#define TILES_PER_FRAME 32
+#define TILES_PER_FRAME 32 /* at most */
+/* and at most this much decoding per frame: the reference MLP's 32 tiles fit (34 MFLOP),
+ * the conv decoder (11 MFLOP a tile) gets 10, a few ms, so a grid never stalls a frame */
+#define GRID_FLOPS_PER_FRAME 120e6
 #define TILE_PT 36 /* about this many points per tile */
 
 static int same_view(const AppView *a, const AppView *b) {
@@ -99,7 +102,8 @@ static void update(void *self, AppState *s) {
         if (stale && (!j->active || outdated(j, s, p, g)) && start(j, s, p, g, m->cfg.latent) != 0)
             continue;
         if (!j->active) continue;
-        advance(j, s, m, TILES_PER_FRAME);
+        int budget = (int)(GRID_FLOPS_PER_FRAME / vae_model_decode_flops(m));
+        advance(j, s, m, budget < 1 ? 1 : budget > TILES_PER_FRAME ? TILES_PER_FRAME : budget);
         s->redraw |= APP_REDRAW_ALL; /* the progress, then the new grid */
     }
 }

@@ -1,5 +1,5 @@
 /* A model's configuration as safetensors metadata (SPEC §5): the keys a checkpoint carries
- * (kind, latent, hidden, input, classes, likelihood, activation, flows), written and read
+ * (kind, latent, hidden, input, classes, likelihood, activation, arch, flows), written and read
  * the same way by checkpoints (no prefix) and recordings (one prefix per model, "m0."). */
 #ifndef VAE_CONFIG_META_H
 #define VAE_CONFIG_META_H
@@ -7,7 +7,7 @@
 #include "model.h"
 #include "safetensors.h"
 
-#define VAE_CONFIG_META_KEYS 8
+#define VAE_CONFIG_META_KEYS 9
 
 typedef struct {
     char key[VAE_CONFIG_META_KEYS][32];

@@ -15,7 +15,7 @@ typedef struct {
 /* One tensor of a model's decoder (or flows) inside a decoder slot. */
 typedef struct {
     char name[32]; /* "dec.0.weight" */
-    int ndim, shape[2];
+    int ndim, shape[4];
     size_t arena; /* offset in the model's parameter arena, floats */
     size_t at;    /* offset in the slot, halves */
     size_t size;

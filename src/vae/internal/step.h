@@ -20,6 +20,9 @@ typedef struct {
     float *zk;      /* (B, L) after the flows (== z0 without flows) */
     float *dlogits; /* (B, n_in) */
     float *d0, *d1; /* (B, max width) backward scratch */
+    /* conv only (else NULL): the encoder's input after dropout (B, n_in), and a third
+     * backward scratch (B, max width) for the gradient of the features */
+    float *ximg, *dfeat;
     /* (B); with flows row_kl is the analytic KL of q0 plus the flows' one-sample
      * correction |z_K|^2 / 2 - |z_0|^2 / 2 - sum_k log|det J_k| */
     double *row_recon, *row_kl;

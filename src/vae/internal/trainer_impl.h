@@ -16,6 +16,7 @@
 typedef struct {
     int rows, n_in, enc_in, dec_in, head_out, latent, flows, n_enc;
     int hidden[VAE_MAX_HIDDEN];
+    VaeArch arch; /* conv buffers are shaped by the convolutions too */
 } BufShape;
 
 struct VaeTrainShared {
