@@ -126,12 +126,20 @@ const uint8_t *app_decode_label(const VaeModel *m, int cls, uint8_t *buf) {
     return buf;
 }
 
+/* The kind, and "conv" for the convolutional architecture: an MLP and a conv VAE side by
+ * side must not both be "VAE". */
+const char *app_config_name(const VaeConfig *c) {
+    int conv = c->arch == VAE_ARCH_CONV;
+    switch (c->kind) {
+    case VAE_KIND_AE: return conv ? "conv AE" : "AE";
+    case VAE_KIND_CVAE: return conv ? "conv CVAE" : "CVAE";
+    case VAE_KIND_PCA: return "PCA";
+    default: return conv ? "conv VAE" : "VAE";
+    }
+}
+
 const char *app_model_name(const VaeModel *m) {
-    return !m                             ? "-"
-           : m->cfg.kind == VAE_KIND_AE   ? "AE"
-           : m->cfg.kind == VAE_KIND_CVAE ? "CVAE"
-           : m->cfg.kind == VAE_KIND_PCA  ? "PCA"
-                                          : "VAE";
+    return m ? app_config_name(&m->cfg) : "-";
 }
 
 const char *app_snap_label(const AppSnapshot *snap, int m) {

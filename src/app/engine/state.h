@@ -138,6 +138,8 @@ static inline int app_is_trained(const AppState *s, int m) {
 }
 /* "VAE", "AE", "CVAE", "PCA" (or "-" for NULL): how panels and titles name a model. */
 const char *app_model_name(const VaeModel *m);
+/* The same name from a model's configuration: "VAE", "AE", "conv VAE", "PCA", ... */
+const char *app_config_name(const VaeConfig *c);
 /* How the window names model m of the snapshot: its label ("VAE", "VAE beta=4"). */
 const char *app_snap_label(const AppSnapshot *snap, int m);
 /* "VAE latent plane": the title of pane p. */

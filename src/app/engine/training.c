@@ -3,7 +3,6 @@
  * the next job, and publishes a snapshot when it is time. */
 #include "training_impl.h"
 
-#include <ctype.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -19,6 +18,7 @@
 #include "latents.h"
 #include "parallel.h"
 #include "save.h"
+#include "state.h"
 
 #define PUBLISH_S 0.2     /* a snapshot at most this often while running */
 #define LATENT_BUDGET 3.0 /* the latent worker busy at most 1/LATENT_BUDGET of the time */
@@ -488,9 +488,7 @@ AppTrainer *app_trainer_start(const AppTrainerConfig *c, AppSnapshotBox *box, ch
         t->kind[m] = c->cfg[m].kind;
         t->fork_of[m] = -1;
         t->model_seed[m] = c->tc.seed + (uint64_t)m; /* the models start differently */
-        snprintf(t->label[m], sizeof t->label[m], "%s", vae_kind_name(c->cfg[m].kind));
-        for (char *ch = t->label[m]; *ch; ch++) /* "VAE", as the window names kinds */
-            *ch = (char)toupper((unsigned char)*ch);
+        snprintf(t->label[m], sizeof t->label[m], "%s", app_config_name(&c->cfg[m]));
     }
     atomic_init(&t->stop, 0);
     atomic_init(&t->paused, c->start_paused);
