@@ -380,8 +380,8 @@ static void check_step(VaeArch arch, VaeKind kind, VaeLikelihood lik, float drop
         /* The conv AE's encoder gradients are all within a few times the noise floor; there
          * the relative error measures the noise, and only the elements are compared. */
         int tiny = conv && largest < 1e-2;
-        CHECK_MSG((e < 1e-2 || tiny) && bad == 0, "%s: %s rel err %g, %d of %d elements off",
-                  label, p->name, e, bad, n);
+        CHECK_MSG((e < 1e-2 || tiny) && bad == 0, "%s: %s rel err %g, %d of %d elements off", label,
+                  p->name, e, bad, n);
         free(an);
         free(fd);
     }

@@ -251,8 +251,8 @@ static void test_forks_join(World *w) {
     publish_forks(w, 3);
     frame(w);
     CHECK_MSG(w->s.n_panes == 3 && w->s.pane[0].model == 0 && w->s.pane[2].model == 2,
-              "the launch's fork joins the panes: %d panes, the first shows model %d",
-              w->s.n_panes, w->s.pane[0].model);
+              "the launch's fork joins the panes: %d panes, the first shows model %d", w->s.n_panes,
+              w->s.pane[0].model);
     publish_forks(w, 4);
     frame(w);
     CHECK_MSG(w->s.n_panes == 2 && w->s.pane[0].model == 0 && w->s.pane[1].model == 3,

@@ -20,8 +20,8 @@ typedef struct {
     float free_bits;                  /* per-dimension KL floor in nats; 0 = off */
     float dropout; /* dropout probability on input and z during training; 0 = off */
     uint64_t seed;
-    int threads; /* data-parallel workers (shards of each batch); <= 1: the calling thread
-                    only. Each worker calls BLAS itself: set BLAS to 1 thread when > 1. */
+    int threads;  /* data-parallel workers (shards of each batch); <= 1: the calling thread
+                     only. Each worker calls BLAS itself: set BLAS to 1 thread when > 1. */
     int binarize; /* dynamic binarisation: every pixel of every batch drawn as
                      Bernoulli(grey level), so each epoch sees fresh binary images */
 } VaeTrainConfig;
