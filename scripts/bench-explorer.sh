@@ -89,6 +89,8 @@ fi
 bench_arch=mlp
 prev=""
 for a in "$@"; do [ "$prev" = --arch ] && bench_arch=$a; prev=$a; done
+arch_flag=() # only when not the default, so that older builds (before --arch) bench too
+[ "$bench_arch" != mlp ] && arch_flag=(--arch "$bench_arch")
 
 run_window() {
     if [ -n "${DISPLAY:-}" ] || [ -n "${SDL_VIDEODRIVER:-}" ]; then
@@ -104,8 +106,8 @@ median() { sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print ""; else if (N
 for r in $(seq 1 "$rounds"); do
     still=$(run_window --frames "$frames" --stats --script "$tmp/still.script" "$@" 2>"$tmp/err" | grep 'frames=' | tail -n 1)
     w=$(run_window --frames "$frames" --stats --script "$tmp/circle.script" "$@" 2>>"$tmp/err" | grep 'frames=' | tail -n 1)
-    bv=$("$build/vae" bench --arch "$bench_arch" --kind vae --seconds "$secs" 2>>"$tmp/err" | grep 'samples_per_s=' | tail -n 1)
-    ba=$("$build/vae" bench --arch "$bench_arch" --kind ae --seconds "$secs" 2>>"$tmp/err" | grep 'samples_per_s=' | tail -n 1)
+    bv=$("$build/vae" bench "${arch_flag[@]}" --kind vae --seconds "$secs" 2>>"$tmp/err" | grep 'samples_per_s=' | tail -n 1)
+    ba=$("$build/vae" bench "${arch_flag[@]}" --kind ae --seconds "$secs" 2>>"$tmp/err" | grep 'samples_per_s=' | tail -n 1)
     p99=$(kv p99_ms "$w") fps=$(kv fps "$w") wsps=$(kv train_samples_per_s "$w")
     sp99=$(kv p99_ms "$still") rss=$(kv peak_rss_mb "$w") srss=$(kv peak_rss_mb "$still")
     vsps=$(kv samples_per_s "$bv") asps=$(kv samples_per_s "$ba")

@@ -18,7 +18,12 @@ typedef struct {
     uint64_t drawn_latents_seq; /* latents of the last frame drawn whole */
     int toast_shown;            /* the footer's message as last drawn */
     unsigned toast_drawn;
-    AppHistogram frame_ms;     /* --stats: time of each drawn frame */
+    /* --stats: frames up to the first one that shows a snapshot build the caches (every
+     * string's glyphs, the textures, the first scatter): the slowest of them is kept
+     * apart as the start-up frame, the rest go into the histograms */
+    int warm;
+    double startup_ms;
+    AppHistogram frame_ms;     /* --stats: time of each drawn frame after start-up */
     AppHistogram frame_cpu_ms; /* --stats: the render thread's CPU time of each */
     long drawn_frames, whole_frames;
     AppHistogram snap_ms; /* --stats: a snapshot's publication to its first present */

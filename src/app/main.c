@@ -146,10 +146,23 @@ static void print_stats(const App *a, double wall) {
     }
     /* a second line: how many drawn frames were whole, and the render thread's own CPU
      * time per drawn frame (what the frames cost, apart from waiting for the cores) */
-    printf("\ndrawn=%ld whole=%ld cpu_p50_ms=%.2f cpu_p99_ms=%.2f\n", f->drawn_frames,
-           f->whole_frames, app_hist_quantile(&f->frame_cpu_ms, 0.5),
-           app_hist_quantile(&f->frame_cpu_ms, 0.99));
+    printf("\ndrawn=%ld whole=%ld cpu_p50_ms=%.2f cpu_p99_ms=%.2f startup_frame_ms=%.2f\n",
+           f->drawn_frames, f->whole_frames, app_hist_quantile(&f->frame_cpu_ms, 0.5),
+           app_hist_quantile(&f->frame_cpu_ms, 0.99), f->startup_ms);
     fflush(stdout);
+}
+
+/* A drawn frame's time and CPU time into --stats, or, up to the first frame that shows a
+ * snapshot, the start-up frame's. */
+static void record_frame(App *a, double ms, double cpu_ms) {
+    AppFrame *f = &a->frame;
+    if (!f->warm) {
+        if (ms > f->startup_ms) f->startup_ms = ms;
+        f->warm = a->s.snap != NULL;
+        return;
+    }
+    app_hist_record(&f->frame_ms, ms);
+    app_hist_record(&f->frame_cpu_ms, cpu_ms);
 }
 
 /* The loop: input, update, draw; a frame's time (input to present, the screenshot not
@@ -170,10 +183,9 @@ static int run(App *a) {
         double t2 = vae_now();
         app_frame_present(&a->frame, &a->win, &a->g);
         double t3 = vae_now();
-        if (a->frame.drawn) {
-            app_hist_record(&a->frame.frame_ms, 1e3 * ((t1 - t0) + (a->win.vsync ? 0 : t3 - t2)));
-            app_hist_record(&a->frame.frame_cpu_ms, 1e3 * (vae_thread_cpu() - c0));
-        }
+        if (a->frame.drawn)
+            record_frame(a, 1e3 * ((t1 - t0) + (a->win.vsync ? 0 : t3 - t2)),
+                         1e3 * (vae_thread_cpu() - c0));
         if (a->s.fresh && a->s.frame > 0)
             app_hist_record(&a->frame.snap_ms, 1e3 * (t3 - a->s.snap->published_s));
         a->s.frame++;
