@@ -16,7 +16,7 @@
 #include "clock.h"
 #include "trainer.h"
 
-#define WORKER_NICE 15 /* below the training threads (10): it takes what they leave */
+#define WORKER_NICE 10 /* below the training threads (3): it takes what they leave */
 
 enum { IDLE, PENDING, RUNNING, DONE };
 

@@ -25,7 +25,7 @@
 #define LATENT_MIN_S 0.5  /* and latents refreshed at most every LATENT_MIN_S seconds */
 #define RATE_S 0.5        /* samples/s measured over this window */
 #define HELDOUT_S 3.0     /* the test split's loss at most this often */
-#define TRAINER_NICE 10   /* the training threads' nice value (the window's is 0) */
+#define TRAINER_NICE 3    /* the training threads' nice value (the window's is 0) */
 
 static const double speed_rate[APP_SPEED_LEVELS] = {0, 64, 32, 16, 8, 4, 2};
 

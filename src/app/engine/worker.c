@@ -10,7 +10,7 @@
 #include <sys/resource.h>
 #endif
 
-#define WORKER_NICE 15 /* as the latent worker: the window's frames come first */
+#define WORKER_NICE 10 /* as the latent worker: the window's frames come first */
 
 struct AppWorker {
     pthread_t thread;
