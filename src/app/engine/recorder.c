@@ -6,7 +6,7 @@
 int app_recorder_init(AppRecorder *r) {
     memset(r, 0, sizeof *r);
     atomic_init(&r->gen, 0);
-    atomic_init(&r->frames, 0);
+    atomic_init(&r->changes, 0);
     atomic_init(&r->live, 0);
     return pthread_mutex_init(&r->lock, NULL) == 0 ? 0 : -1;
 }
@@ -39,7 +39,7 @@ void app_recorder_set(AppRecorder *r, VaeRecording *next) {
     pthread_mutex_lock(&r->lock);
     VaeRecording *old = r->rec;
     r->rec = next;
-    atomic_store_explicit(&r->frames, next ? vae_recording_n_frames(next) : 0,
+    atomic_store_explicit(&r->changes, next ? vae_recording_n_frames(next) : 0,
                           memory_order_relaxed);
     atomic_fetch_add_explicit(&r->gen, 1, memory_order_release);
     pthread_mutex_unlock(&r->lock);

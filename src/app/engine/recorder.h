@@ -17,9 +17,9 @@ typedef struct {
     pthread_mutex_t lock;
     VaeRecording *rec; /* under lock; NULL before the first */
     /* without the lock, for the reader to see a change before it tries: */
-    atomic_uint gen;   /* bumped when rec is replaced (a reset or a fork starts a new one) */
-    atomic_int frames; /* frames added to this recording (also those thinned out since) */
-    atomic_int live;   /* 1 while a trainer records into it, 0 for a file's */
+    atomic_uint gen;    /* bumped when rec is replaced (a reset or a fork starts a new one) */
+    atomic_int changes; /* bumped for every frame or event added (frames thinned out since count) */
+    atomic_int live;    /* 1 while a trainer records into it, 0 for a file's */
 } AppRecorder;
 
 int app_recorder_init(AppRecorder *r); /* 0, or -1 */

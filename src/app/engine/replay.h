@@ -61,8 +61,8 @@ typedef struct {
 
 typedef struct {
     /* the timeline: the recording's steps, copied when it grows (render thread's own) */
-    unsigned gen;    /* the recording's generation copied */
-    int frames_seen; /* its frame count then */
+    unsigned gen;     /* the recording's generation copied */
+    int changes_seen; /* its change count then */
     int n_frames, cap_frames;
     int64_t *frame_step; /* (n_frames) */
     int n_dec, cap_dec;
@@ -70,7 +70,6 @@ typedef struct {
     int n_events;
     int64_t event_step[APP_TIMELINE_EVENTS];
     uint8_t event_kind[APP_TIMELINE_EVENTS];
-    double copied_at; /* when (a growing recording is copied at most twice a second) */
     /* what is shown */
     int past;     /* a recorded frame instead of the present */
     int want;     /* the frame to show (built when the recording's lock is free) */

@@ -14,7 +14,6 @@
 
 #define BAND_PT 40 /* the band's height */
 #define LIVE_PT 52 /* the live button's width */
-#define COPY_S 0.5 /* a growing recording's timeline copied at most this often */
 #define PAD_PT 12
 
 double app_replay_fps(int speed) {
@@ -77,20 +76,21 @@ static void copy_steps(AppReplay *r, const VaeRecording *rec) {
     }
 }
 
-/* Copy the recording's steps when it grew (at most every COPY_S) or was replaced. A new
- * recording (a reset, a fork) ends a replay of the old one. */
+/* Copy the recording's steps when it grew or was replaced: a few hundred steps, under a
+ * lock the trainer only tries, at most once per snapshot. A new recording (a reset, a
+ * fork) ends a replay of the old one. */
 static void refresh_timeline(AppReplay *r, AppState *s, AppRecorder *rec) {
     unsigned gen = atomic_load_explicit(&rec->gen, memory_order_acquire);
-    int frames = atomic_load_explicit(&rec->frames, memory_order_relaxed);
+    int changes = atomic_load_explicit(&rec->changes, memory_order_relaxed);
     int replaced = gen != r->gen;
-    if (!replaced && (frames == r->frames_seen || s->now - r->copied_at < COPY_S)) return;
+    if (!replaced && changes == r->changes_seen) return;
     VaeRecording *locked = app_recorder_try(rec);
     if (!locked) return;
     gen = atomic_load_explicit(&rec->gen, memory_order_acquire); /* (stable while locked) */
     copy_steps(r, locked);
     app_recorder_release(rec);
     if (gen != r->gen && r->past) r->past = 0, r->playing = 0;
-    r->gen = gen, r->frames_seen = frames, r->copied_at = s->now;
+    r->gen = gen, r->changes_seen = changes;
     s->redraw |= APP_REDRAW_ALL; /* the band */
 }
 

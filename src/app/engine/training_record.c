@@ -79,6 +79,7 @@ static void add_queued(AppTrainer *t, VaeRecording *rec, char *e) {
     AppTrainRecord *R = &t->record;
     for (int i = 0; i < R->n_queue; i++)
         vae_recording_add_event(rec, &R->queue[i], e); /* full: the rest are dropped */
+    if (R->n_queue) atomic_fetch_add_explicit(&R->out->changes, 1, memory_order_relaxed);
     R->n_queue = 0;
     VaeRecordLoss loss[APP_MAX_MODELS];
     for (int i = 0; i < t->hist.n; i++) {
@@ -103,7 +104,7 @@ static int add_frame(AppTrainer *t, VaeRecording *rec, char *e) {
     int64_t step = t->latents_step;
     if (vae_recording_add_frame(rec, step, mu, lv, loss, e) != VAE_OK) return -1;
     R->latents_seq = t->latents_seq;
-    atomic_fetch_add_explicit(&R->out->frames, 1, memory_order_relaxed);
+    atomic_fetch_add_explicit(&R->out->changes, 1, memory_order_relaxed);
     /* decoders ~20 % of the steps apart: a few dozen over any run, denser early */
     if (R->dec_step >= 0 && step < R->dec_step + 1 + R->dec_step / 5) return 0;
     const VaeModel *models[APP_MAX_MODELS];
@@ -130,7 +131,7 @@ void app_record_publish(AppTrainer *t) {
         R->out->rec = rec = R->next;
         R->next = NULL;
         R->failed = 0;
-        atomic_store_explicit(&R->out->frames, 0, memory_order_relaxed);
+        atomic_store_explicit(&R->out->changes, 0, memory_order_relaxed);
         atomic_fetch_add_explicit(&R->out->gen, 1, memory_order_release);
     }
     char e[VAE_ERR_LEN];
