@@ -52,9 +52,11 @@ void vae_cnhw_to_rows(float *dst, const float *src, int B, int C, int HW, int ld
 /* ---- the conv architecture's stacks around the dense layers (model_conv.c) ---- */
 
 /* Floats of im2col scratch a workspace for max_batch images holds: the columns of up to
- * VAE_CONV_CHUNK images of the widest layer (more gain nothing: the products are already
- * large, and the columns stay nearer the cache). */
-#define VAE_CONV_CHUNK 64
+ * VAE_CONV_CHUNK images of the widest layer. More gain nothing: 16 images already make
+ * products of thousands of columns, and their columns stay nearer the cache (interleaved
+ * `vae bench --arch conv` runs: 16 trained 10-15 % faster than 64, and the window's peak
+ * RSS with conv models fell by 30 MB; docs/performance.md). */
+#define VAE_CONV_CHUNK 16
 size_t vae_conv_cols_cap(const VaeModel *m, int max_batch);
 /* Floats per image of the widest conv activation (0 for mlp): backward scratch width. */
 int vae_conv_max_width(const VaeModel *m);
