@@ -15,6 +15,7 @@
 #include "hover.h"
 #include "interp.h"
 #include "latent_ops.h"
+#include "prior.h"
 #include "rng.h"
 #include "tool_list.h"
 #include "toolbox.h"
@@ -106,11 +107,14 @@ static void send(World *w, AppInputKind kind, int key, int button, int x, int y)
     app_toolbox_input(&w->box, &w->s, &in);
 }
 
-/* A frame, a second after the last (no tool waits for time to pass). */
+/* A frame, a second after the last (no tool waits for time to pass), as the window's:
+ * the input sent before it, the newest snapshot, the tools' updates. */
 static void frame(World *w) {
     w->s.now += 1;
-    w->s.redraw = 0;
+    CHECK(app_state_take_snapshot(&w->s) == 0);
     app_toolbox_update(&w->box, &w->s);
+    w->s.redraw = 0;
+    w->s.frame++;
 }
 
 static float max_diff(const float *a, const float *b, int n) {
@@ -236,10 +240,9 @@ static void publish_forks(World *w, int n) {
         memcpy(snap->lv[m], w->s.snap->lv[m == 1], sizeof(float) * N_TEST * latent);
         snap->info[m].fork_of = m >= 2 ? 0 : -1;
     }
-    snap->seq = snap->latents_seq = w->s.snap->seq + 1;
+    snap->seq = snap->latents_seq = w->s.live->seq + 1;
     AppSnapshot *unread;
-    app_box_publish(&w->session.box, snap, &unread);
-    CHECK(app_state_take_snapshot(&w->s) == 0 && w->s.snap->n_models == n);
+    app_box_publish(&w->session.box, snap, &unread); /* the next frame takes it */
 }
 
 /* The --fork models of the launch join the panes of C as the trainer makes them; a fork
@@ -250,16 +253,58 @@ static void test_forks_join(World *w) {
     CHECK(w->s.n_panes == 2);
     publish_forks(w, 3);
     frame(w);
+    CHECK(w->s.snap->n_models == 3);
     CHECK_MSG(w->s.n_panes == 3 && w->s.pane[0].model == 0 && w->s.pane[2].model == 2,
               "the launch's fork joins the panes: %d panes, the first shows model %d", w->s.n_panes,
               w->s.pane[0].model);
     publish_forks(w, 4);
     frame(w);
+    CHECK(w->s.snap->n_models == 4);
     CHECK_MSG(w->s.n_panes == 2 && w->s.pane[0].model == 0 && w->s.pane[1].model == 3,
               "a fork from the window beside its parent: %d panes", w->s.n_panes);
     send(w, APP_IN_KEY, 'c', 0, 0, 0);
     CHECK(w->s.n_panes == 1);
     frame(w);
+}
+
+/* The prior's strips after a new snapshot: kept in the frame that brings it (which redraws
+ * the planes), decoded again over the next ones, at most APP_REFRESH_FLOPS of such decodes
+ * a frame after the first; what the user asks for is decoded at once. */
+static void test_refresh_spread(World *w) {
+    AppPrior *pr = app_toolbox_find(&w->box, "prior");
+    send(w, APP_IN_KEY, 'c', 0, 0, 0);
+    send(w, APP_IN_KEY, 'z', 0, 0, 0);
+    frame(w);
+    CHECK(w->s.n_panes == 2 && pr->pane[0].valid && pr->pane[1].valid);
+    uint64_t old = w->s.snap->seq;
+    publish_forks(w, 2);
+    frame(w);
+    CHECK_MSG(w->s.fresh && w->s.snap->seq == old + 1 && pr->pane[0].seq == old &&
+                  pr->pane[1].seq == old,
+              "the snapshot's own frame decodes nothing again");
+    frame(w);
+    CHECK_MSG(pr->pane[0].seq == old + 1, "the next frame decodes the first pane's strip");
+    for (int k = 0; k < 4; k++)
+        frame(w);
+    CHECK(pr->pane[1].seq == old + 1);
+    publish_forks(w, 2);
+    send(w, APP_IN_KEY, 'z', 0, 0, 0); /* a new draw in the snapshot's frame: at once */
+    frame(w);
+    CHECK_MSG(w->s.fresh && pr->pane[0].seq == old + 2 && pr->pane[1].seq == old + 2,
+              "the user's redraw decodes in its frame");
+    /* the budget: the first refresh of a frame whatever its size, then what it leaves, and
+     * one a whole snapshot behind regardless */
+    const VaeModel *m = &w->s.snap->model[0];
+    int big = (int)(APP_REFRESH_FLOPS / vae_model_decode_flops(m)) + 1;
+    frame(w);
+    CHECK(!w->s.fresh && app_decode_due(&w->s, m, big, w->s.snap->seq - 1));
+    CHECK(!app_decode_due(&w->s, m, 1, w->s.snap->seq - 1));
+    CHECK(app_decode_due(&w->s, m, 1, w->s.snap->seq - 2));
+    AppInput hide = {APP_IN_KEY, 'z', APP_MOD_SHIFT, 0, 0, 0, 0, 0, NULL};
+    app_toolbox_input(&w->box, &w->s, &hide);
+    send(w, APP_IN_KEY, 'c', 0, 0, 0);
+    frame(w);
+    CHECK(!pr->on && w->s.n_panes == 1);
 }
 
 static void test_grid(World *w) {
@@ -594,6 +639,7 @@ int main(void) {
     test_view_and_cursor(&w);
     test_hover(&w);
     test_compare(&w);
+    test_refresh_spread(&w);
     test_grid(&w);
     test_interp(&w);
     test_attr(&w);

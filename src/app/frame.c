@@ -31,8 +31,10 @@ static int rect_inside(const SDL_Rect *in, const SDL_Rect *out) {
 }
 
 /* On the retained image, a frame in which only the pointer moved (or a new snapshot with
- * the latents on screen came): redraw where each pane's marks were, then where they are
- * now (known once drawn), and the panel's pointer sections, or the whole panel. */
+ * the latents on screen came, strips were decoded again, a layer of a plot changed):
+ * redraw where each pane's marks were, the parts listed (app_redraw_rect), the panel's
+ * pointer sections or the whole panel, the dock's pointer strips or all of them, and where
+ * the marks are now (known once drawn). */
 static void draw_cursor_frame(AppFrame *f, const AppState *s, const AppTools *t, AppGfx *g,
                               int whole_panel) {
     SDL_Rect before[APP_MAX_PANES];
@@ -42,11 +44,16 @@ static void draw_cursor_frame(AppFrame *f, const AppState *s, const AppTools *t,
     for (int i = 0; i < s->n_panes; i++)
         if (!SDL_RectEmpty(&before[i]))
             draw_scene(s, t, g, &before[i]), f->dirty[f->n_dirty++] = before[i];
+    for (int k = 0; k < s->n_redraw_rects; k++) { /* parts that changed (a plot's layer) */
+        SDL_Rect r = app_sdl_rect(s->redraw_rect[k]);
+        if (!SDL_RectEmpty(&r)) draw_scene(s, t, g, &r), f->dirty[f->n_dirty++] = r;
+    }
     SDL_Rect panel = whole_panel ? app_sdl_rect(s->panel) : t->dynamic[0];
     if (!SDL_RectEmpty(&panel)) draw_scene(s, t, g, &panel), f->dirty[f->n_dirty++] = panel;
-    for (int i = 0; i < s->n_panes; i++) /* the dock's strips that follow the pointer */
-        if (!SDL_RectEmpty(&t->dynamic[1 + i]))
-            draw_scene(s, t, g, &t->dynamic[1 + i]), f->dirty[f->n_dirty++] = t->dynamic[1 + i];
+    for (int i = 0; i < s->n_panes; i++) { /* the strips that follow the pointer, or all */
+        SDL_Rect strips = (s->redraw & APP_REDRAW_DOCK) ? t->dock[i] : t->dynamic[1 + i];
+        if (!SDL_RectEmpty(&strips)) draw_scene(s, t, g, &strips), f->dirty[f->n_dirty++] = strips;
+    }
     for (int i = 0; i < s->n_panes; i++) {
         SDL_Rect now = g->marks[i];
         if (SDL_RectEmpty(&now) || rect_inside(&now, &before[i])) continue;
@@ -79,7 +86,7 @@ void app_frame_draw(AppFrame *f, AppState *s, const AppTools *t, AppGfx *g, cons
             draw_cursor_frame(f, s, t, g, (s->redraw & APP_REDRAW_PANEL) != 0);
         }
     }
-    s->redraw = 0;
+    s->redraw = 0, s->n_redraw_rects = 0;
 }
 
 void app_frame_present(const AppFrame *f, const AppWindow *w, AppGfx *g) {

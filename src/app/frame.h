@@ -8,7 +8,7 @@
 #include "tools.h"
 #include "window.h"
 
-#define APP_MAX_DIRTY (3 * APP_MAX_PANES + 1)
+#define APP_MAX_DIRTY (3 * APP_MAX_PANES + 1 + APP_MAX_REDRAW_RECTS)
 
 typedef struct {
     int drawn;                     /* this frame drew something */

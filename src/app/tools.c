@@ -57,6 +57,14 @@ static void sort_slots(AppTools *t) {
         }
 }
 
+/* r grown to hold a too (r empty: a). */
+static void add_rect(SDL_Rect *r, const SDL_Rect *a) {
+    if (SDL_RectEmpty(r))
+        *r = *a;
+    else
+        SDL_UnionRect(r, a, r);
+}
+
 /* The panel's sections top to bottom. A section's height() is asked first with no limit
  * (its natural height; a negative one, -min, marks the section that takes what is left),
  * then with what the sections after it leave at their natural or minimum heights. */
@@ -96,13 +104,8 @@ static void layout_panel(AppTools *t, const AppState *s, AppGfx *g) {
             AppDraw d = draw_ctx(t, s, g, t->slot[k].tool);
             t->slot[k].sec->placed(&d, t->box.state[t->slot[k].tool], t->slot[k].r);
         }
-        if (t->slot[k].sec->dynamic && hk > 0) {
-            SDL_Rect r = {s->panel.x + 1, y, s->panel.w - 1, hk};
-            if (SDL_RectEmpty(&dyn))
-                dyn = r;
-            else
-                SDL_UnionRect(&dyn, &r, &dyn);
-        }
+        if (t->slot[k].sec->dynamic && hk > 0)
+            add_rect(&dyn, &(SDL_Rect){s->panel.x + 1, y, s->panel.w - 1, hk});
         y += hk;
     }
     t->dynamic[0] = dyn;
@@ -149,7 +152,7 @@ static void layout_dock(AppTools *t, AppState *s, AppGfx *g) {
     }
     if (dock > most) dock = most;
     for (int p = 0; p < APP_MAX_PANES; p++)
-        t->dynamic[1 + p] = (SDL_Rect){0, 0, 0, 0};
+        t->dynamic[1 + p] = t->dock[p] = (SDL_Rect){0, 0, 0, 0};
     int y[APP_MAX_PANES];
     for (int p = 0; p < s->n_panes; p++) {
         AppPane *pane = &s->pane[p];
@@ -165,12 +168,8 @@ static void layout_dock(AppTools *t, AppState *s, AppGfx *g) {
             AppDraw d = draw_ctx(t, s, g, st->tool);
             st->sec->placed(&d, t->box.state[st->tool], st->pane, st->r);
         }
-        SDL_Rect *dyn = &t->dynamic[1 + st->pane];
-        if (!st->sec->dynamic) continue;
-        if (SDL_RectEmpty(dyn))
-            *dyn = st->r;
-        else
-            SDL_UnionRect(dyn, &st->r, dyn);
+        add_rect(&t->dock[st->pane], &st->r);
+        if (st->sec->dynamic) add_rect(&t->dynamic[1 + st->pane], &st->r);
     }
 }
 

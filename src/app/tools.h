@@ -37,6 +37,7 @@ typedef struct AppTools {
     int n_strips;
     /* what follows the pointer: the panel's sections (one rectangle), each pane's strips */
     SDL_Rect dynamic[1 + APP_MAX_PANES];
+    SDL_Rect dock[APP_MAX_PANES]; /* all of each pane's strips */
 } AppTools;
 
 int app_tools_init(AppTools *t, AppState *s, char *err, int err_len);

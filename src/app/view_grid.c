@@ -73,7 +73,7 @@ static void under(const AppDraw *d, int pane) {
     double y0 = app_view_py(&p->view, p->rect, t->gy1), y1 = app_view_py(&p->view, p->rect, t->gy0);
     double cx0 = fmax(x0, rr.x), cy0 = fmax(y0, rr.y);
     double cx1 = fmin(x1, rr.x + rr.w), cy1 = fmin(y1, rr.y + rr.h);
-    if (!(cx0 < cx1 && cy0 < cy1)) return;
+    if (!(cx0 < cx1 && cy0 < cy1) || !app_in_pass(d->g, cx0, cy0, cx1, cy1)) return;
     double sx = t->tw / (x1 - x0), sy = t->th / (y1 - y0);
     SDL_Rect src = {(int)floor((cx0 - x0) * sx), (int)floor((cy0 - y0) * sy), 0, 0};
     int ex = (int)ceil((cx1 - x0) * sx), ey = (int)ceil((cy1 - y0) * sy);
@@ -89,7 +89,7 @@ static void frame(const AppDraw *d, int pane) {
     const AppGrid *grid = d->tool;
     const AppGridJob *j = &grid->job[pane];
     const AppPane *p = &d->s->pane[pane];
-    if (!grid->on || !j->active) return;
+    if (!grid->on || !j->active || j->refresh) return;
     app_text_drawf(&d->g->text, APP_FONT_SMALL, p->rect.x + p->rect.w - app_px(d->g, 8),
                    p->rect.y + app_px(d->g, 8), APP_DIM, APP_ALIGN_RIGHT, "decoding grid %d/%d",
                    j->next, j->nx * j->ny);

@@ -74,6 +74,7 @@ static void under(const AppDraw *d, int pane) {
     double x0 = app_view_px(&p->view, p->rect, mp->x0), x1 = app_view_px(&p->view, p->rect, mp->x1);
     double y0 = app_view_py(&p->view, p->rect, mp->y1), y1 = app_view_py(&p->view, p->rect, mp->y0);
     if (!(fabs(x0) < 1e6 && fabs(x1) < 1e6 && fabs(y0) < 1e6 && fabs(y1) < 1e6)) return;
+    if (!app_in_pass(d->g, x0, y0, x1, y1)) return; /* a stretched blend costs, clipped too */
     SDL_FRect dst = {(float)x0, (float)y0, (float)(x1 - x0), (float)(y1 - y0)};
     SDL_RenderCopyF(d->g->ren, c->tex[pane], NULL, &dst);
 }

@@ -14,6 +14,7 @@ typedef struct {
     float *probs;              /* (nx * ny, pixels) decoded tiles */
     int nx, ny, next;          /* tiles across and down, the next one to decode */
     int active;                /* decoding */
+    int refresh;               /* ... only because a new snapshot came (progress not shown) */
     unsigned finished;         /* jobs completed: probs hold a whole grid when it changes */
     double zx0, zx1, zy0, zy1; /* the latent extent the tiles cover */
     /* what the job shows: */

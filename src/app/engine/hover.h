@@ -23,7 +23,9 @@ typedef struct {
     uint64_t post_seq;
     /* the first APP_POST_DECODED samples decoded (key E), for the posterior above */
     float *decoded;    /* (APP_POST_DECODED, pixels) */
-    int decoded_valid; /* of the posterior samples of post_idx / post_seq */
+    int decoded_valid; /* of the posterior samples of post_idx / post_seq, */
+    int decoded_stale; /* ... or of older ones, until app_decode_due */
+    uint64_t decoded_seq;
     unsigned decoded_version;
 } AppHoverPane;
 

@@ -53,6 +53,7 @@ int app_state_show(AppState *s, const AppSnapshot *past) {
 int app_state_take_snapshot(AppState *s) {
     AppSnapshot *snap = app_box_take(&s->session->box, s->live);
     s->fresh = 0;
+    s->refresh_flops = APP_REFRESH_FLOPS;
     if (snap == s->live) return 0;
     s->live = snap;
     if (!s->past) s->snap = snap, s->fresh = 1;
@@ -64,6 +65,27 @@ int app_state_take_snapshot(AppState *s) {
         app_toast(s, snap->save_failed, "%s", snap->save_msg);
     }
     return fit_workspaces(s);
+}
+
+int app_decode_due(AppState *s, const VaeModel *m, int n, uint64_t cached_seq) {
+    if (s->past || app_user_frame(s)) return 1;
+    if (s->fresh) return 0;
+    if (s->refresh_flops <= 0 && cached_seq + 1 >= s->snap->seq) return 0;
+    s->refresh_flops -= n * vae_model_decode_flops(m);
+    return 1;
+}
+
+void app_redraw_rect(AppState *s, AppRect r) {
+    if (s->n_redraw_rects == APP_MAX_REDRAW_RECTS) {
+        s->redraw |= APP_REDRAW_ALL;
+        return;
+    }
+    s->redraw_rect[s->n_redraw_rects++] = r;
+    s->redraw |= APP_REDRAW_RECTS;
+}
+
+double app_refresh_budget(const AppState *s) {
+    return s->fresh && !s->past ? 0 : s->refresh_flops > 0 ? s->refresh_flops : 0;
 }
 
 void app_state_use_encoders(AppState *s, int on) {

@@ -21,7 +21,11 @@ enum {
     APP_REDRAW_CURSOR = 1, /* the marks that follow the pointer, the panel's cursor sections */
     APP_REDRAW_PANEL = 2,  /* the whole panel (a new snapshot with the same latents) */
     APP_REDRAW_ALL = 4,    /* everything */
+    APP_REDRAW_DOCK = 8,   /* every pane's strips (decoded again for a new snapshot) */
+    APP_REDRAW_RECTS = 16, /* the rectangles app_redraw_rect listed */
 };
+
+#define APP_MAX_REDRAW_RECTS 8
 
 typedef struct {
     int model;        /* index into the snapshot's models */
@@ -52,6 +56,7 @@ typedef struct AppState {
     AppSnapshot *live;               /* the newest from the session, NULL before the first */
     const AppSnapshot *past;         /* the replay tool's past state shown instead, or NULL */
     int fresh;                       /* snap changed this frame */
+    double refresh_flops;            /* decoding refreshes may still do (app_decode_due) */
     int events_seen;                 /* trainer events already echoed to stderr */
     unsigned saves_seen;             /* the trainer's saves already told */
     VaeWorkspace ws[APP_MAX_MODELS]; /* decode scratch of the render thread, per model */
@@ -66,6 +71,7 @@ typedef struct AppState {
     int layout_dirty; /* the panes changed: lay out before the next draw */
     /* the pointer */
     int mouse_in, mx, my;  /* pixels */
+    long input_frame;      /* 1 + the frame of the last input (0: none yet) */
     int hover;             /* the shown image under the pointer, or -1 */
     int scatter_hidden;    /* a tool covers the scatter (the grid): no hovering */
     const void *left_tool; /* the tool whose gestures the left button makes (its state), or
@@ -82,8 +88,10 @@ typedef struct AppState {
     char screenshot[1024]; /* save this frame as PNG when set */
     AppToast toast;
     long frame;
-    double now; /* vae_now() at the start of the frame */
-    int redraw; /* APP_REDRAW_* for this frame */
+    double now;                                /* vae_now() at the start of the frame */
+    int redraw;                                /* APP_REDRAW_* for this frame */
+    AppRect redraw_rect[APP_MAX_REDRAW_RECTS]; /* and these parts of the window */
+    int n_redraw_rects;
 } AppState;
 
 void app_state_init(AppState *s, const AppOptions *o, AppSession *session);
@@ -95,6 +103,29 @@ int app_state_take_snapshot(AppState *s);
 /* Show past (owned by the caller, valid until it shows another or NULL) instead of the
  * live snapshot; NULL: the live one again. 0, or -1 out of memory. */
 int app_state_show(AppState *s, const AppSnapshot *past);
+
+/* Whether a tool decodes now the n codes through m of a cache that no longer shows the
+ * current state (decoded from snapshot cached_seq; its code, image or model may have
+ * changed too). At once when the user did something this frame (or moves the timeline).
+ * What a new live snapshot alone changed waits: not in the frame that brings it, which
+ * redraws the planes already, and then up to APP_REFRESH_FLOPS of decoding a frame (the
+ * first whatever its size), so the strips of every tool and pane are redone over the next
+ * frames instead of all in one; a cache a whole snapshot behind is redone regardless, so
+ * none waits long. The tool asks for what shows the decodes to be redrawn. */
+int app_decode_due(AppState *s, const VaeModel *m, int n, uint64_t cached_seq);
+/* The decoding (flops) such refreshes may still do this frame (0 in the snapshot's own);
+ * a tool that spreads its own (the grid) takes what it uses out of s->refresh_flops. */
+double app_refresh_budget(const AppState *s);
+/* Whether this frame's input is the user's doing (a key, the pointer), as opposed to what
+ * a new snapshot changed by itself (the view fitted to new latents, say). */
+static inline int app_user_frame(const AppState *s) {
+    return s->input_frame == s->frame + 1;
+}
+
+/* Redraw r (pixels) in the next frame: a part of the window that changed apart from the
+ * pointer's marks, the panel and the strips (a plot's layer, the timeline); more than
+ * APP_MAX_REDRAW_RECTS in one frame redraw everything. */
+void app_redraw_rect(AppState *s, AppRect r);
 
 /* A tool starts (on) or stops needing each model's encoder in the snapshots (to encode an
  * image that is not on the plane): the trainer is asked while any tool needs them. */

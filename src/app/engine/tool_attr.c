@@ -181,6 +181,7 @@ static void update_strip(AppAttrPane *ap, const AppAttr *a, AppState *s, const A
     if (ap->strip_valid && ap->img == a->img && ap->strip_means == ap->means_version &&
         ap->seq == s->snap->seq && ap->model == p->model && ap->cls == s->cls)
         return;
+    if (ap->strip_valid && !app_decode_due(s, m, APP_ATTR_STEPS, ap->seq)) return;
     float z0[VAE_MAX_LATENT];
     char err[VAE_ERR_LEN];
     app_image_code(s, p->model, a->img, z0);

@@ -1,6 +1,7 @@
 /* Decoding under the pointer: every frame in which the code under the pointer, the model
- * or the class changed, each pane's model decodes its cursor code (one row: sgemv). Keys
- * 0-9 choose the class a CVAE decodes. */
+ * or the class changed, each pane's model decodes its cursor code (one row: sgemv), at
+ * once when the pointer moved (a new snapshot's: app_decode_due). Keys 0-9 choose the
+ * class a CVAE decodes. */
 #include <string.h>
 
 #include "cursor.h"
@@ -17,12 +18,14 @@ static void update(void *self, AppState *s) {
         if (cp->valid && cp->seq == s->snap->seq && cp->model == p->model && cp->cls == s->cls &&
             !memcmp(cp->z, p->cursor, bytes))
             continue;
+        if (cp->valid && !app_decode_due(s, m, 1, cp->seq)) continue;
         uint8_t label;
         memcpy(cp->z, p->cursor, bytes);
         vae_model_decode(m, &s->ws[p->model], cp->z, app_decode_label(m, s->cls, &label), 1,
                          cp->probs);
         cp->seq = s->snap->seq, cp->model = p->model, cp->cls = s->cls, cp->valid = 1;
         cp->version++;
+        s->redraw |= APP_REDRAW_CURSOR; /* its panel section */
     }
 }
 

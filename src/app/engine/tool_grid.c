@@ -3,7 +3,9 @@
  * probability (inverse normal CDF) instead of linearly. A grid is decoded a batch of
  * tiles per frame and shown when complete (the last complete one stays on screen
  * meanwhile), so a re-decode never stalls a frame; it is redone when the view, the
- * snapshot, the spacing or the class changes. */
+ * snapshot, the spacing or the class changes. A grid redone for a new snapshot alone (its
+ * latents, or the view fitted to them) decodes as refreshes do (app_decode_due), shows no
+ * progress and redraws only its plot, once, when it is complete. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -98,13 +100,26 @@ static void update(void *self, AppState *s) {
         AppGridJob *j = &g->job[i];
         const VaeModel *m = app_pane_model(s, p);
         if (!m) continue;
-        int stale = j->finished == 0 || j->seq != s->snap->seq || outdated(j, s, p, g);
-        if (stale && (!j->active || outdated(j, s, p, g)) && start(j, s, p, g, m->cfg.latent) != 0)
-            continue;
+        int moved = outdated(j, s, p, g);
+        int stale = j->finished == 0 || j->seq != s->snap->seq || moved;
+        if (stale && (!j->active || moved)) {
+            if (start(j, s, p, g, m->cfg.latent) != 0) continue;
+            j->refresh = j->finished > 0 && !app_user_frame(s);
+        }
         if (!j->active) continue;
-        int budget = (int)(GRID_FLOPS_PER_FRAME / vae_model_decode_flops(m));
-        advance(j, s, m, budget < 1 ? 1 : budget > TILES_PER_FRAME ? TILES_PER_FRAME : budget);
-        s->redraw |= APP_REDRAW_ALL; /* the progress, then the new grid */
+        double flops = vae_model_decode_flops(m);
+        int budget = (int)(GRID_FLOPS_PER_FRAME / flops);
+        if (j->refresh) { /* at most half of what refreshes may decode: the strips first */
+            budget = (int)(fmin(app_refresh_budget(s), APP_REFRESH_FLOPS / 2) / flops);
+            if (budget < 1) continue;
+        }
+        budget = budget < 1 ? 1 : budget > TILES_PER_FRAME ? TILES_PER_FRAME : budget;
+        if (j->refresh) s->refresh_flops -= budget * flops;
+        advance(j, s, m, budget);
+        if (!j->refresh)
+            s->redraw |= APP_REDRAW_ALL; /* the progress, then the new grid */
+        else if (!j->active)
+            app_redraw_rect(s, p->rect); /* the new grid */
     }
 }
 

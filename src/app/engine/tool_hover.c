@@ -13,6 +13,7 @@
 static void reconstruct(AppHoverPane *h, AppState *s, const AppPane *p, const VaeModel *m) {
     int i = s->hover;
     if (h->recon_idx == i && h->recon_seq == s->snap->seq && h->recon_model == p->model) return;
+    if (h->recon_idx >= 0 && !app_decode_due(s, m, 1, h->recon_seq)) return;
     uint8_t label = s->session->shown->labels[i];
     float z[VAE_MAX_LATENT];
     app_image_code(s, p->model, i, z); /* with flows: the flowed mean, the decoder's input */
@@ -20,6 +21,7 @@ static void reconstruct(AppHoverPane *h, AppState *s, const AppPane *p, const Va
                      h->recon);
     h->recon_idx = i, h->recon_seq = s->snap->seq, h->recon_model = p->model;
     h->recon_version++;
+    s->redraw |= APP_REDRAW_CURSOR; /* the strips follow the pointer */
 }
 
 static void sample_posterior(AppHoverPane *h, const AppState *s, const AppPane *p,
@@ -28,7 +30,7 @@ static void sample_posterior(AppHoverPane *h, const AppState *s, const AppPane *
     if (h->post_valid && h->post_idx == i && h->post_seq == s->snap->seq &&
         h->post_model == p->model)
         return;
-    h->decoded_valid = 0;
+    h->decoded_stale = 1;
     size_t n = (size_t)APP_POST_SAMPLES * VAE_MAX_LATENT;
     if (!h->z0) h->z0 = malloc(n * sizeof *h->z0);
     if (!h->zk) h->zk = malloc(n * sizeof *h->zk);
@@ -46,14 +48,16 @@ static void sample_posterior(AppHoverPane *h, const AppState *s, const AppPane *
 
 /* One x, many z: the first samples of q(z|x) through the decoder (key E). */
 static void decode_samples(AppHoverPane *h, AppState *s, const AppPane *p, const VaeModel *m) {
-    if (h->decoded_valid || !h->post_valid) return;
+    if ((h->decoded_valid && !h->decoded_stale) || !h->post_valid) return;
+    if (h->decoded_valid && !app_decode_due(s, m, APP_POST_DECODED, h->decoded_seq)) return;
     if (!h->decoded) h->decoded = malloc((size_t)APP_POST_DECODED * APP_PIXELS_MAX * sizeof(float));
     if (!h->decoded) return;
     uint8_t labels[APP_POST_DECODED];
     memset(labels, s->session->shown->labels[h->post_idx], sizeof labels);
     vae_model_decode(m, &s->ws[p->model], h->zk, m->cfg.kind == VAE_KIND_CVAE ? labels : NULL,
                      APP_POST_DECODED, h->decoded);
-    h->decoded_valid = 1;
+    h->decoded_valid = 1, h->decoded_stale = 0, h->decoded_seq = h->post_seq;
+    s->redraw |= APP_REDRAW_CURSOR;
     h->decoded_version++;
 }
 

@@ -112,7 +112,7 @@ static void trace(AppInterpPane *ip, const AppInterp *it, const float *z0, const
 }
 
 /* Pane i's path and its decodes, redone only when the path, the model, the snapshot or
- * the class changed. */
+ * the class changed (the decodes as app_decode_due says). */
 static void update_pane(AppInterp *it, AppState *s, int i) {
     const AppPane *p = &s->pane[i];
     const VaeModel *m = app_pane_model(s, p);
@@ -128,18 +128,21 @@ static void update_pane(AppInterp *it, AppState *s, int i) {
     int same_path = ip->valid && ip->L == L && ip->spherical == sph && !memcmp(ip->z, z, bytes) &&
                     ip->ax[0] == p->ax[0] && ip->ax[1] == p->ax[1];
     if (same_path && ip->seq == s->snap->seq && ip->model == p->model && ip->cls == s->cls) return;
-    if (!same_path) trace(ip, it, z0, z1, p, L);
-    memcpy(ip->z, z, bytes);
+    if (!same_path) { /* the path on the plane: drawn only in whole frames */
+        trace(ip, it, z0, z1, p, L);
+        memcpy(ip->z, z, bytes);
+        ip->L = L, ip->spherical = sph;
+        s->redraw |= APP_REDRAW_ALL;
+    }
+    if (ip->valid && !app_decode_due(s, m, APP_INTERP_STEPS, ip->seq)) return;
     uint8_t labels[APP_INTERP_STEPS];
     memset(labels, s->cls, sizeof labels);
     vae_model_decode(m, &s->ws[p->model], ip->z, m->cfg.kind == VAE_KIND_CVAE ? labels : NULL,
                      APP_INTERP_STEPS, ip->probs);
-    ip->L = L, ip->spherical = sph, ip->valid = 1;
+    ip->valid = 1;
     ip->seq = s->snap->seq, ip->model = p->model, ip->cls = s->cls;
     ip->version++;
-    /* the path on the plane and the strip: neither follows the pointer, so a partial frame
-     * would not redraw them (this is at most once a snapshot, or a click) */
-    s->redraw |= APP_REDRAW_ALL;
+    s->redraw |= APP_REDRAW_DOCK; /* the strip */
 }
 
 static void update(void *self, AppState *s) {

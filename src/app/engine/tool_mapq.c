@@ -56,7 +56,7 @@ static void submit(AppMapPane *mp, AppState *s, const AppPane *p, const VaeModel
 }
 
 /* A finished job becomes the result (the job's grids and the result's swap). */
-static void collect(AppMapPane *mp, AppState *s) {
+static void collect(AppMapPane *mp, AppState *s, int pane) {
     if (!mp->running || !app_worker_done(s->worker, &mp->job)) return;
     mp->running = 0;
     AppDensity *d = &mp->job;
@@ -68,7 +68,7 @@ static void collect(AppMapPane *mp, AppState *s) {
     mp->hole_mass = d->hole_mass, mp->has_sigma = d->lv != NULL;
     mp->valid = 1;
     mp->version++;
-    s->redraw |= APP_REDRAW_ALL;
+    app_redraw_rect(s, s->pane[pane].rect);
 }
 
 static void update(void *self, AppState *s) {
@@ -77,7 +77,7 @@ static void update(void *self, AppState *s) {
     for (int i = 0; i < s->n_panes; i++) {
         AppMapPane *mp = &map->pane[i];
         const VaeModel *m = app_pane_model(s, &s->pane[i]);
-        collect(mp, s);
+        collect(mp, s, i);
         if (m && !mp->running && (!mp->valid || outdated(mp, s, &s->pane[i])))
             submit(mp, s, &s->pane[i], m);
     }

@@ -40,6 +40,7 @@ static void update(void *self, AppState *s) {
         if (!m || (pp->valid && pp->seq == s->snap->seq && pp->model == s->pane[i].model &&
                    pp->draw == pr->draw && pp->cls == s->cls))
             continue;
+        if (pp->valid && !app_decode_due(s, m, APP_PRIOR_K, pp->seq)) continue;
         int L = m->cfg.latent;
         float z[APP_PRIOR_K * VAE_MAX_LATENT];
         for (int k = 0; k < APP_PRIOR_K; k++)
@@ -51,6 +52,7 @@ static void update(void *self, AppState *s) {
         pp->valid = 1, pp->seq = s->snap->seq, pp->model = s->pane[i].model, pp->draw = pr->draw;
         pp->cls = s->cls;
         pp->version++;
+        s->redraw |= APP_REDRAW_DOCK; /* the strip */
     }
 }
 

@@ -162,7 +162,8 @@ static void remake_input(AppRepair *r, AppState *s) {
 static void repair_model(AppRepair *r, AppState *s, int m) {
     const VaeModel *mod = &s->snap->model[m];
     uint8_t label = (uint8_t)s->cls;
-    if (r->recon_seq[m] != s->snap->seq) {
+    if (r->recon_seq[m] != s->snap->seq &&
+        (r->recon_seq[m] == 0 || app_decode_due(s, mod, 2, r->recon_seq[m]))) {
         vae_reconstruct(mod, &s->ws[m], r->input, label, r->recon[m]);
         r->recon_seq[m] = s->snap->seq;
         r->results++;

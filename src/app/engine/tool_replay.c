@@ -91,7 +91,7 @@ static void refresh_timeline(AppReplay *r, AppState *s, AppRecorder *rec) {
     app_recorder_release(rec);
     if (gen != r->gen && r->past) r->past = 0, r->playing = 0;
     r->gen = gen, r->changes_seen = changes;
-    s->redraw |= APP_REDRAW_ALL; /* the band */
+    app_redraw_rect(s, s->band);
 }
 
 /* ---- what is shown ------------------------------------------------------------------------ */

@@ -61,6 +61,7 @@ static void update_pane(AppTravPane *tp, AppState *s, const AppPane *p) {
         return;
     if (tp->valid && s->now - tp->decoded_at < APP_TRAV_EVERY_S && s->now >= tp->decoded_at)
         return; /* soon */
+    if (tp->valid && !app_decode_due(s, m, tp->n_rows * APP_TRAV_STEPS, tp->seq)) return;
     size_t n = (size_t)APP_TRAV_ROWS * APP_TRAV_STEPS * APP_PIXELS_MAX;
     if (!tp->probs && !(tp->probs = malloc(n * sizeof *tp->probs))) return;
     char err[VAE_ERR_LEN];

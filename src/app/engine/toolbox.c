@@ -45,6 +45,7 @@ void app_toolbox_input(AppToolbox *b, AppState *s, const AppInput *in) {
     case APP_IN_LEAVE: s->mouse_in = 0; break;
     default: break;
     }
+    s->input_frame = s->frame + 1;
     /* a plain move changes only what follows the pointer; anything else may change more */
     s->redraw |= in->kind == APP_IN_MOVE ? APP_REDRAW_CURSOR : APP_REDRAW_ALL;
     for (int i = 0; i < b->n; i++)
