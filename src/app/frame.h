@@ -25,6 +25,7 @@ typedef struct {
     double startup_ms;
     AppHistogram frame_ms;     /* --stats: time of each drawn frame after start-up */
     AppHistogram frame_cpu_ms; /* --stats: the render thread's CPU time of each */
+    AppHistogram whole_ms;     /* --stats: the time of each frame drawn whole */
     long drawn_frames, whole_frames;
     AppHistogram snap_ms; /* --stats: a snapshot's publication to its first present */
 } AppFrame;

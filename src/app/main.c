@@ -144,11 +144,14 @@ static void print_stats(const App *a, double wall) {
         fclose(st);
         if (kb >= 0) printf(" peak_rss_mb=%.1f", kb / 1024.0);
     }
-    /* a second line: how many drawn frames were whole, and the render thread's own CPU
-     * time per drawn frame (what the frames cost, apart from waiting for the cores) */
-    printf("\ndrawn=%ld whole=%ld cpu_p50_ms=%.2f cpu_p99_ms=%.2f startup_frame_ms=%.2f\n",
+    /* a second line: how many drawn frames were whole, the render thread's own CPU time
+     * per drawn frame (what the frames cost, apart from waiting for the cores), and the
+     * p99 of the frames drawn whole alone */
+    printf("\ndrawn=%ld whole=%ld cpu_p50_ms=%.2f cpu_p99_ms=%.2f startup_frame_ms=%.2f "
+           "whole_p99_ms=%.2f\n",
            f->drawn_frames, f->whole_frames, app_hist_quantile(&f->frame_cpu_ms, 0.5),
-           app_hist_quantile(&f->frame_cpu_ms, 0.99), f->startup_ms);
+           app_hist_quantile(&f->frame_cpu_ms, 0.99), f->startup_ms,
+           app_hist_quantile(&f->whole_ms, 0.99));
     fflush(stdout);
 }
 
@@ -163,6 +166,7 @@ static void record_frame(App *a, double ms, double cpu_ms) {
     }
     app_hist_record(&f->frame_ms, ms);
     app_hist_record(&f->frame_cpu_ms, cpu_ms);
+    if (f->whole) app_hist_record(&f->whole_ms, ms);
 }
 
 /* The loop: input, update, draw; a frame's time (input to present, the screenshot not
