@@ -9,6 +9,7 @@
 #include "clock.h"
 #include "events.h"
 #include "frame.h"
+#include "priority.h"
 #include "script_play.h"
 #include "session.h"
 #include "state.h"
@@ -27,6 +28,7 @@ typedef struct {
     AppTools tools;
     AppFrame frame;
     AppScriptPlayer script;
+    int realtime; /* the loop's thread runs at a real-time priority (priority.h) */
 } App;
 
 static int fail(const char *msg) {
@@ -148,10 +150,10 @@ static void print_stats(const App *a, double wall) {
      * per drawn frame (what the frames cost, apart from waiting for the cores), and the
      * p99 of the frames drawn whole alone */
     printf("\ndrawn=%ld whole=%ld cpu_p50_ms=%.2f cpu_p99_ms=%.2f startup_frame_ms=%.2f "
-           "whole_p99_ms=%.2f\n",
+           "whole_p99_ms=%.2f realtime=%d\n",
            f->drawn_frames, f->whole_frames, app_hist_quantile(&f->frame_cpu_ms, 0.5),
            app_hist_quantile(&f->frame_cpu_ms, 0.99), f->startup_ms,
-           app_hist_quantile(&f->whole_ms, 0.99));
+           app_hist_quantile(&f->whole_ms, 0.99), a->realtime);
     fflush(stdout);
 }
 
@@ -173,6 +175,7 @@ static void record_frame(App *a, double ms, double cpu_ms) {
  * counted, nor a present that waits for vsync) goes into --stats. Paced at 60 fps when
  * present does not wait. */
 static int run(App *a) {
+    a->realtime = app_priority_frames();
     double t_begin = vae_now(), t_next = t_begin;
     while (!a->s.quit) {
         double t0 = a->s.now = vae_now(), c0 = vae_thread_cpu();
