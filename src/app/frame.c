@@ -9,6 +9,9 @@ static void draw_scene(const AppState *s, const AppTools *t, AppGfx *g, const SD
     g->clipped = clip != NULL;
     if (clip) g->pass_clip = *clip;
     app_clip(g, NULL);
+    /* opaque, whatever the last pass ended with: blending the background costs a whole
+     * frame's fill rate in software */
+    SDL_SetRenderDrawBlendMode(g->ren, SDL_BLENDMODE_NONE);
     app_set_color(g->ren, APP_BG);
     if (clip)
         SDL_RenderFillRect(g->ren, clip); /* RenderClear would ignore the clip */

@@ -79,6 +79,7 @@ void app_shade_rect(AppGfx *g, SDL_Rect r, Uint8 alpha) {
     SDL_SetRenderDrawBlendMode(g->ren, SDL_BLENDMODE_BLEND);
     SDL_SetRenderDrawColor(g->ren, 12, 14, 18, alpha);
     SDL_RenderFillRect(g->ren, &r);
+    SDL_SetRenderDrawBlendMode(g->ren, SDL_BLENDMODE_NONE);
 }
 
 SDL_Texture *app_image_texture(AppGfx *g, int w, int h) {

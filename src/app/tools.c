@@ -200,6 +200,7 @@ void app_tools_draw_pane(const AppTools *t, const AppState *s, AppGfx *g, int p)
         if (t->view[i]->frame) {
             AppDraw d = draw_ctx(t, s, g, i);
             t->view[i]->frame(&d, p);
+            SDL_SetRenderDrawBlendMode(g->ren, SDL_BLENDMODE_NONE);
         }
 }
 
@@ -238,6 +239,7 @@ void app_tools_draw_window(const AppTools *t, const AppState *s, AppGfx *g) {
         if (t->view[i]->window) {
             AppDraw d = draw_ctx(t, s, g, i);
             t->view[i]->window(&d);
+            SDL_SetRenderDrawBlendMode(g->ren, SDL_BLENDMODE_NONE);
         }
 }
 
