@@ -83,8 +83,7 @@ void app_shade_rect(AppGfx *g, SDL_Rect r, Uint8 alpha) {
 }
 
 SDL_Texture *app_image_texture(AppGfx *g, int w, int h) {
-    SDL_Texture *t =
-        SDL_CreateTexture(g->ren, SDL_PIXELFORMAT_ARGB8888, SDL_TEXTUREACCESS_STREAMING, w, h);
+    SDL_Texture *t = SDL_CreateTexture(g->ren, g->opaque_format, SDL_TEXTUREACCESS_STREAMING, w, h);
     if (!t) return NULL;
     SDL_SetTextureScaleMode(t, SDL_ScaleModeNearest);
     SDL_SetTextureBlendMode(t, SDL_BLENDMODE_NONE);

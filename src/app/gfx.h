@@ -19,6 +19,10 @@ typedef struct AppGfx {
     int clipped; /* drawing only pass_clip of the window */
     SDL_Rect pass_clip;
     SDL_Rect marks[APP_MAX_PANES]; /* this frame's pointer-following marks, per pane */
+    /* the format of opaque textures: the window's own in software (XRGB8888), where a copy
+     * in another format goes pixel by pixel and a scaled one through a temporary surface;
+     * else ARGB8888. Pixels are written 0xffRRGGBB either way. */
+    Uint32 opaque_format;
 } AppGfx;
 
 static inline int app_px(const AppGfx *g, double pt) {

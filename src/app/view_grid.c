@@ -21,8 +21,7 @@ static void tile(GridTex *t, const AppGridJob *j, int rows, int cols, AppGfx *g)
     int tw = j->nx * cols, th = j->ny * rows;
     if (!t->tex || t->tw != tw || t->th != th) {
         if (t->tex) SDL_DestroyTexture(t->tex);
-        t->tex = SDL_CreateTexture(g->ren, SDL_PIXELFORMAT_ARGB8888, SDL_TEXTUREACCESS_STREAMING,
-                                   tw, th);
+        t->tex = SDL_CreateTexture(g->ren, g->opaque_format, SDL_TEXTUREACCESS_STREAMING, tw, th);
         t->tw = tw, t->th = th, t->valid = 0;
         if (!t->tex) return;
         SDL_SetTextureScaleMode(t->tex, SDL_ScaleModeLinear);

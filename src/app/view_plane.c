@@ -37,7 +37,7 @@ static int make_layer(Layer *l, int w, int h, AppGfx *g) {
     if (l->tex && l->w == w && l->h == h) return l->pixels ? 0 : -1;
     if (l->tex) SDL_DestroyTexture(l->tex);
     free(l->pixels);
-    l->tex = SDL_CreateTexture(g->ren, SDL_PIXELFORMAT_ARGB8888, SDL_TEXTUREACCESS_STREAMING, w, h);
+    l->tex = SDL_CreateTexture(g->ren, g->opaque_format, SDL_TEXTUREACCESS_STREAMING, w, h);
     l->pixels = malloc((size_t)w * (size_t)h * sizeof *l->pixels);
     l->w = w, l->h = h, l->valid = 0;
     if (!l->tex || !l->pixels) return -1;

@@ -103,6 +103,9 @@ int app_window_open(AppWindow *w, const AppOptions *o, AppGfx *g, char *err, int
         snprintf(err, (size_t)err_len, "cannot create a renderer: %s", SDL_GetError());
         return -1;
     }
+    g->opaque_format = w->retained && SDL_GetWindowPixelFormat(w->win) == SDL_PIXELFORMAT_RGB888
+                           ? SDL_PIXELFORMAT_RGB888
+                           : SDL_PIXELFORMAT_ARGB8888;
     return 0;
 }
 
