@@ -3,7 +3,8 @@
  * belong to one publication, sequence numbers only grow, nothing leaks); then the real
  * trainer thread on a tiny synthetic dataset: snapshots arrive, pause freezes the step,
  * a single step advances it by one, reset clears the history; a fitted PCA beside a VAE
- * stays as it is. Run it under TSan too. */
+ * stays as it is; the frame thread's real-time priority is not handed on to the threads
+ * it starts. Run it under TSan too. */
 #include <math.h>
 #include <pthread.h>
 #include <sched.h>
@@ -13,6 +14,7 @@
 
 #include "check.h"
 #include "pca.h"
+#include "priority.h"
 #include "rng.h"
 
 #include "snapshot.h"
@@ -409,10 +411,35 @@ static void test_decoder_only(void) {
     vae_model_free(&src);
 }
 
+#ifndef SCHED_RESET_ON_FORK
+#define SCHED_RESET_ON_FORK 0x40000000 /* <linux/sched.h> */
+#endif
+
+static void *report_policy(void *arg) {
+    *(int *)arg = sched_getscheduler(0);
+    return NULL;
+}
+
+/* Where the system grants it, the frame thread runs SCHED_FIFO; a thread it starts (the
+ * trainer, a worker) must not: it would hold a core at a real-time priority. */
+static void test_frame_priority(void) {
+    int rt = app_priority_frames();
+    CHECK(rt == 0 || rt == 1);
+    CHECK((sched_getscheduler(0) & ~SCHED_RESET_ON_FORK) == (rt ? SCHED_FIFO : SCHED_OTHER));
+    int child = -1;
+    pthread_t th;
+    CHECK(pthread_create(&th, NULL, report_policy, &child) == 0);
+    pthread_join(th, NULL);
+    CHECK(child == SCHED_OTHER);
+    struct sched_param p = {0};
+    sched_setscheduler(0, SCHED_OTHER, &p); /* as the test started */
+}
+
 int main(void) {
     test_handoff();
     test_trainer_thread();
     test_fitted_model();
     test_decoder_only();
+    test_frame_priority();
     return CHECK_DONE();
 }
