@@ -18,6 +18,7 @@
 #include "window.h"
 
 #define FRAME_S (1.0 / 60.0)
+#define UNSLEPT_MAX 60 /* a second of frames over budget: the loop drops real-time */
 
 typedef struct {
     AppOptions opt;
@@ -176,6 +177,7 @@ static void record_frame(App *a, double ms, double cpu_ms) {
  * present does not wait. */
 static int run(App *a) {
     a->realtime = app_priority_frames();
+    int unslept = 0; /* frames in a row with no time to spare */
     double t_begin = vae_now(), t_next = t_begin;
     while (!a->s.quit) {
         double t0 = a->s.now = vae_now(), c0 = vae_thread_cpu();
@@ -204,6 +206,11 @@ static int run(App *a) {
             vae_sleep(spare);
         else if (spare < -FRAME_S)
             t_next = vae_now(); /* behind: do not try to catch up */
+        unslept = spare > 0 ? 0 : unslept + 1;
+        if (a->realtime && unslept >= UNSLEPT_MAX) { /* it would hold its core (priority.h) */
+            app_priority_ordinary();
+            a->realtime = 0;
+        }
     }
     if (a->opt.stats) print_stats(a, vae_now() - t_begin);
     return 0;

@@ -15,8 +15,15 @@ int app_priority_frames(void) {
     struct sched_param p = {.sched_priority = sched_get_priority_min(SCHED_FIFO)};
     return sched_setscheduler(0, SCHED_FIFO | SCHED_RESET_ON_FORK, &p) == 0;
 }
+
+void app_priority_ordinary(void) {
+    struct sched_param p = {.sched_priority = 0};
+    sched_setscheduler(0, SCHED_OTHER, &p);
+}
 #else
 int app_priority_frames(void) {
     return 0;
 }
+
+void app_priority_ordinary(void) {}
 #endif

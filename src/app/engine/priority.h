@@ -14,5 +14,8 @@
 /* Asks for the calling thread; 1 if it now runs at a real-time priority, 0 if it stays as
  * it was (not granted, a single core, not Linux). */
 int app_priority_frames(void);
+/* Back to the ordinary policy (the loop cannot keep up: at a real-time priority it would
+ * hold its core without a pause). */
+void app_priority_ordinary(void);
 
 #endif
