@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define KERN_UNKNOWN INT8_MIN
+
 struct AppGlyph {
     uint32_t cp; /* 0: empty slot */
     int w, advance;
@@ -45,13 +47,17 @@ int app_glyphs_init(AppGlyphs *g, TTF_Font *font) {
     g->height = rows > TTF_FontHeight(font) ? rows : TTF_FontHeight(font);
     g->cap = 512;
     g->slot = calloc((size_t)g->cap, sizeof *g->slot);
-    return g->slot ? 0 : -1;
+    g->kern = malloc(128 * 128);
+    if (!g->slot || !g->kern) return -1;
+    memset(g->kern, KERN_UNKNOWN, 128 * 128);
+    return 0;
 }
 
 void app_glyphs_free(AppGlyphs *g) {
     for (int i = 0; i < g->cap; i++)
         free(g->slot[i].alpha);
     free(g->slot);
+    free(g->kern);
     memset(g, 0, sizeof *g);
 }
 
@@ -79,6 +85,18 @@ static void render_glyph(AppGlyphs *g, AppGlyph *gl, uint32_t cp) {
         SDL_UnlockSurface(c);
     }
     SDL_FreeSurface(c);
+}
+
+/* The pen's move between prev and cp from the font's kerning (cached for ASCII pairs). */
+static int kerning(AppGlyphs *g, uint32_t prev, uint32_t cp) {
+    if (prev >= 128 || cp >= 128) return TTF_GetFontKerningSizeGlyphs32(g->font, prev, cp);
+    int8_t *k = &g->kern[prev << 7 | cp];
+    if (*k == KERN_UNKNOWN) {
+        int v = TTF_GetFontKerningSizeGlyphs32(g->font, prev, cp);
+        if (v <= KERN_UNKNOWN || v > INT8_MAX) return v; /* never at the window's sizes */
+        *k = (int8_t)v;
+    }
+    return *k;
 }
 
 /* The cached glyph of cp (rendered on first use); NULL if the cache is full. */
@@ -112,7 +130,7 @@ int app_glyphs_width(AppGlyphs *g, const char *s) {
         uint32_t cp = next_cp(&s);
         const AppGlyph *gl = glyph(g, cp);
         if (!gl) continue;
-        if (prev) pen += TTF_GetFontKerningSizeGlyphs32(g->font, prev, cp);
+        if (prev) pen += kerning(g, prev, cp);
         if (pen + gl->offset + gl->w > right) right = pen + gl->offset + gl->w;
         pen += gl->advance;
         prev = cp;
@@ -136,7 +154,7 @@ SDL_Surface *app_glyphs_render(AppGlyphs *g, const char *s, uint32_t rgb) {
         uint32_t cp = next_cp(&s);
         const AppGlyph *gl = glyph(g, cp);
         if (!gl) continue;
-        if (prev) pen += TTF_GetFontKerningSizeGlyphs32(g->font, prev, cp);
+        if (prev) pen += kerning(g, prev, cp);
         int x0 = pen + gl->offset;
         for (int y = 0; gl->alpha && y < h; y++)
             for (int x = x0 < 0 ? -x0 : 0; x < gl->w && x0 + x < w; x++) {

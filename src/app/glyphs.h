@@ -15,6 +15,9 @@ typedef struct {
     int height;     /* of every glyph's cell: the rows SDL_ttf renders a glyph into */
     AppGlyph *slot; /* open addressing by code point */
     int cap, used;
+    /* kerning of ASCII pairs (prev << 7 | next), APP_KERN_UNKNOWN until asked: SDL_ttf
+     * looks both glyphs up again on every call, and a frame measures hundreds of pairs */
+    int8_t *kern;
 } AppGlyphs;
 
 int app_glyphs_init(AppGlyphs *g, TTF_Font *font); /* 0, or -1 out of memory */
