@@ -176,6 +176,30 @@ static void test_pixels(void) {
     CHECK_MSG(fabs((double)(got >> 8 & 255) - 0.8 * (want >> 8 & 255)) < 3, "%06x vs %06x", got,
               want);
     CHECK(img[0] == c.bg);
+    /* dots over a coloured background, two cut by the edges: each pixel is one coverage a
+     * (0..256) blended channel by channel, (colour a + background (256 - a)) >> 8 */
+    float zs[6] = {1.5f, -2, 1.1f, -1.65f, 1.9f, -2.38f};
+    uint8_t labels[3] = {3, 1, 8};
+    VaeScatterPoints three = {zs, 2, 3, {0, 1}, labels};
+    c.bg = c.grid = c.axis = VAE_ARGB(200, 10, 90); /* no lines to tell apart */
+    CHECK(vae_scatter_raster(img, 32, 32, &v, 1, &three, &c) == 0);
+    int blended = 0, explained = 0;
+    for (int i = 0; i < 32 * 32; i++) {
+        if (img[i] == c.bg) continue;
+        blended++;
+        for (int l = 0, hit = 0; l < 3 && !hit; l++) {
+            uint32_t col = vae_class_argb(labels[l]);
+            for (uint32_t a = 0; a <= 256 && !hit; a++) {
+                hit = 1;
+                for (int sh = 0; sh <= 16; sh += 8) {
+                    uint32_t f = col >> sh & 255, b = c.bg >> sh & 255;
+                    hit &= (img[i] >> sh & 255) == (f * a + b * (256 - a)) >> 8;
+                }
+            }
+            explained += hit;
+        }
+    }
+    CHECK_MSG(blended > 40 && explained == blended, "%d of %d pixels", explained, blended);
 }
 
 int main(void) {

@@ -133,22 +133,23 @@ static uint16_t *make_stamps(double rad, float alpha, int R, int S) {
     return stamp;
 }
 
+/* One dot: the stamp's rows and columns inside the layer, each covered pixel blended with
+ * red and blue in one multiply (al + ia = 256: neither channel's sum carries into the
+ * other's bits) and green in another: the same bytes as channel by channel. */
 static void blend_stamp(uint32_t *px, int w, int h, const uint16_t *st, int S, int x0, int y0,
                         uint32_t c) {
-    uint32_t cr = (c >> 16) & 255, cg = (c >> 8) & 255, cb = c & 255;
-    for (int ky = 0; ky < S; ky++) {
-        int y = y0 + ky;
-        if (y < 0 || y >= h) continue;
-        uint32_t *row = px + (size_t)y * w;
-        for (int kx = 0; kx < S; kx++) {
-            int x = x0 + kx;
-            uint32_t al = st[ky * S + kx];
-            if (al == 0 || x < 0 || x >= w) continue;
-            uint32_t d = row[x], ia = 256 - al;
-            uint32_t r = (cr * al + ((d >> 16) & 255) * ia) >> 8;
-            uint32_t g = (cg * al + ((d >> 8) & 255) * ia) >> 8;
-            uint32_t b = (cb * al + (d & 255) * ia) >> 8;
-            row[x] = 0xff000000u | r << 16 | g << 8 | b;
+    uint32_t crb = c & 0xff00ffu, cg = c & 0xff00u;
+    int ky0 = y0 < 0 ? -y0 : 0, ky1 = y0 + S > h ? h - y0 : S;
+    int kx0 = x0 < 0 ? -x0 : 0, kx1 = x0 + S > w ? w - x0 : S;
+    for (int ky = ky0; ky < ky1; ky++) {
+        uint32_t *row = px + (size_t)(y0 + ky) * w + x0;
+        const uint16_t *al = st + ky * S;
+        for (int kx = kx0; kx < kx1; kx++) {
+            if (al[kx] == 0) continue;
+            uint32_t d = row[kx], a = al[kx], ia = 256 - a;
+            uint32_t rb = (crb * a + (d & 0xff00ffu) * ia) >> 8 & 0xff00ffu;
+            uint32_t g = (cg * a + (d & 0xff00u) * ia) >> 8 & 0xff00u;
+            row[kx] = 0xff000000u | rb | g;
         }
     }
 }
