@@ -13,10 +13,15 @@ static void draw_scene(const AppState *s, const AppTools *t, AppGfx *g, const SD
      * frame's fill rate in software */
     SDL_SetRenderDrawBlendMode(g->ren, SDL_BLENDMODE_NONE);
     app_set_color(g->ren, APP_BG);
-    if (clip)
+    if (clip) {
         SDL_RenderFillRect(g->ren, clip); /* RenderClear would ignore the clip */
-    else
-        SDL_RenderClear(g->ren);
+    } else { /* the plots' layers are opaque (the plane view's under): not under them */
+        SDL_Rect window = {0, 0, 0, 0}, plots[APP_MAX_PANES];
+        SDL_GetRendererOutputSize(g->ren, &window.w, &window.h);
+        for (int i = 0; i < s->n_panes; i++)
+            plots[i] = app_sdl_rect(s->pane[i].rect);
+        app_fill_around(g, window, plots, s->n_panes);
+    }
     for (int i = 0; i < s->n_panes; i++) {
         g->marks[i] = (SDL_Rect){0, 0, 0, 0}; /* this pass records them afresh */
         app_tools_draw_pane(t, s, g, i);

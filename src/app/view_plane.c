@@ -73,18 +73,20 @@ static void refresh(void *cache, const void *tool, const AppState *s, AppGfx *g)
         refresh_layer(&c->layer[i], s, &s->pane[i], g);
 }
 
+/* The whole plot, opaque: a whole frame leaves the background out under it (frame.c). */
 static void under(const AppDraw *d, int pane) {
     const AppPane *p = &d->s->pane[pane];
     const Layer *l = &((const PlaneCache *)d->cache)->layer[pane];
     SDL_Rect r = app_sdl_rect(p->rect);
-    if (!app_pane_model(d->s, p)) {
-        app_set_color(d->g->ren, APP_PANE_BG);
-        SDL_RenderFillRect(d->g->ren, &r);
-        app_text_draw(&d->g->text, APP_FONT_NORMAL, "waiting for the first snapshot...",
-                      r.x + r.w / 2, r.y + r.h / 2, APP_DIM, APP_ALIGN_CENTER);
+    if (app_pane_model(d->s, p) && l->tex && l->valid) {
+        SDL_RenderCopy(d->g->ren, l->tex, NULL, &r);
         return;
     }
-    if (l->tex && l->valid) SDL_RenderCopy(d->g->ren, l->tex, NULL, &r);
+    app_set_color(d->g->ren, APP_PANE_BG);
+    SDL_RenderFillRect(d->g->ren, &r);
+    if (!app_pane_model(d->s, p))
+        app_text_draw(&d->g->text, APP_FONT_NORMAL, "waiting for the first snapshot...",
+                      r.x + r.w / 2, r.y + r.h / 2, APP_DIM, APP_ALIGN_CENTER);
 }
 
 /* The prior N(0, I): 1, 2, 3 sigma (unless the view is so far out they would be a dot). */
