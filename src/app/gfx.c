@@ -204,8 +204,8 @@ const char *app_num(char *buf, size_t len, int width, int prec, double v) {
 }
 
 void app_image_box(AppGfx *g, SDL_Texture *tex, SDL_Rect dst) {
+    app_frame_rect(g, dst);
+    if (tex && SDL_RenderCopy(g->ren, tex, NULL, &dst) == 0) return; /* opaque: no fill under */
     app_set_color(g->ren, APP_PANE_BG);
     SDL_RenderFillRect(g->ren, &dst);
-    app_frame_rect(g, dst);
-    if (tex) SDL_RenderCopy(g->ren, tex, NULL, &dst);
 }
