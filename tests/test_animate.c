@@ -202,6 +202,45 @@ static void test_pixels(void) {
     CHECK_MSG(blended > 40 && explained == blended, "%d of %d pixels", explained, blended);
 }
 
+/* vae_plane_over: where an image lands, what opaque and clear texels do, bilinear in
+ * between, and extents far outside the pixels. */
+static void test_over(void) {
+    enum { W = 40, H = 20 };
+    uint32_t px[W * H], bg = VAE_ARGB(10, 20, 30);
+    uint32_t red = VAE_ARGB(200, 0, 0), half = 0x80400000u; /* premultiplied: 50 % of (128, 0, 0) */
+    uint32_t two[2] = {VAE_ARGB(0, 0, 0), VAE_ARGB(255, 255, 255)};
+    for (int i = 0; i < W * H; i++)
+        px[i] = bg;
+    /* one opaque texel over x 10..20, y 5..15: exactly those pixels, exactly its colour */
+    CHECK(vae_plane_over(px, W, H, &red, 1, 1, 10, 5, 20, 15) == 0);
+    int inside = 0, wrong = 0;
+    for (int y = 0; y < H; y++)
+        for (int x = 0; x < W; x++) {
+            int in = x >= 10 && x < 20 && y >= 5 && y < 15;
+            inside += in;
+            wrong += px[y * W + x] != (in ? red : bg);
+        }
+    CHECK_MSG(inside == 100 && wrong == 0, "%d wrong", wrong);
+    /* a clear texel changes nothing; half alpha halves the background under its colour */
+    uint32_t clear = 0;
+    CHECK(vae_plane_over(px, W, H, &clear, 1, 1, 0, 0, W, H) == 0 && px[0] == bg &&
+          px[5 * W + 10] == red);
+    CHECK(vae_plane_over(px, W, H, &half, 1, 1, 0, 0, 1, 1) == 0);
+    CHECK_MSG(px[0] == VAE_ARGB(64 + 5, 10, 15), "%08x", px[0]);
+    /* black then white across the width: grey rises from the first texel's centre to the
+     * second's, flat beyond them */
+    CHECK(vae_plane_over(px, W, H, two, 2, 1, 0, 0, W, H) == 0);
+    int rising = 1;
+    for (int x = 1; x < W; x++)
+        rising &= (px[x] & 255) >= (px[x - 1] & 255);
+    CHECK(rising && (px[0] & 255) == 0 && (px[9] & 255) == 0 && (px[W - 1] & 255) == 255);
+    uint32_t mid = px[W / 2] & 255;
+    CHECK(mid > 100 && mid < 155 && (px[W / 2] >> 8 & 255) == mid);
+    /* an extent a million pixels wide, or not finite: clipped, or nothing */
+    CHECK(vae_plane_over(px, W, H, &red, 1, 1, -1e6, -1e6, 1e6, 1e6) == 0 && px[3 * W + 7] == red);
+    CHECK(vae_plane_over(px, W, H, &bg, 1, 1, NAN, 0, W, H) == 0 && px[0] == red);
+}
+
 int main(void) {
     snprintf(dir, sizeof dir, "%s/animate_test", check_tmpdir());
     if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
@@ -211,5 +250,6 @@ int main(void) {
     test_gif();
     test_options();
     test_pixels();
+    test_over();
     return CHECK_DONE();
 }

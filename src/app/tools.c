@@ -38,6 +38,7 @@ void app_tools_free(AppTools *t) {
         free(t->cache[i]);
     }
     app_toolbox_free(&t->box);
+    app_layers_free(&t->layers);
     memset(t, 0, sizeof *t);
 }
 
@@ -178,12 +179,14 @@ void app_tools_update(AppTools *t, AppState *s, AppGfx *g) {
     app_toolbox_update(&t->box, s);
     for (int i = 0; i < t->box.n; i++)
         if (t->view[i]->refresh) t->view[i]->refresh(t->cache[i], t->box.state[i], s, g);
+    app_layers_refresh(&t->layers, t, s, g);
     layout_panel(t, s, g);
 }
 
 void app_tools_draw_pane(const AppTools *t, const AppState *s, AppGfx *g, int p) {
     SDL_Rect plot = app_sdl_rect(s->pane[p].rect);
     app_clip(g, &plot);
+    app_layers_draw(&t->layers, s, g, p);
     for (int i = 0; i < t->box.n; i++)
         if (t->view[i]->under) {
             AppDraw d = draw_ctx(t, s, g, i);

@@ -5,6 +5,7 @@
 #define APP_TOOLS_H
 
 #include "gfx.h"
+#include "layers.h"
 #include "toolbox.h"
 #include "toolview.h"
 
@@ -38,15 +39,16 @@ typedef struct AppTools {
     /* what follows the pointer: the panel's sections (one rectangle), each pane's strips */
     SDL_Rect dynamic[1 + APP_MAX_PANES];
     SDL_Rect dock[APP_MAX_PANES]; /* all of each pane's strips */
+    AppLayers layers;             /* each plot's image */
 } AppTools;
 
 int app_tools_init(AppTools *t, AppState *s, char *err, int err_len);
 void app_tools_free(AppTools *t);
 void app_tools_input(AppTools *t, AppState *s, const AppInput *in);
 /* The dock under the panes (their plots shrink by its height), the tools' updates, the
- * views' refreshes and the panel's layout. */
+ * views' refreshes, the plots' images and the panel's layout. */
 void app_tools_update(AppTools *t, AppState *s, AppGfx *g);
-/* Pane p: the layers, the marks (clipped to the plot), then the frame around it. */
+/* Pane p: the plot's image, the marks (clipped to the plot), then the frame around it. */
 void app_tools_draw_pane(const AppTools *t, const AppState *s, AppGfx *g, int p);
 void app_tools_draw_panel(const AppTools *t, const AppState *s, AppGfx *g);
 void app_tools_draw_dock(const AppTools *t, const AppState *s, AppGfx *g);

@@ -1,11 +1,12 @@
 /* The front's half of a tool: how its state is drawn. A view may keep a cache (textures,
- * rasterised layers) that `refresh` brings up to date in the update step; every draw
+ * tiles) that `refresh` brings up to date in the update step; every draw
  * function only reads the state and the cache and writes pixels. A tool `x` has
  * app_view_x here beside app_tool_x in the engine (engine/tool.h). */
 #ifndef APP_TOOLVIEW_H
 #define APP_TOOLVIEW_H
 
 #include <SDL.h>
+#include <stdint.h>
 
 #include "state.h"
 
@@ -51,7 +52,14 @@ typedef struct {
 typedef struct {
     size_t cache_size;
     void (*refresh)(void *cache, const void *tool, const AppState *s, AppGfx *g);
-    void (*under)(const AppDraw *d, int pane); /* in the plot area, below the marks (layers) */
+    /* A layer of the plot, composited on the CPU into the pane's plot image (layers.h) in
+     * table order: layer_key says what it would paint in pane `pane` (0: nothing; it
+     * changes whenever that does, the view and the size aside) and layer_paint blends it
+     * into the plot's w x h pixels at the pane's view. The first view with a layer (the
+     * scatter) paints every pixel. */
+    uint64_t (*layer_key)(const AppDraw *d, int pane);
+    void (*layer_paint)(const AppDraw *d, int pane, uint32_t *px, int w, int h);
+    void (*under)(const AppDraw *d, int pane); /* in the plot area, over the plot image */
     void (*over)(const AppDraw *d, int pane);  /* in the plot area, above the layers */
     void (*frame)(const AppDraw *d, int pane); /* around and on the plot, unclipped */
     void (*window)(const AppDraw *d);          /* over everything */

@@ -1,21 +1,26 @@
 /* The aggregate-posterior map's view: over the scatter, q(z) as a teal haze (brighter
  * where more images' posteriors overlap) and in red the prior's holes, where N(0, I) has
- * mass and q(z) is under a tenth of it; the share of the prior's mass in holes. */
+ * mass and q(z) is under a tenth of it (a layer of the plot, layers.h: the grid's cells
+ * blended in with bilinear filtering); the share of the prior's mass in holes. */
 #include <math.h>
+
+#include <stdlib.h>
 
 #include "gfx.h"
 #include "mapq.h"
+#include "scatter.h"
 #include "tools.h"
 
 #define LOG_RATIO_HOLE 2.302585 /* log 10 */
 
 typedef struct {
-    SDL_Texture *tex[APP_MAX_PANES];
-    int tw[APP_MAX_PANES], th[APP_MAX_PANES];
+    uint32_t *cells[APP_MAX_PANES]; /* (gh, gw) premultiplied ARGB */
+    int gw[APP_MAX_PANES], gh[APP_MAX_PANES];
     unsigned version[APP_MAX_PANES];
 } MapCache;
 
-/* One cell's colour: the haze of q (relative to the grid's densest cell) over the hole. */
+/* One cell's colour (premultiplied): the haze of q (relative to the grid's densest cell)
+ * over the hole. */
 static uint32_t cell_color(float lq, float lp, float lq_max, float lp_max) {
     float haze = fminf(1, fmaxf(0, 1 + (lq - lq_max) / 8)); /* e^-8 of the top: nothing */
     float hole = lp - lq > LOG_RATIO_HOLE ? fminf(1, (lp - lq - (float)LOG_RATIO_HOLE) / 2) : 0;
@@ -23,60 +28,55 @@ static uint32_t cell_color(float lq, float lp, float lq_max, float lp_max) {
     float a = fmaxf(0.45f * haze * haze, 0.7f * hole);
     if (a <= 0) return 0;
     int red = hole * 0.7f > 0.45f * haze * haze;
-    uint32_t rgb = red ? APP_ARGB(235, 90, 80) : APP_ARGB(120, 220, 230);
-    return (uint32_t)(a * 255 + 0.5f) << 24 | (rgb & 0xffffffu);
+    uint32_t rgb = red ? APP_ARGB(235, 90, 80) : APP_ARGB(120, 220, 230), out = 0;
+    for (int sh = 0; sh <= 16; sh += 8)
+        out |= (uint32_t)((rgb >> sh & 255) * a + 0.5f) << sh;
+    return (uint32_t)(a * 255 + 0.5f) << 24 | out;
 }
 
-static void paint(MapCache *c, int i, const AppMapPane *mp, AppGfx *g) {
-    if (!c->tex[i] || c->tw[i] != mp->gw || c->th[i] != mp->gh) {
-        if (c->tex[i]) SDL_DestroyTexture(c->tex[i]);
-        c->tex[i] = SDL_CreateTexture(g->ren, SDL_PIXELFORMAT_ARGB8888, SDL_TEXTUREACCESS_STREAMING,
-                                      mp->gw, mp->gh);
-        c->tw[i] = mp->gw, c->th[i] = mp->gh;
-        if (!c->tex[i]) return;
-        SDL_SetTextureBlendMode(c->tex[i], SDL_BLENDMODE_BLEND);
-        SDL_SetTextureScaleMode(c->tex[i], SDL_ScaleModeLinear);
+static void paint(MapCache *c, int i, const AppMapPane *mp) {
+    if (!c->cells[i] || c->gw[i] != mp->gw || c->gh[i] != mp->gh) {
+        free(c->cells[i]);
+        c->cells[i] = malloc((size_t)mp->gw * (size_t)mp->gh * sizeof *c->cells[i]);
+        c->gw[i] = mp->gw, c->gh[i] = mp->gh;
+        if (!c->cells[i]) return;
     }
     float lq_max = -INFINITY, lp_max = -INFINITY;
     for (int k = 0; k < mp->gw * mp->gh; k++)
         lq_max = fmaxf(lq_max, mp->log_q[k]), lp_max = fmaxf(lp_max, mp->log_p[k]);
-    void *dst;
-    int pitch;
-    if (SDL_LockTexture(c->tex[i], NULL, &dst, &pitch) != 0) return;
-    for (int r = 0; r < mp->gh; r++) {
-        uint32_t *row = (uint32_t *)((uint8_t *)dst + (size_t)r * pitch);
-        for (int col = 0; col < mp->gw; col++) {
-            int k = r * mp->gw + col;
-            row[col] = cell_color(mp->log_q[k], mp->log_p[k], lq_max, lp_max);
-        }
-    }
-    SDL_UnlockTexture(c->tex[i]);
+    for (int k = 0; k < mp->gw * mp->gh; k++)
+        c->cells[i][k] = cell_color(mp->log_q[k], mp->log_p[k], lq_max, lp_max);
 }
 
 static void refresh(void *cache, const void *tool, const AppState *s, AppGfx *g) {
+    (void)g;
     MapCache *c = cache;
     const AppMap *map = tool;
     for (int i = 0; map->on && i < s->n_panes; i++) {
         const AppMapPane *mp = &map->pane[i];
         if (!mp->valid || c->version[i] == mp->version) continue;
-        paint(c, i, mp, g);
+        paint(c, i, mp);
         c->version[i] = mp->version;
     }
 }
 
-/* The grid where it was computed (the view may have moved on since). */
-static void under(const AppDraw *d, int pane) {
+static uint64_t layer_key(const AppDraw *d, int pane) {
     const AppMap *map = d->tool;
     const AppMapPane *mp = &map->pane[pane];
     const MapCache *c = d->cache;
-    const AppPane *p = &d->s->pane[pane];
-    if (!map->on || !mp->valid || !c->tex[pane] || mp->model != p->model) return;
-    double x0 = app_view_px(&p->view, p->rect, mp->x0), x1 = app_view_px(&p->view, p->rect, mp->x1);
-    double y0 = app_view_py(&p->view, p->rect, mp->y1), y1 = app_view_py(&p->view, p->rect, mp->y0);
-    if (!(fabs(x0) < 1e6 && fabs(x1) < 1e6 && fabs(y0) < 1e6 && fabs(y1) < 1e6)) return;
-    if (!app_in_pass(d->g, x0, y0, x1, y1)) return; /* a stretched blend costs, clipped too */
-    SDL_FRect dst = {(float)x0, (float)y0, (float)(x1 - x0), (float)(y1 - y0)};
-    SDL_RenderCopyF(d->g->ren, c->tex[pane], NULL, &dst);
+    if (!map->on || !mp->valid || !c->cells[pane] || mp->model != d->s->pane[pane].model) return 0;
+    return app_layer_key(c->version[pane], (uint64_t)mp->model);
+}
+
+/* The grid where it was computed (the view may have moved on since). */
+static void layer_paint(const AppDraw *d, int pane, uint32_t *px, int w, int h) {
+    const AppMapPane *mp = &((const AppMap *)d->tool)->pane[pane];
+    const MapCache *c = d->cache;
+    const AppView *v = &d->s->pane[pane].view;
+    AppRect at = {0, 0, w, h}; /* the plot's own pixels */
+    vae_plane_over(px, w, h, c->cells[pane], c->gw[pane], c->gh[pane], app_view_px(v, at, mp->x0),
+                   app_view_py(v, at, mp->y1), app_view_px(v, at, mp->x1),
+                   app_view_py(v, at, mp->y0));
 }
 
 static void frame(const AppDraw *d, int pane) {
@@ -114,13 +114,14 @@ static void frame(const AppDraw *d, int pane) {
 static void cache_free(void *cache) {
     MapCache *c = cache;
     for (int i = 0; i < APP_MAX_PANES; i++)
-        if (c->tex[i]) SDL_DestroyTexture(c->tex[i]);
+        free(c->cells[i]);
 }
 
 const AppToolView app_view_mapq = {
     .cache_size = sizeof(MapCache),
     .refresh = refresh,
-    .under = under,
+    .layer_key = layer_key,
+    .layer_paint = layer_paint,
     .frame = frame,
     .free = cache_free,
 };

@@ -1,7 +1,7 @@
-/* The latent plane's view: the scatter layer (rasterised by the library, scatter.h, into a
- * cached texture, redone only when the view, the size or the latents change), the prior
- * N(0, I) as 1, 2 and 3 sigma circles on VAE panes, the plot's border, tick labels and
- * the class legend. */
+/* The latent plane's view: the scatter, the plot image's first layer (rasterised by the
+ * library, scatter.h; layers.h composites it again only when the view, the size or the
+ * latents change), the prior N(0, I) as 1, 2 and 3 sigma circles on VAE panes, the plot's
+ * border, tick labels and the class legend. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,46 +11,17 @@
 #include "scatter.h"
 #include "tools.h"
 
-typedef struct {
-    SDL_Texture *tex;
-    uint32_t *pixels;
-    int w, h, valid;
-    /* what the layer shows */
-    uint64_t latents_seq;
-    int model, ax[2];
-    AppView view;
-} Layer;
-
-typedef struct {
-    Layer layer[APP_MAX_PANES];
-} PlaneCache;
-
-static int layer_current(const Layer *l, const AppState *s, const AppPane *p) {
-    return l->valid && l->latents_seq == s->snap->latents_seq && l->model == p->model &&
-           l->ax[0] == p->ax[0] && l->ax[1] == p->ax[1] && l->view.cx == p->view.cx &&
-           l->view.cy == p->view.cy && l->view.scale == p->view.scale;
+/* The scatter is the plot image's first layer (layers.h): it paints every pixel. */
+static uint64_t layer_key(const AppDraw *d, int pane) {
+    const AppPane *p = &d->s->pane[pane];
+    if (!app_pane_model(d->s, p)) return 0;
+    uint64_t k = app_layer_key(d->s->snap->latents_seq, (uint64_t)p->model);
+    return app_layer_key(k, (uint64_t)p->ax[0] << 32 | (uint64_t)p->ax[1]);
 }
 
-/* The layer's texture and pixels for a w x h plot, made (and their pages touched) as soon
- * as the layout is known: the first snapshot's frame only rasterises. 0 once they exist. */
-static int make_layer(Layer *l, int w, int h, AppGfx *g) {
-    if (l->tex && l->w == w && l->h == h) return l->pixels ? 0 : -1;
-    if (l->tex) SDL_DestroyTexture(l->tex);
-    free(l->pixels);
-    l->tex = SDL_CreateTexture(g->ren, g->opaque_format, SDL_TEXTUREACCESS_STREAMING, w, h);
-    l->pixels = malloc((size_t)w * (size_t)h * sizeof *l->pixels);
-    l->w = w, l->h = h, l->valid = 0;
-    if (!l->tex || !l->pixels) return -1;
-    memset(l->pixels, 0, (size_t)w * (size_t)h * sizeof *l->pixels);
-    SDL_SetTextureBlendMode(l->tex, SDL_BLENDMODE_NONE);
-    SDL_UpdateTexture(l->tex, NULL, l->pixels, w * (int)sizeof *l->pixels);
-    return 0;
-}
-
-static void refresh_layer(Layer *l, const AppState *s, const AppPane *p, AppGfx *g) {
-    int w = p->rect.w, h = p->rect.h;
-    if (w <= 0 || h <= 0 || make_layer(l, w, h, g) != 0 || !app_pane_model(s, p)) return;
-    if (layer_current(l, s, p)) return;
+static void layer_paint(const AppDraw *d, int pane, uint32_t *px, int w, int h) {
+    const AppState *s = d->s;
+    const AppPane *p = &s->pane[pane];
     const AppSnapshot *snap = s->snap;
     VaeScatterPoints pts = {snap->mu[p->model],
                             snap->model[p->model].cfg.latent,
@@ -59,31 +30,14 @@ static void refresh_layer(Layer *l, const AppState *s, const AppPane *p, AppGfx 
                             s->session->shown->labels};
     const VaePlaneView view = {p->view.cx, p->view.cy, p->view.scale};
     const VaeScatterColors colors = {APP_PANE_BG, APP_GRIDLINE, APP_AXIS};
-    if (vae_scatter_raster(l->pixels, w, h, &view, g->u, &pts, &colors) != 0) return;
-    SDL_UpdateTexture(l->tex, NULL, l->pixels, w * (int)sizeof *l->pixels);
-    l->valid = 1;
-    l->latents_seq = snap->latents_seq, l->model = p->model, l->view = p->view;
-    l->ax[0] = p->ax[0], l->ax[1] = p->ax[1];
+    if (vae_scatter_raster(px, w, h, &view, d->g->u, &pts, &colors) != 0) /* out of memory */
+        for (int i = 0; i < w * h; i++)
+            px[i] = APP_PANE_BG;
 }
 
-static void refresh(void *cache, const void *tool, const AppState *s, AppGfx *g) {
-    (void)tool;
-    PlaneCache *c = cache;
-    for (int i = 0; i < s->n_panes; i++)
-        refresh_layer(&c->layer[i], s, &s->pane[i], g);
-}
-
-/* The whole plot, opaque: a whole frame leaves the background out under it (frame.c). */
 static void under(const AppDraw *d, int pane) {
     const AppPane *p = &d->s->pane[pane];
-    const Layer *l = &((const PlaneCache *)d->cache)->layer[pane];
     SDL_Rect r = app_sdl_rect(p->rect);
-    if (app_pane_model(d->s, p) && l->tex && l->valid) {
-        SDL_RenderCopy(d->g->ren, l->tex, NULL, &r);
-        return;
-    }
-    app_set_color(d->g->ren, APP_PANE_BG);
-    SDL_RenderFillRect(d->g->ren, &r);
     if (!app_pane_model(d->s, p))
         app_text_draw(&d->g->text, APP_FONT_NORMAL, "waiting for the first snapshot...",
                       r.x + r.w / 2, r.y + r.h / 2, APP_DIM, APP_ALIGN_CENTER);
@@ -193,19 +147,10 @@ static void frame(const AppDraw *d, int pane) {
     if (!d->s->scatter_hidden) draw_legend(d->g, d->s, p);
 }
 
-static void cache_free(void *cache) {
-    PlaneCache *c = cache;
-    for (int i = 0; i < APP_MAX_PANES; i++) {
-        if (c->layer[i].tex) SDL_DestroyTexture(c->layer[i].tex);
-        free(c->layer[i].pixels);
-    }
-}
-
 const AppToolView app_view_plane = {
-    .cache_size = sizeof(PlaneCache),
-    .refresh = refresh,
+    .layer_key = layer_key,
+    .layer_paint = layer_paint,
     .under = under,
     .over = over,
     .frame = frame,
-    .free = cache_free,
 };

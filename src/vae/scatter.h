@@ -67,4 +67,13 @@ typedef struct {
 int vae_scatter_raster(uint32_t *pixels, int w, int h, const VaePlaneView *v, float u,
                        const VaeScatterPoints *pts, const VaeScatterColors *colors);
 
+/* An image over the plane's pixels: src (sw, sh), premultiplied ARGB, stretched with
+ * bilinear filtering (texel centres at the middle of their cells) so that its outer
+ * edges fall at x0..x1, y0..y1 (pixel units, any values: clipped to w x h), and
+ * composited "over" (pixel = src + pixel (256 - alpha) / 256; opaque texels replace).
+ * A layer of the plot blended once where it changes instead of in every frame (a map,
+ * tiles of decoded images). 0, or -1 out of memory. */
+int vae_plane_over(uint32_t *pixels, int w, int h, const uint32_t *src, int sw, int sh, double x0,
+                   double y0, double x1, double y1);
+
 #endif
