@@ -15,7 +15,7 @@ static void draw_scene(const AppState *s, const AppTools *t, AppGfx *g, const SD
     app_set_color(g->ren, APP_BG);
     if (clip) {
         SDL_RenderFillRect(g->ren, clip); /* RenderClear would ignore the clip */
-    } else { /* the plots' layers are opaque (the plane view's under): not under them */
+    } else { /* each plot's image is opaque (layers.c): not under them */
         SDL_Rect window = {0, 0, 0, 0}, plots[APP_MAX_PANES];
         SDL_GetRendererOutputSize(g->ren, &window.w, &window.h);
         for (int i = 0; i < s->n_panes; i++)
