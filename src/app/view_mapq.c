@@ -3,7 +3,6 @@
  * mass and q(z) is under a tenth of it (a layer of the plot, layers.h: the grid's cells
  * blended in with bilinear filtering); the share of the prior's mass in holes. */
 #include <math.h>
-
 #include <stdlib.h>
 
 #include "gfx.h"

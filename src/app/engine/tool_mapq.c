@@ -78,6 +78,9 @@ static void update(void *self, AppState *s) {
         AppMapPane *mp = &map->pane[i];
         const VaeModel *m = app_pane_model(s, &s->pane[i]);
         collect(mp, s, i);
+        /* a new snapshot's map waits a frame: that frame draws everything, and the worker
+         * would take a core from its present (the X server's copy of the window) */
+        if (s->fresh && mp->valid && !app_user_frame(s)) continue;
         if (m && !mp->running && (!mp->valid || outdated(mp, s, &s->pane[i])))
             submit(mp, s, &s->pane[i], m);
     }
