@@ -17,7 +17,9 @@
 # --pca: a PCA beside the VAE and the AE (vae-explorer --pca: a third pane, not trained; with
 #   --tools, the three panes with the tools on); not with --four (five models). The
 #   reference stays the VAE and AE benches.
-# Each round runs, one after the other, at 1280x800 under xvfb-run (or your display):
+# Each round runs, one after the other, at 1280x800 under xvfb-run (or your display), F
+# frames each (default 3600, a minute: new latents every half second make about 120 whole
+# redraws, whose p99 is then not simply the slowest of them):
 #   vae-explorer --frames F --stats with the cursor still: the only frames drawn are those
 #   a new snapshot brings (the whole panel, or everything when the latents moved), the
 #   whole redraws of SPEC §8 (target p99 <= 8 ms MNIST, 12 ms Fashion); still_p99_ms is
@@ -40,7 +42,7 @@
 set -u
 cd "$(dirname "$0")/.." || exit 1
 
-rounds=3 frames=600 secs=10 four=0 tools=0 pca=0
+rounds=3 frames=3600 secs=10 four=0 tools=0 pca=0
 build="${VAE_BUILD:-build}"
 while [ $# -gt 0 ]; do
     case "$1" in
