@@ -82,41 +82,6 @@ void app_shade_rect(AppGfx *g, SDL_Rect r, Uint8 alpha) {
     SDL_SetRenderDrawBlendMode(g->ren, SDL_BLENDMODE_NONE);
 }
 
-/* Horizontal bands between the holes' top and bottom edges; in each, the runs between
- * the holes that cross it. */
-void app_fill_around(AppGfx *g, SDL_Rect area, const SDL_Rect *holes, int n) {
-    enum { MAX_HOLES = APP_MAX_PANES };
-    int ys[2 * MAX_HOLES + 2], ny = 0;
-    n = n < MAX_HOLES ? n : MAX_HOLES;
-    ys[ny++] = area.y, ys[ny++] = area.y + area.h;
-    for (int i = 0; i < n; i++)
-        ys[ny++] = holes[i].y, ys[ny++] = holes[i].y + holes[i].h;
-    for (int a = 1; a < ny; a++) /* insertion sort: a dozen edges at most */
-        for (int b = a; b > 0 && ys[b - 1] > ys[b]; b--) {
-            int t = ys[b];
-            ys[b] = ys[b - 1], ys[b - 1] = t;
-        }
-    SDL_Rect fill[(2 * MAX_HOLES + 1) * (MAX_HOLES + 1)];
-    int nf = 0;
-    for (int k = 0; k + 1 < ny; k++) {
-        int y0 = ys[k] > area.y ? ys[k] : area.y,
-            y1 = ys[k + 1] < area.y + area.h ? ys[k + 1] : area.y + area.h;
-        if (y1 <= y0) continue;
-        int x = area.x, x_end = area.x + area.w;
-        while (x < x_end) { /* the nearest hole to the right of x in this band */
-            int next = x_end, skip = x_end;
-            for (int i = 0; i < n; i++) {
-                const SDL_Rect *h = &holes[i];
-                if (h->w <= 0 || h->y > y0 || h->y + h->h < y1 || h->x + h->w <= x) continue;
-                if (h->x < next) next = h->x > x ? h->x : x, skip = h->x + h->w;
-            }
-            if (next > x) fill[nf++] = (SDL_Rect){x, y0, next - x, y1 - y0};
-            x = skip;
-        }
-    }
-    SDL_RenderFillRects(g->ren, fill, nf);
-}
-
 SDL_Texture *app_image_texture(AppGfx *g, int w, int h) {
     SDL_Texture *t = SDL_CreateTexture(g->ren, g->opaque_format, SDL_TEXTUREACCESS_STREAMING, w, h);
     if (!t) return NULL;

@@ -62,9 +62,6 @@ void app_draw_ellipse(SDL_Renderer *r, double cx, double cy, double rx, double r
 void app_frame_rect(AppGfx *g, SDL_Rect r);
 /* A dark translucent box (legends, captions). Leaves blending off. */
 void app_shade_rect(AppGfx *g, SDL_Rect r, Uint8 alpha);
-/* Fills area in the draw colour except the holes (n <= APP_MAX_PANES, disjoint): the
- * background around plots that are about to be painted opaque anyway. */
-void app_fill_around(AppGfx *g, SDL_Rect area, const SDL_Rect *holes, int n);
 
 /* A w x h streaming texture for images (nearest-neighbour, opaque); NULL on failure. */
 SDL_Texture *app_image_texture(AppGfx *g, int w, int h);
