@@ -1,7 +1,7 @@
 /* The front's half of a tool: how its state is drawn. A view may keep a cache (textures,
- * tiles) that `refresh` brings up to date in the update step; every draw
- * function only reads the state and the cache and writes pixels. A tool `x` has
- * app_view_x here beside app_tool_x in the engine (engine/tool.h). */
+ * tiles) that `refresh` brings up to date in the update step; every draw function only
+ * reads the state and the cache and writes pixels. A tool `x` has app_view_x here beside
+ * app_tool_x in the engine (engine/tool.h). */
 #ifndef APP_TOOLVIEW_H
 #define APP_TOOLVIEW_H
 
