@@ -99,15 +99,17 @@ static void frame(const AppDraw *d, int pane) {
     int w = app_text_width(&g->text, APP_FONT_SMALL, l1),
         w2 = app_text_width(&g->text, APP_FONT_SMALL, l2);
     w = w2 > w ? w2 : w;
+    int room = p->rect.w - 2 * pad - 2 * app_px(g, 8); /* four panes: a narrow plot */
+    w = w < room ? w : room > 0 ? room : 0;
     SDL_Rect box = {p->rect.x + p->rect.w - w - 2 * pad - app_px(g, 8),
                     p->rect.y + p->rect.h - 2 * lh - 2 * pad - app_px(g, 8), w + 2 * pad,
                     2 * lh + 2 * pad};
     app_shade_rect(g, box, 215);
-    app_text_draw(&g->text, APP_FONT_SMALL, l1, box.x + pad, box.y + pad, APP_ARGB(120, 220, 230),
-                  APP_ALIGN_LEFT);
+    app_text_draw_within(g, APP_FONT_SMALL, l1, box.x + pad, box.y + pad, w,
+                         APP_ARGB(120, 220, 230));
     if (l2[0])
-        app_text_draw(&g->text, APP_FONT_SMALL, l2, box.x + pad, box.y + pad + lh,
-                      APP_ARGB(235, 120, 110), APP_ALIGN_LEFT);
+        app_text_draw_within(g, APP_FONT_SMALL, l2, box.x + pad, box.y + pad + lh, w,
+                             APP_ARGB(235, 120, 110));
 }
 
 static void cache_free(void *cache) {
