@@ -411,10 +411,6 @@ static void test_decoder_only(void) {
     vae_model_free(&src);
 }
 
-#ifndef SCHED_RESET_ON_FORK
-#define SCHED_RESET_ON_FORK 0x40000000 /* <linux/sched.h> */
-#endif
-
 static void *report_policy(void *arg) {
     *(int *)arg = sched_getscheduler(0);
     return NULL;
@@ -425,7 +421,7 @@ static void *report_policy(void *arg) {
 static void test_frame_priority(void) {
     int rt = app_priority_frames();
     CHECK(rt == 0 || rt == 1);
-    CHECK((sched_getscheduler(0) & ~SCHED_RESET_ON_FORK) == (rt ? SCHED_FIFO : SCHED_OTHER));
+    CHECK((sched_getscheduler(0) & ~APP_SCHED_RESET_ON_FORK) == (rt ? SCHED_FIFO : SCHED_OTHER));
     int child = -1;
     pthread_t th;
     CHECK(pthread_create(&th, NULL, report_policy, &child) == 0);

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "scatter.h"
 #include "tools.h"
 
 /* The image's texture and pixels for a w x h plot, made (and their pages touched) as soon
@@ -20,10 +21,6 @@ static int make_image(AppPlotImage *im, int w, int h, AppGfx *g) {
     SDL_SetTextureBlendMode(im->tex, SDL_BLENDMODE_NONE);
     SDL_UpdateTexture(im->tex, NULL, im->pixels, w * (int)sizeof *im->pixels);
     return 0;
-}
-
-static int same_view(const AppView *a, const AppView *b) {
-    return a->cx == b->cx && a->cy == b->cy && a->scale == b->scale;
 }
 
 /* Pane i's plot again if a layer, the view or the size changed. The first view with a
@@ -43,7 +40,8 @@ static void composite(AppPlotImage *im, const AppTools *t, const AppState *s, Ap
         im->valid = 0;
         return;
     }
-    if (im->valid && same_view(&im->view, &p->view) && !memcmp(key, im->key, sizeof key)) return;
+    if (im->valid && app_view_same(&im->view, &p->view) && !memcmp(key, im->key, sizeof key))
+        return;
     for (int k = base; k < t->box.n; k++) {
         if (!key[k]) continue;
         AppDraw d = {s, t->box.state[k], t->cache[k], g, t};
@@ -52,6 +50,13 @@ static void composite(AppPlotImage *im, const AppTools *t, const AppState *s, Ap
     SDL_UpdateTexture(im->tex, NULL, im->pixels, w * (int)sizeof *im->pixels);
     memcpy(im->key, key, sizeof key);
     im->view = p->view, im->valid = 1;
+}
+
+void app_layer_over(uint32_t *px, int w, int h, const AppView *v, const uint32_t *src, int sw,
+                    int sh, double zx0, double zx1, double zy0, double zy1) {
+    AppRect at = {0, 0, w, h}; /* the plot's own pixels; y grows downwards */
+    vae_plane_over(px, w, h, src, sw, sh, app_view_px(v, at, zx0), app_view_py(v, at, zy1),
+                   app_view_px(v, at, zx1), app_view_py(v, at, zy0));
 }
 
 void app_layers_refresh(AppLayers *l, const AppTools *t, const AppState *s, AppGfx *g) {

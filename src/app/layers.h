@@ -31,6 +31,11 @@ static inline uint64_t app_layer_key(uint64_t k, uint64_t v) {
     return k ? k : 1;
 }
 
+/* src (sw, sh, premultiplied ARGB) over a plot's w x h pixels at view v, its edges at the
+ * latent extent zx0..zx1, zy0..zy1 (vae_plane_over): for a view's layer_paint. */
+void app_layer_over(uint32_t *px, int w, int h, const AppView *v, const uint32_t *src, int sw,
+                    int sh, double zx0, double zx1, double zy0, double zy1);
+
 /* Composites the plots whose layers changed (the update step, after the views' refreshes). */
 void app_layers_refresh(AppLayers *l, const AppTools *t, const AppState *s, AppGfx *g);
 /* Pane p's plot image over its whole plot area (the pane's colour while there is none). */

@@ -6,7 +6,6 @@
 
 #include "gfx.h"
 #include "grid.h"
-#include "scatter.h"
 #include "tools.h"
 
 typedef struct {
@@ -69,10 +68,7 @@ static uint64_t layer_key(const AppDraw *d, int pane) {
 static void layer_paint(const AppDraw *d, int pane, uint32_t *px, int w, int h) {
     const GridTiles *t = &((const GridCache *)d->cache)->pane[pane];
     const AppPane *p = &d->s->pane[pane];
-    AppRect at = {0, 0, w, h}; /* the plot's own pixels */
-    vae_plane_over(px, w, h, t->pixels, t->tw, t->th, app_view_px(&p->view, at, t->gx0),
-                   app_view_py(&p->view, at, t->gy1), app_view_px(&p->view, at, t->gx1),
-                   app_view_py(&p->view, at, t->gy0));
+    app_layer_over(px, w, h, &p->view, t->pixels, t->tw, t->th, t->gx0, t->gx1, t->gy0, t->gy1);
 }
 
 static void frame(const AppDraw *d, int pane) {

@@ -7,7 +7,6 @@
 
 #include "gfx.h"
 #include "mapq.h"
-#include "scatter.h"
 #include "tools.h"
 
 #define LOG_RATIO_HOLE 2.302585 /* log 10 */
@@ -72,10 +71,8 @@ static void layer_paint(const AppDraw *d, int pane, uint32_t *px, int w, int h) 
     const AppMapPane *mp = &((const AppMap *)d->tool)->pane[pane];
     const MapCache *c = d->cache;
     const AppView *v = &d->s->pane[pane].view;
-    AppRect at = {0, 0, w, h}; /* the plot's own pixels */
-    vae_plane_over(px, w, h, c->cells[pane], c->gw[pane], c->gh[pane], app_view_px(v, at, mp->x0),
-                   app_view_py(v, at, mp->y1), app_view_px(v, at, mp->x1),
-                   app_view_py(v, at, mp->y0));
+    app_layer_over(px, w, h, v, c->cells[pane], c->gw[pane], c->gh[pane], mp->x0, mp->x1, mp->y0,
+                   mp->y1);
 }
 
 static void frame(const AppDraw *d, int pane) {
@@ -99,7 +96,7 @@ static void frame(const AppDraw *d, int pane) {
     int w = app_text_width(&g->text, APP_FONT_SMALL, l1),
         w2 = app_text_width(&g->text, APP_FONT_SMALL, l2);
     w = w2 > w ? w2 : w;
-    int room = p->rect.w - 2 * pad - 2 * app_px(g, 8); /* four panes: a narrow plot */
+    int room = p->rect.w - 2 * pad - app_px(g, 8) - 1; /* four panes: a narrow plot */
     w = w < room ? w : room > 0 ? room : 0;
     SDL_Rect box = {p->rect.x + p->rect.w - w - 2 * pad - app_px(g, 8),
                     p->rect.y + p->rect.h - 2 * lh - 2 * pad - app_px(g, 8), w + 2 * pad,

@@ -5,15 +5,11 @@
 #include <sched.h>
 #include <unistd.h>
 
-#ifndef SCHED_RESET_ON_FORK
-#define SCHED_RESET_ON_FORK 0x40000000 /* <linux/sched.h>; glibc shows it under _GNU_SOURCE */
-#endif
-
 int app_priority_frames(void) {
     /* with one core a real-time loop that falls behind would leave the trainer 5 % */
     if (sysconf(_SC_NPROCESSORS_ONLN) < 2) return 0;
     struct sched_param p = {.sched_priority = sched_get_priority_min(SCHED_FIFO)};
-    return sched_setscheduler(0, SCHED_FIFO | SCHED_RESET_ON_FORK, &p) == 0;
+    return sched_setscheduler(0, SCHED_FIFO | APP_SCHED_RESET_ON_FORK, &p) == 0;
 }
 
 void app_priority_ordinary(void) {

@@ -11,6 +11,10 @@
 #ifndef APP_PRIORITY_H
 #define APP_PRIORITY_H
 
+/* SCHED_RESET_ON_FORK of <linux/sched.h> (glibc shows it only under _GNU_SOURCE): set in
+ * the policy the frame thread asks for, so that the threads it starts come up ordinary. */
+#define APP_SCHED_RESET_ON_FORK 0x40000000
+
 /* Asks for the calling thread; 1 if it now runs at a real-time priority, 0 if it stays as
  * it was (not granted, a single core, not Linux). */
 int app_priority_frames(void);

@@ -20,13 +20,9 @@
 #define GRID_FLOPS_PER_FRAME 120e6
 #define TILE_PT 36 /* about this many points per tile */
 
-static int same_view(const AppView *a, const AppView *b) {
-    return a->cx == b->cx && a->cy == b->cy && a->scale == b->scale;
-}
-
 /* Whether the job (running or finished) no longer shows what the pane would show now. */
 static int outdated(const AppGridJob *j, const AppState *s, const AppPane *p, const AppGrid *g) {
-    return j->model != p->model || !same_view(&j->view, &p->view) || j->icdf != g->icdf ||
+    return j->model != p->model || !app_view_same(&j->view, &p->view) || j->icdf != g->icdf ||
            j->cls != s->cls || j->ax[0] != p->ax[0] || j->ax[1] != p->ax[1] || j->w != p->rect.w ||
            j->h != p->rect.h || memcmp(j->base, p->base, sizeof j->base);
 }

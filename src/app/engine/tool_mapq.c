@@ -15,14 +15,10 @@ static void run_job(void *job) {
     app_density_compute(job);
 }
 
-static int same_view(const AppView *a, const AppView *b) {
-    return a->cx == b->cx && a->cy == b->cy && a->scale == b->scale;
-}
-
 /* Whether the pane shows something else than the job was (or is being) computed for. */
 static int outdated(const AppMapPane *mp, const AppState *s, const AppPane *p) {
     return mp->latents_seq != s->snap->latents_seq || mp->model != p->model ||
-           mp->ax[0] != p->ax[0] || mp->ax[1] != p->ax[1] || !same_view(&mp->view, &p->view) ||
+           mp->ax[0] != p->ax[0] || mp->ax[1] != p->ax[1] || !app_view_same(&mp->view, &p->view) ||
            mp->w != p->rect.w || mp->h != p->rect.h;
 }
 

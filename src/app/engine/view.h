@@ -13,6 +13,11 @@ typedef struct {
     int user;      /* the user zoomed or panned: stop auto-fitting */
 } AppView;
 
+/* Whether two views show the same region (the user flag aside). */
+static inline int app_view_same(const AppView *a, const AppView *b) {
+    return a->cx == b->cx && a->cy == b->cy && a->scale == b->scale;
+}
+
 static inline double app_view_px(const AppView *v, AppRect r, double zx) {
     return r.x + 0.5 * r.w + (zx - v->cx) * v->scale;
 }
